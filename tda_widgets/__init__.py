@@ -1,0 +1,52 @@
+"""tda_widgets: Jupyter widgets for the topology of CNN activations.
+
+Follows Purvine et al., "Experimental Observations of the Topology of Convolutional
+Neural Network Activations" (AAAI 2023). Everything public is importable from here;
+datasets and models from :mod:`tda_widgets.datasets`.
+
+Names are loaded lazily, so ``import tda_widgets`` is cheap and the science stages
+work without the JavaScript build.
+
+Examples
+--------
+>>> import tda_widgets
+>>> tda_widgets.__version__ != ""
+True
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it (relative to this package)
+_LAZY: dict[str, str] = {
+    # types
+    "PointCloud": "._types",
+    "Diagrams": "._types",
+    "DistanceMatrix": "._types",
+    "MapperGraph": "._types",
+    # widgets (need the JS build only when displayed)
+    "PersistenceDiagramWidget": ".widgets.persistence_diagram",
+}
+
+if TYPE_CHECKING:
+    from tda_widgets._types import Diagrams, DistanceMatrix, MapperGraph, PointCloud
+    from tda_widgets.widgets.persistence_diagram import PersistenceDiagramWidget
+
+__all__ = sorted([*_LAZY, "__version__"])
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'tda_widgets' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

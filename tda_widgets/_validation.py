@@ -1,0 +1,162 @@
+"""Input checks shared by every stage.
+
+One place for the messages users see when they pass something wrong. Every error
+names the argument, what was expected and what was given.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from tda_widgets._types import PointCloud
+
+__all__ = [
+    "as_diagram_list",
+    "as_points",
+    "check_choice",
+    "check_point_cloud_fields",
+    "unknown_name_error",
+]
+
+
+def _describe(value: Any) -> str:
+    """A short description of ``value`` for error messages."""
+    if isinstance(value, np.ndarray):
+        return f"array of shape {value.shape} and dtype {value.dtype}"
+    return f"{type(value).__name__} {value!r}"[:120]
+
+
+def as_points(points: Any, *, name: str = "points") -> NDArray[np.float32]:
+    """Check ``points`` is a finite ``(n, d)`` real array and return it as float32.
+
+    Examples
+    --------
+    >>> as_points([[0, 1], [2, 3]]).dtype
+    dtype('float32')
+    """
+    try:
+        arr = np.asarray(points)
+    except Exception as exc:  # ragged lists and friends
+        raise ValueError(f"{name}: expected an (n, d) array of numbers, got {_describe(points)}") from exc
+    if arr.ndim != 2:
+        raise ValueError(f"{name}: expected an (n, d) array, got shape {arr.shape}")
+    if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_) or np.iscomplexobj(arr):
+        raise ValueError(f"{name}: expected real numbers, got dtype {arr.dtype}")
+    arr = arr.astype(np.float32, copy=False)
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        i, j = np.argwhere(bad)[0]
+        raise ValueError(
+            f"{name}: expected finite values, got {arr[i, j]} at row {i}, column {j} "
+            f"({int(bad.sum())} non-finite values in all)"
+        )
+    return arr
+
+
+def check_point_cloud_fields(cloud: PointCloud) -> None:
+    """Check the fields of a :class:`~tda_widgets.PointCloud` agree with each other."""
+    pts = cloud.points
+    if not isinstance(pts, np.ndarray) or pts.ndim != 2:
+        raise ValueError(f"points: expected an (n, d) array, got {_describe(pts)}")
+    n = pts.shape[0]
+    if np.shape(cloud.image_index) != (n,):
+        raise ValueError(
+            f"image_index: expected shape ({n},) to match points, got {np.shape(cloud.image_index)}"
+        )
+    if np.shape(cloud.position) != (n, 2):
+        raise ValueError(
+            f"position: expected shape ({n}, 2) to match points, got {np.shape(cloud.position)}"
+        )
+    if cloud.labels is not None and np.shape(cloud.labels) != (n,):
+        raise ValueError(
+            f"labels: expected shape ({n},) to match points, got {np.shape(cloud.labels)}"
+        )
+
+
+def check_choice(value: Any, choices: Iterable[str], *, name: str) -> str:
+    """Check ``value`` is one of ``choices``; suggest close matches otherwise.
+
+    Examples
+    --------
+    >>> check_choice("ripser", ["ripser", "gudhi"], name="backend")
+    'ripser'
+    """
+    options = list(choices)
+    if value in options:
+        return str(value)
+    raise unknown_name_error(value, options, name=name)
+
+
+def unknown_name_error(value: Any, options: Sequence[str], *, name: str, hint: str = "") -> ValueError:
+    """A ``ValueError`` for an unknown name, listing close matches.
+
+    Examples
+    --------
+    >>> print(unknown_name_error("layr1", ["layer1", "layer2"], name="layers"))
+    layers: unknown name 'layr1'; did you mean 'layer1' or 'layer2'?
+    """
+    close = difflib.get_close_matches(str(value), list(options), n=3, cutoff=0.5)
+    if close:
+        suggestion = " or ".join(repr(c) for c in close)
+        msg = f"{name}: unknown name {value!r}; did you mean {suggestion}?"
+    elif len(options) <= 12:
+        msg = f"{name}: unknown name {value!r}; expected one of {list(options)}"
+    else:
+        msg = f"{name}: unknown name {value!r} (none of the {len(options)} known names is close)"
+    if hint:
+        msg += f" {hint}"
+    return ValueError(msg)
+
+
+def as_diagram_list(diagrams: Any, *, name: str = "diagrams") -> list[NDArray[np.float64]]:
+    """Check persistence diagrams and return them as a list of float64 ``(n_k, 2)`` arrays.
+
+    Accepts ripser's ``dgms`` list, a :class:`~tda_widgets.Diagrams`, or a single
+    ``(n, 2)`` array (taken as dimension 0). Births must be finite; deaths may be
+    ``inf`` but never NaN, and never smaller than the birth.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> [d.shape for d in as_diagram_list([np.array([[0.0, np.inf]]), []])]
+    [(1, 2), (0, 2)]
+    """
+    if isinstance(diagrams, np.ndarray) and diagrams.ndim == 2:
+        diagrams = [diagrams]
+    if isinstance(diagrams, (str, bytes)) or not isinstance(diagrams, Iterable):
+        raise ValueError(
+            f"{name}: expected a list of (n, 2) arrays (one per homology dimension), "
+            f"got {_describe(diagrams)}"
+        )
+    out: list[NDArray[np.float64]] = []
+    for k, dgm in enumerate(diagrams):
+        where = f"{name}[{k}] (H{k})"
+        try:
+            arr = np.asarray(dgm, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{where}: expected an (n, 2) array of numbers, got {_describe(dgm)}") from exc
+        if arr.size == 0:
+            arr = arr.reshape(0, 2)
+        if arr.ndim != 2 or arr.shape[1] != 2:
+            raise ValueError(f"{where}: expected an array of shape (n, 2), got shape {arr.shape}")
+        births, deaths = arr[:, 0], arr[:, 1]
+        bad = np.flatnonzero(~np.isfinite(births))
+        if bad.size:
+            raise ValueError(f"{where} point {bad[0]}: birth must be finite, got {births[bad[0]]}")
+        bad = np.flatnonzero(np.isnan(deaths))
+        if bad.size:
+            raise ValueError(f"{where} point {bad[0]}: death must be a number or inf, got nan")
+        bad = np.flatnonzero(deaths < births)
+        if bad.size:
+            i = bad[0]
+            raise ValueError(
+                f"{where} point {i}: death must be >= birth, got birth {births[i]} and death {deaths[i]}"
+            )
+        out.append(np.ascontiguousarray(arr))
+    return out

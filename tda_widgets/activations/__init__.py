@@ -1,0 +1,1 @@
+"""activations stage of tda_widgets (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""datasets stage of tda_widgets (see DESIGN.md)."""

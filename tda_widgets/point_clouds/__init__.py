@@ -1,0 +1,1 @@
+"""point_clouds stage of tda_widgets (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""topology stage of tda_widgets (see DESIGN.md)."""

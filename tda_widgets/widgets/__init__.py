@@ -1,0 +1,1 @@
+"""widgets stage of tda_widgets (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""panels stage of tda_widgets (see DESIGN.md)."""
