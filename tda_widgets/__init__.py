@@ -33,8 +33,14 @@ _LAZY: dict[str, str] = {
 }
 
 if TYPE_CHECKING:
-    from tda_widgets._types import Diagrams, DistanceMatrix, MapperGraph, PointCloud
-    from tda_widgets.widgets.persistence_diagram import PersistenceDiagramWidget
+    # `X as X` marks a re-export for type checkers; at run time names load lazily.
+    from tda_widgets._types import Diagrams as Diagrams
+    from tda_widgets._types import DistanceMatrix as DistanceMatrix
+    from tda_widgets._types import MapperGraph as MapperGraph
+    from tda_widgets._types import PointCloud as PointCloud
+    from tda_widgets.widgets.persistence_diagram import (
+        PersistenceDiagramWidget as PersistenceDiagramWidget,
+    )
 
 __all__ = sorted([*_LAZY, "__version__"])
 

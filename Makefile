@@ -1,0 +1,82 @@
+# tda_widgets: two commands do all set-up on a fresh machine.
+#   make demo   install, build, open JupyterLab on the quickstart notebook
+#   make test   install, build, then ruff, mypy, tsc, vitest and pytest (browser tests included)
+# Set-up steps are stamped: a second run with nothing changed reinstalls nothing.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+STAMP := $(VENV)/.tdaw-installed
+NODE_STAMP := node_modules/.tdaw-installed
+JS_SOURCES := $(shell find js -name '*.ts' -not -name '*.test.ts' -o -name '*.css' -o -name '*.mjs' 2>/dev/null)
+BUNDLE := tda_widgets/static/persistence_diagram.js
+CHROMIUM := /usr/bin/chromium
+IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
+ROOT_FLAG := $(if $(IS_ROOT),--allow-root,)
+
+.PHONY: help setup build demo test lint typecheck test-js test-py chromium clean
+
+help:
+	@echo "make demo    install everything and open JupyterLab on notebooks/01_quickstart.ipynb"
+	@echo "make test    install everything and run every check (ruff, mypy, tsc, vitest, pytest)"
+	@echo "make build   (re)build the JavaScript bundles into tda_widgets/static/"
+
+# --- set-up -----------------------------------------------------------------------------
+$(STAMP): pyproject.toml | $(BUNDLE)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet hatchling hatch-jupyter-builder editables
+	@# torch/torchvision come from the ranges in pyproject.toml; an installed torch that
+	@# satisfies them is kept, so this never reinstalls it.
+	$(PIP) install --quiet --no-build-isolation --editable ".[dev]"
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+$(BUNDLE): $(NODE_STAMP) $(JS_SOURCES)
+	npm run build
+
+build: $(BUNDLE)
+
+setup: $(STAMP) $(NODE_STAMP) $(BUNDLE)
+
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ -n "$(IS_ROOT)" ]; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Chromium at $(CHROMIUM): sudo apt-get install chromium"; exit 1; \
+	  fi; \
+	fi
+
+# --- use --------------------------------------------------------------------------------
+demo: setup
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 $(ROOT_FLAG) notebooks/01_quickstart.ipynb
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: setup
+	$(VENV)/bin/mypy
+	npx tsc --noEmit
+
+test-js: setup
+	npx vitest run
+
+test-py: setup chromium
+	$(PY) -m pytest tests tda_widgets --durations=10
+
+test: lint typecheck test-js test-py
+
+clean:
+	rm -rf tda_widgets/static .pytest_cache .mypy_cache .ruff_cache tests/ui/artifacts

@@ -1,0 +1,42 @@
+// Colours for canvas drawing, read from JupyterLab's CSS variables so that light and
+// dark themes both work; fallbacks keep plain pages (exported HTML, tests) readable.
+
+export interface Theme {
+  background: string;
+  foreground: string;
+  muted: string;
+  grid: string;
+  accent: string;
+  font: string;
+  /** One colour per homology dimension / category. */
+  categorical: string[];
+}
+
+// Okabe–Ito: distinguishable with the common colour-vision deficiencies.
+export const CATEGORICAL = [
+  "#0072B2",
+  "#E69F00",
+  "#009E73",
+  "#CC79A7",
+  "#56B4E9",
+  "#D55E00",
+  "#F0E442",
+  "#000000",
+];
+
+export function readTheme(el: Element): Theme {
+  const css = typeof getComputedStyle === "function" ? getComputedStyle(el) : null;
+  const v = (name: string, fallback: string): string => {
+    const value = css?.getPropertyValue(name).trim();
+    return value ? value : fallback;
+  };
+  return {
+    background: v("--jp-layout-color0", "#ffffff"),
+    foreground: v("--jp-ui-font-color1", "#1f1f1f"),
+    muted: v("--jp-ui-font-color2", "#616161"),
+    grid: v("--jp-border-color2", "#e0e0e0"),
+    accent: v("--jp-brand-color1", "#1976d2"),
+    font: v("--jp-ui-font-family", "system-ui, -apple-system, sans-serif"),
+    categorical: CATEGORICAL,
+  };
+}
