@@ -1,0 +1,272 @@
+"""Distances between two persistence diagrams, and optimal matchings.
+
+Definitions are persim's (the paper uses ``persim.sliced_wasserstein``):
+
+* :func:`sliced_wasserstein` -- Carrière, Cuturi & Oudot (2017) with persim's
+  ``M`` equally spaced directions; vectorised, same values as persim to 1e-6 relative
+  (tested against persim). Hand-written because persim's loop over Python lists
+  takes ~0.2 s per pair of 1000-point diagrams.
+* :func:`wasserstein` -- 1-Wasserstein, Euclidean ground metric (persim).
+* :func:`bottleneck` -- L-infinity ground metric (persim).
+
+Infinite points (essential classes) -- an explicit rule, never a silent drop:
+
+``infinite="match"`` (default)
+    Essential points can only be matched to essential points. If the two diagrams
+    have different numbers of them the distance is ``inf`` (that *is* the distance).
+    If the counts agree, Wasserstein adds the cost of matching the essential births
+    in sorted order, bottleneck takes the max with it; sliced Wasserstein compares
+    the finite parts only (an essential point's projection is unbounded on every
+    slice, so it has no finite contribution to add) -- so for SW, equal essential
+    counts are a precondition checked here, not a term of the distance.
+``infinite="ignore"``
+    Drop essential points from both diagrams (persim's behaviour, minus its warning).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from tda_widgets._validation import as_diagram_list, check_choice
+
+__all__ = ["Matching", "bottleneck", "diagram_matching", "sliced_wasserstein", "wasserstein"]
+
+_INFINITE = ("match", "ignore")
+
+
+def _one_diagram(dgm: Any, name: str) -> NDArray[np.float64]:
+    if hasattr(dgm, "dgms"):
+        raise ValueError(
+            f"{name}: expected one (n, 2) diagram, got a Diagrams object; pick a "
+            f"dimension, e.g. diagrams[1]"
+        )
+    arr = np.asarray(dgm, dtype=np.float64) if not isinstance(dgm, np.ndarray) else dgm
+    if arr.size == 0:
+        arr = np.zeros((0, 2))
+    return as_diagram_list([arr], name=name)[0]
+
+
+def _split(
+    a: Any, b: Any, infinite: str
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Finite parts and sorted essential births of two diagrams."""
+    check_choice(infinite, _INFINITE, name="infinite")
+    da, db = _one_diagram(a, "a"), _one_diagram(b, "b")
+    fa, fb = np.isfinite(da[:, 1]), np.isfinite(db[:, 1])
+    ea, eb = np.sort(da[~fa, 0]), np.sort(db[~fb, 0])
+    if infinite == "ignore":
+        ea, eb = ea[:0], eb[:0]
+    return da[fa], db[fb], ea, eb
+
+
+# -- sliced Wasserstein ------------------------------------------------------------
+
+
+def _directions(n_directions: int) -> NDArray[np.float64]:
+    """persim's slice directions: angles ``pi * (0.5 + i / M)``, rounded to float32."""
+    if isinstance(n_directions, bool) or not isinstance(n_directions, (int, np.integer)):
+        raise ValueError(f"n_directions: expected a positive integer, got {n_directions!r}")
+    if n_directions < 1:
+        raise ValueError(f"n_directions: expected a positive integer, got {n_directions}")
+    step = 1.0 / n_directions
+    theta, out = 0.5, []
+    for _ in range(n_directions):  # accumulate exactly as persim does
+        out.append(np.array([np.cos(theta * np.pi), np.sin(theta * np.pi)], dtype=np.float32))
+        theta += step
+    return np.array(out, dtype=np.float64)
+
+
+def _project(dgm: NDArray[np.float64], dirs: NDArray[np.float64]) -> tuple[Any, Any]:
+    """Sorted projections of the points and of their diagonal feet, shape (M, n) each."""
+    c = float(np.float32(np.cos(0.25 * np.pi)))
+    s = float(np.float32(np.sin(0.25 * np.pi)))
+    x = c * dgm[:, 0] + s * dgm[:, 1]
+    foot = np.sqrt(x**2 / 2.0)
+    pts = dirs[:, :1] * dgm[:, 0] + dirs[:, 1:] * dgm[:, 1]
+    feet = dirs[:, :1] * foot + dirs[:, 1:] * foot
+    return np.sort(pts, axis=1), np.sort(feet, axis=1)
+
+
+def _sw_projected(pa: Any, fa: Any, pb: Any, fb: Any, step: float) -> float:
+    """SW from pre-sorted projections: merge sorted runs (a linear-time stable sort)."""
+    v1 = np.sort(np.concatenate([pa, fb], axis=1), axis=1, kind="stable")
+    v2 = np.sort(np.concatenate([pb, fa], axis=1), axis=1, kind="stable")
+    per_dir = np.abs(v1 - v2).sum(axis=1)
+    total = 0.0
+    for d in per_dir:  # persim's order of accumulation
+        total += step * float(d)
+    return total
+
+
+def sliced_wasserstein(a: Any, b: Any, *, n_directions: int = 50, infinite: str = "match") -> float:
+    """Sliced Wasserstein distance between two diagrams, as ``persim.sliced_wasserstein``.
+
+    Parameters
+    ----------
+    a, b : array_like of shape (n, 2)
+        Diagrams of one homology dimension (e.g. ``diagrams[1]``).
+    n_directions : int, default 50
+        Number of slice directions (persim's ``M``; the paper uses the default 50).
+    infinite : {"match", "ignore"}
+        How to treat points with infinite death; see the module docstring. With
+        ``"match"``, different numbers of infinite points give ``inf``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a = np.array([[0.0, 1.0], [0.5, 2.0]])
+    >>> b = np.array([[0.0, 1.1]])
+    >>> round(sliced_wasserstein(a, b), 6) > 0, sliced_wasserstein(a, a)
+    (True, 0.0)
+    >>> sliced_wasserstein(np.array([[0.0, np.inf]]), np.zeros((0, 2)))
+    inf
+    """
+    fa, fb, ea, eb = _split(a, b, infinite)
+    if ea.size != eb.size:
+        return float("inf")
+    dirs = _directions(n_directions)
+    return _sw_projected(*_project(fa, dirs), *_project(fb, dirs), step=1.0 / n_directions)
+
+
+# -- Wasserstein / bottleneck via persim -------------------------------------------
+
+
+def _essential_cost(ea: NDArray[np.float64], eb: NDArray[np.float64]) -> NDArray[np.float64]:
+    return np.abs(ea - eb)
+
+
+def wasserstein(a: Any, b: Any, *, infinite: str = "match") -> float:
+    """1-Wasserstein distance (Euclidean ground metric), as ``persim.wasserstein``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> wasserstein(np.array([[0.0, 2.0]]), np.zeros((0, 2)))  # distance to the diagonal
+    1.414213...
+    >>> wasserstein(np.array([[0.0, np.inf]]), np.array([[0.5, np.inf]]))
+    0.5
+    """
+    return diagram_matching(a, b, "wasserstein", infinite=infinite).cost
+
+
+def bottleneck(a: Any, b: Any, *, infinite: str = "match") -> float:
+    """Bottleneck distance (L-infinity ground metric), as ``persim.bottleneck``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> bottleneck(np.array([[0.0, 2.0]]), np.array([[0.0, 2.5]]))
+    0.5
+    """
+    return diagram_matching(a, b, "bottleneck", infinite=infinite).cost
+
+
+@dataclass(frozen=True, eq=False)
+class Matching:
+    """An optimal matching between two diagrams.
+
+    Parameters
+    ----------
+    pairs : ndarray of int64, shape (k, 2)
+        Row indices into ``a`` and ``b``; ``-1`` means matched to the diagonal (or, for
+        an infinite point when the infinite counts differ, unmatched).
+    pair_costs : ndarray of float64, shape (k,)
+        Cost of each pair (``inf`` for unmatched infinite points).
+    cost : float
+        The distance (sum of pair costs for Wasserstein, max for bottleneck).
+    metric : str
+    """
+
+    pairs: NDArray[np.int64]
+    pair_costs: NDArray[np.float64]
+    cost: float
+    metric: str
+
+
+def _persim_matching(
+    fa: NDArray[np.float64], fb: NDArray[np.float64], metric: str
+) -> tuple[float, NDArray[np.float64]]:
+    import persim
+
+    if fa.shape[0] == 0 and fb.shape[0] == 0:
+        return 0.0, np.zeros((0, 3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # persim's one-time notice
+        if metric == "wasserstein":
+            cost, m = persim.wasserstein(fa, fb, matching=True)
+        else:
+            cost, m = persim.bottleneck(fa, fb, matching=True)
+    m = np.asarray(m, dtype=np.float64).reshape(-1, 3)
+    # persim pads an empty diagram with the diagonal point (0, 0): drop its pairs
+    if fa.shape[0] == 0:
+        m[:, 0] = -1
+    if fb.shape[0] == 0:
+        m[:, 1] = -1
+    m = m[(m[:, 0] >= 0) | (m[:, 1] >= 0)]
+    return float(cost), m
+
+
+def diagram_matching(
+    a: Any, b: Any, metric: str = "wasserstein", *, infinite: str = "match"
+) -> Matching:
+    """Optimal matching between diagrams ``a`` and ``b`` (for the overlay view).
+
+    Parameters
+    ----------
+    a, b : array_like of shape (n, 2)
+    metric : {"wasserstein", "bottleneck"}
+    infinite : {"match", "ignore"}
+        See the module docstring. With ``"match"``, infinite points are matched to
+        each other in order of birth.
+
+    Returns
+    -------
+    Matching
+        ``pairs`` index the rows of ``a`` and ``b`` as given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a = np.array([[0.0, 1.0], [0.0, np.inf]])
+    >>> b = np.array([[0.1, 1.0], [0.2, np.inf]])
+    >>> m = diagram_matching(a, b, "bottleneck")
+    >>> m.pairs.tolist(), round(m.cost, 6)
+    ([[0, 0], [1, 1]], 0.2)
+    """
+    check_choice(metric, ("wasserstein", "bottleneck"), name="metric")
+    da, db = _one_diagram(a, "a"), _one_diagram(b, "b")
+    fa, fb, ea, eb = _split(da, db, infinite)
+    ia, ib = np.flatnonzero(np.isfinite(da[:, 1])), np.flatnonzero(np.isfinite(db[:, 1]))
+    cost, m = _persim_matching(fa, fb, metric)
+    # map indices into the finite parts back to rows of a and b (-1 stays -1)
+    pa = np.append(ia, -1)[m[:, 0].astype(np.int64)]
+    pb = np.append(ib, -1)[m[:, 1].astype(np.int64)]
+    pairs = [np.c_[pa, pb]]
+    costs = [m[:, 2]]
+    if ea.size or eb.size:
+        ra = np.flatnonzero(~np.isfinite(da[:, 1]))
+        rb = np.flatnonzero(~np.isfinite(db[:, 1]))
+        ra, rb = ra[np.argsort(da[ra, 0], kind="stable")], rb[np.argsort(db[rb, 0], kind="stable")]
+        k = min(ra.size, rb.size)
+        pairs.append(np.c_[ra[:k], rb[:k]])
+        costs.append(_essential_cost(ea[:k], eb[:k]))
+        pairs.append(np.c_[ra[k:], np.full(ra.size - k, -1)])
+        pairs.append(np.c_[np.full(rb.size - k, -1), rb[k:]])
+        costs.append(np.full(ra.size + rb.size - 2 * k, np.inf))
+    pair_costs = np.concatenate(costs)
+    if ea.size != eb.size:
+        cost = float("inf")
+    elif ea.size:
+        ess = _essential_cost(ea, eb)
+        cost = cost + float(ess.sum()) if metric == "wasserstein" else max(cost, float(ess.max()))
+    return Matching(
+        pairs=np.concatenate(pairs).astype(np.int64).reshape(-1, 2),
+        pair_costs=pair_costs,
+        cost=float(cost),
+        metric=metric,
+    )
