@@ -6,6 +6,13 @@ matrices), :mod:`.cka` (representational-similarity baseline), :mod:`.mapper` (M
 graphs) and :mod:`.measures` (numbers that describe a Mapper graph).
 """
 
+from tda_widgets.topology.cka import (
+    MatrixComparison,
+    cka_matrix,
+    compare_matrices,
+    linear_cka,
+    pc_removal_sensitivity,
+)
 from tda_widgets.topology.distances import (
     Matching,
     bottleneck,
@@ -13,7 +20,9 @@ from tda_widgets.topology.distances import (
     sliced_wasserstein,
     wasserstein,
 )
+from tda_widgets.topology.mapper import compute_lens, elbow_eps, mapper_graph
 from tda_widgets.topology.matrices import cross_distance_matrix, layer_distance_matrix
+from tda_widgets.topology.measures import graph_measures
 from tda_widgets.topology.persistence import (
     available_backends,
     greedy_subsample,
@@ -22,12 +31,21 @@ from tda_widgets.topology.persistence import (
 
 __all__ = [
     "Matching",
+    "MatrixComparison",
     "available_backends",
     "bottleneck",
+    "cka_matrix",
+    "compare_matrices",
+    "compute_lens",
     "cross_distance_matrix",
     "diagram_matching",
+    "elbow_eps",
+    "graph_measures",
     "greedy_subsample",
     "layer_distance_matrix",
+    "linear_cka",
+    "mapper_graph",
+    "pc_removal_sensitivity",
     "persistence_diagrams",
     "sliced_wasserstein",
     "wasserstein",
