@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 __all__ = [
     "as_diagram_list",
     "as_points",
+    "check_bool",
     "check_choice",
+    "check_int",
     "check_point_cloud_fields",
     "unknown_name_error",
 ]
@@ -160,3 +162,36 @@ def as_diagram_list(diagrams: Any, *, name: str = "diagrams") -> list[NDArray[np
             )
         out.append(np.ascontiguousarray(arr))
     return out
+
+
+def check_int(value: Any, *, name: str, minimum: int | None = None) -> int:
+    """Check ``value`` is an integer (not a bool), at least ``minimum`` if given.
+
+    Examples
+    --------
+    >>> check_int(3, name="n_points", minimum=1)
+    3
+    >>> check_int(0, name="n_points", minimum=1)
+    Traceback (most recent call last):
+    ...
+    ValueError: n_points: expected an integer >= 1, got 0
+    """
+    expected = "an integer" if minimum is None else f"an integer >= {minimum}"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name}: expected {expected}, got {_describe(value)}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name}: expected {expected}, got {value}")
+    return int(value)
+
+
+def check_bool(value: Any, *, name: str) -> bool:
+    """Check ``value`` is a bool (``True``/``False``, numpy bools included).
+
+    Examples
+    --------
+    >>> check_bool(True, name="relu")
+    True
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name}: expected True or False, got {_describe(value)}")
+    return bool(value)

@@ -1,0 +1,225 @@
+"""Turning the ``data=`` argument into checked batches of images (and labels).
+
+``data`` may be an image tensor (or numpy array) ``(N, C, H, W)``, a torch ``Dataset``
+whose items are images or ``(image, label, ...)`` tuples, or a ``DataLoader`` that
+yields batches of those. Images are numbered ``0 .. N-1`` in the order they are met;
+that number is the ``image_index`` of every point taken from them.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+from torch.utils.data import DataLoader, Dataset, IterableDataset, RandomSampler
+
+from tda_widgets._validation import _describe
+
+__all__ = ["Batches", "check_images", "check_labels", "make_batches"]
+
+Batch = tuple[torch.Tensor, "torch.Tensor | None"]
+
+
+@dataclass
+class Batches:
+    """Batches of ``(images, labels or None)``, with counts when they are known."""
+
+    batches: Iterator[Batch]
+    n_images: int | None
+    n_batches: int | None
+
+
+def check_images(images: Any, *, where: str = "data") -> torch.Tensor:
+    """Check a batch of images is a floating-point ``(N, C, H, W)`` tensor.
+
+    Integer images (``uint8`` from PIL or CIFAR arrays) are refused rather than guessed
+    at: the right scaling and normalisation depend on how the model was trained.
+
+    Examples
+    --------
+    >>> import torch
+    >>> check_images(torch.zeros(2, 3, 8, 8)).shape
+    torch.Size([2, 3, 8, 8])
+    >>> check_images(torch.zeros(3, 8, 8))
+    Traceback (most recent call last):
+    ...
+    ValueError: data: expected images of shape (N, C, H, W), got shape (3, 8, 8); ...
+    """
+    if isinstance(images, np.ndarray):
+        images = torch.from_numpy(images)
+    if not isinstance(images, torch.Tensor):
+        hint = ""
+        if type(images).__module__.startswith("PIL"):
+            hint = "; add torchvision.transforms.ToTensor() (and Normalize) to the dataset"
+        raise TypeError(f"{where}: expected image tensors, got {_describe(images)}{hint}")
+    if images.ndim != 4:
+        hint = (
+            "for one image use image.unsqueeze(0)" if images.ndim == 3 else "e.g. (1000, 3, 32, 32)"
+        )
+        raise ValueError(
+            f"{where}: expected images of shape (N, C, H, W), got shape {tuple(images.shape)}; {hint}"
+        )
+    if not images.is_floating_point():
+        raise ValueError(
+            f"{where}: expected floating-point images, got dtype {images.dtype}; convert them "
+            "first, e.g. images.float() / 255, then normalise as the model expects"
+        )
+    return images
+
+
+def check_labels(labels: Any, n: int, *, where: str = "labels") -> torch.Tensor:
+    """Check ``labels`` holds one integer class per image and return them as int64.
+
+    Examples
+    --------
+    >>> check_labels([1, 0, 2], 3)
+    tensor([1, 0, 2])
+    >>> check_labels([1, 0], 3)
+    Traceback (most recent call last):
+    ...
+    ValueError: labels: expected 3 labels (one per image), got 2
+    """
+    try:
+        lab = torch.as_tensor(
+            np.asarray(labels) if not isinstance(labels, torch.Tensor) else labels
+        )
+    except (TypeError, ValueError, RuntimeError) as exc:
+        raise ValueError(
+            f"{where}: expected one integer label per image, got {_describe(labels)}"
+        ) from exc
+    if lab.ndim != 1:
+        raise ValueError(
+            f"{where}: expected one integer label per image (shape ({n},)), got shape {tuple(lab.shape)}"
+        )
+    if lab.is_floating_point() or lab.is_complex() or lab.dtype == torch.bool:
+        if lab.is_floating_point() and bool((lab == lab.round()).all()):
+            lab = lab.long()
+        else:
+            raise ValueError(f"{where}: expected integer class labels, got dtype {lab.dtype}")
+    if lab.shape[0] != n:
+        raise ValueError(f"{where}: expected {n} labels (one per image), got {lab.shape[0]}")
+    return lab.to(torch.int64)
+
+
+def _split(item: Any, where: str) -> tuple[Any, Any]:
+    """``(image(s), label(s) or None)`` from a dataset item or a loader batch."""
+    if isinstance(item, (tuple, list)):
+        if not item:
+            raise ValueError(
+                f"{where}: expected images or (images, labels), got an empty {type(item).__name__}"
+            )
+        return item[0], (item[1] if len(item) > 1 else None)
+    if isinstance(item, dict):
+        raise TypeError(
+            f"{where}: expected images or (images, labels), got a dict with keys {list(item)[:5]}; "
+            "wrap the dataset so that it returns (image, label)"
+        )
+    return item, None
+
+
+def _collate(items: list[Any]) -> Batch:
+    images, labels = [], []
+    for item in items:
+        image, label = _split(item, "data item")
+        images.append(image)
+        labels.append(label)
+    for image in images:
+        if not isinstance(image, torch.Tensor):
+            check_images(image, where="data item")  # raises with a hint
+    shapes = {tuple(im.shape) for im in images}
+    if len(shapes) > 1:
+        raise ValueError(
+            f"data item: expected images of one shape, got shapes {sorted(shapes)[:3]}"
+        )
+    batch = check_images(torch.stack(images), where="data item (stacked)")
+    has = [lab is not None for lab in labels]
+    if any(has) and not all(has):
+        raise ValueError("data item: expected every item to have a label or none to, got a mix")
+    if not all(has):
+        return batch, None
+    try:
+        lab = torch.as_tensor([int(lab) for lab in labels])
+    except (TypeError, ValueError, RuntimeError) as exc:
+        raise ValueError(
+            f"labels: expected one integer label per dataset item, got {_describe(labels[0])}"
+        ) from exc
+    return batch, lab
+
+
+def _tensor_batches(
+    images: torch.Tensor, labels: torch.Tensor | None, size: int
+) -> Iterator[Batch]:
+    for start in range(0, images.shape[0], size):
+        yield images[start : start + size], None if labels is None else labels[start : start + size]
+
+
+def _loader_batches(loader: Any) -> Iterator[Batch]:
+    for k, batch in enumerate(loader):
+        images, labels = _split(batch, f"data (batch {k})")
+        images = check_images(images, where=f"data (batch {k})")
+        if labels is not None:
+            labels = check_labels(labels, images.shape[0], where=f"labels (batch {k})")
+        yield images, labels
+
+
+def make_batches(data: Any, batch_size: int, labels: Any = None) -> Batches:
+    """Check ``data`` (and ``labels``) and return its batches.
+
+    Examples
+    --------
+    >>> import torch
+    >>> b = make_batches(torch.zeros(5, 1, 4, 4), batch_size=2, labels=[0, 1, 0, 1, 0])
+    >>> b.n_images, b.n_batches, [tuple(x.shape) for x, _ in b.batches]
+    (5, 3, [(2, 1, 4, 4), (2, 1, 4, 4), (1, 1, 4, 4)])
+    """
+    if (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, (int, np.integer))
+        or batch_size < 1
+    ):
+        raise ValueError(f"batch_size: expected a positive integer, got {_describe(batch_size)}")
+    batch_size = int(batch_size)
+    if isinstance(data, (torch.Tensor, np.ndarray)):
+        images = check_images(data)
+        n = int(images.shape[0])
+        if n == 0:
+            raise ValueError(f"data: expected at least one image, got shape {tuple(images.shape)}")
+        lab = None if labels is None else check_labels(labels, n)
+        return Batches(_tensor_batches(images, lab, batch_size), n, -(-n // batch_size))
+    if labels is not None:
+        raise ValueError(
+            "labels: only accepted with tensor data; a Dataset or DataLoader gives its own labels "
+            f"(got data of type {type(data).__name__})"
+        )
+    if isinstance(data, DataLoader):
+        if isinstance(data.sampler, RandomSampler):
+            warnings.warn(
+                "data: the DataLoader shuffles, so image_index numbers images in this run's "
+                "random order, not dataset order; use shuffle=False to keep dataset indices",
+                stacklevel=3,
+            )
+        n_batches = _safe_len(data)
+        n_loader = None if data.drop_last or data.batch_size is None else _safe_len(data.dataset)
+        return Batches(_loader_batches(data), n_loader, n_batches)
+    if isinstance(data, Dataset):
+        n_set = None if isinstance(data, IterableDataset) else _safe_len(data)
+        if n_set == 0:
+            raise ValueError("data: expected at least one image, got an empty dataset")
+        loader = DataLoader(data, batch_size=batch_size, shuffle=False, collate_fn=_collate)
+        n_set_batches = None if n_set is None else -(-n_set // batch_size)
+        return Batches(_loader_batches(loader), n_set, n_set_batches)
+    raise TypeError(
+        "data: expected an image tensor (N, C, H, W), a torch Dataset or a DataLoader, "
+        f"got {_describe(data)}"
+    )
+
+
+def _safe_len(obj: Any) -> int | None:
+    try:
+        return len(obj)
+    except TypeError:
+        return None

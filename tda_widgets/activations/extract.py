@@ -1,0 +1,314 @@
+"""``extract_activations``: a model and images in, per-layer activations or clouds out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+from numpy.typing import NDArray
+from torch import nn
+from tqdm.auto import tqdm
+
+from tda_widgets._validation import _describe
+from tda_widgets.activations._model import check_model, hooked_run, model_dtype, resolve_device
+from tda_widgets.activations.data import make_batches
+from tda_widgets.activations.layers import resolve_layers
+from tda_widgets.activations.streaming import SamplerState, StreamingSampler, check_finite
+
+__all__ = ["DEFAULT_MEMORY_BUDGET", "Activations", "extract_activations"]
+
+DEFAULT_MEMORY_BUDGET = 2 * 1024**3
+"""Default ``memory_budget`` of :func:`extract_activations`: 2 GiB."""
+
+
+class Activations(dict[str, Any]):
+    """What :func:`extract_activations` returns: ``{layer name: array or PointCloud}``.
+
+    Attributes
+    ----------
+    labels : ndarray of int64, shape (n_images,) or None
+        The class label of every image, when the data had labels.
+    n_images : int
+        How many images went through the model.
+    """
+
+    labels: NDArray[np.int64] | None
+    n_images: int
+
+    def __init__(self, items: dict[str, Any], labels: NDArray[np.int64] | None, n_images: int):
+        super().__init__(items)
+        self.labels = labels
+        self.n_images = n_images
+
+
+class _FullStore:
+    """Keeps a layer's whole output as float32 (preallocated when the count is known)."""
+
+    def __init__(self, n_total: int | None, shape: tuple[int, ...]) -> None:
+        self.shape = shape
+        self.array = None if n_total is None else np.empty((n_total, *shape), dtype=np.float32)
+        self.chunks: list[NDArray[np.float32]] = []
+
+    def update(self, out: torch.Tensor, offset: int) -> None:
+        values = out.detach().to("cpu", torch.float32).numpy()
+        end = offset + values.shape[0]
+        if self.array is not None and end <= self.array.shape[0]:
+            self.array[offset:end] = values
+            return
+        if self.array is not None:  # more images than announced: fall back to chunks
+            self.chunks = [self.array[:offset]]
+            self.array = None
+        self.chunks.append(values.copy())
+
+    def finish(self, n_images: int) -> NDArray[np.float32]:
+        if self.array is not None:
+            return self.array[:n_images]
+        return np.concatenate(self.chunks)
+
+
+def _fmt_bytes(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.1f} {unit}" if unit != "B" else f"{int(n)} B"
+        n /= 1024
+    return f"{n:.1f} TB"  # pragma: no cover
+
+
+def _get_sampler(point_cloud: Any) -> StreamingSampler | None:
+    if point_cloud is None:
+        return None
+    if isinstance(point_cloud, str):
+        # stage 2 provides the named samplers; imported here so stage 1 stays independent
+        from tda_widgets.point_clouds.samplers import sampler_by_name
+
+        return sampler_by_name(point_cloud, name="point_cloud")
+    if isinstance(point_cloud, type) or not isinstance(point_cloud, StreamingSampler):
+        raise TypeError(
+            "point_cloud: expected None, a sampler name ('top_l2', 'random_position', "
+            "'all_positions', 'pooled', 'flatten') or a sampler object such as top_l2(), "
+            f"got {_describe(point_cloud)}"
+        )
+    return point_cloud
+
+
+def _layer_tensor(name: str, output: Any, calls: int, batch: int, offset: int) -> torch.Tensor:
+    """The tensor output of layer ``name`` for a batch, or a clear error."""
+    if calls > 1:
+        raise ValueError(
+            f"layers: layer {name!r} ran {calls} times in one forward pass (the module is "
+            "reused, like torchvision's BasicBlock.relu), so its output is ambiguous; pick a "
+            "module that runs once (list_layers(model) shows the calls)"
+        )
+    if isinstance(output, (tuple, list)) and len(output) == 1:
+        output = output[0]
+    if not isinstance(output, torch.Tensor):
+        what = f"a {type(output).__name__}"
+        if isinstance(output, (tuple, list)):
+            what += f" of {len(output)} items"
+        raise ValueError(
+            f"layers: layer {name!r} returns {what}, expected a tensor; pick a submodule "
+            "that returns one tensor"
+        )
+    if output.ndim < 2 or output.shape[0] != batch:
+        raise ValueError(
+            f"layers: layer {name!r} gives an output of shape {tuple(output.shape)} for a batch "
+            f"of {batch} images; expected the batch as the first dimension, e.g. "
+            f"({batch}, C, H, W) or ({batch}, D)"
+        )
+    check_finite(output, where=f"layer {name!r}", image_offset=offset)
+    return output
+
+
+def _check_budget(memory_budget: Any) -> int | None:
+    if memory_budget is None:
+        return None
+    if isinstance(memory_budget, bool) or not isinstance(memory_budget, (int, np.integer, float)):
+        raise TypeError(
+            f"memory_budget: expected a number of bytes or None, got {_describe(memory_budget)}"
+        )
+    if not memory_budget > 0:
+        raise ValueError(f"memory_budget: expected a positive number of bytes, got {memory_budget}")
+    return int(memory_budget)
+
+
+def extract_activations(
+    model: nn.Module,
+    data: Any,
+    layers: Any,
+    *,
+    batch_size: int = 256,
+    device: Any = None,
+    point_cloud: Any = None,
+    progress: bool = True,
+    labels: Any = None,
+    memory_budget: int | None = DEFAULT_MEMORY_BUDGET,
+) -> Activations:
+    """Run ``model`` over ``data`` and keep the outputs of ``layers``.
+
+    Uses forward hooks, so any ``nn.Module`` works, including models whose ``forward``
+    has Python control flow. The model runs in eval mode under ``torch.no_grad()``; when
+    the run ends, however it ends (error, ``KeyboardInterrupt``), the hooks are removed,
+    every module's train/eval flag is restored and the model is back on its device.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        The model. If ``device`` differs from where it lives, it is moved there for the
+        run and moved back afterwards.
+    data : tensor, ndarray, Dataset or DataLoader
+        Floating-point images ``(N, C, H, W)``, already normalised as the model expects
+        (integer images such as ``uint8`` are refused, not rescaled); or a ``Dataset`` of
+        images or ``(image, label)`` items; or a ``DataLoader`` yielding batches of those
+        (its own batch size is used). Images are numbered in the order met; a float
+        dtype other than the model's is converted to the model's dtype.
+    layers : str or list of str
+        Module names as in ``model.named_modules()``, e.g. ``"layer2.1.conv2"``; see
+        :func:`list_layers`. Each must run exactly once per forward pass and return a
+        tensor with the batch first (a one-element tuple is unwrapped).
+    batch_size : int
+        Images per forward pass for tensor and ``Dataset`` data.
+    device : None, str or torch.device
+        ``"cpu"``, ``"cuda"``, ``"mps"``...; ``None`` runs where the model is.
+    point_cloud : None, str or sampler
+        ``None`` keeps the full activations. A sampler (``top_l2()``, ``random_position()``,
+        ``all_positions()``, ``pooled()``, ``flatten()``) or its name is applied to every
+        batch as it comes (streaming): only the sampled vectors are kept.
+    progress : bool
+        Show a ``tqdm`` progress bar over batches.
+    labels : array-like of int, optional
+        One class label per image, for tensor data (datasets bring their own).
+    memory_budget : int or None
+        Most bytes the kept results may take (default 2 GiB). Checked on the first batch,
+        from the layer shapes and the number of images, before anything large is
+        allocated; ``None`` turns the check off.
+
+    Returns
+    -------
+    Activations
+        A dict ``{layer: array}`` of float32 arrays ``(N, *layer_shape)`` without a
+        sampler, or ``{layer: PointCloud}`` with one, in the order of ``layers``;
+        ``.labels`` holds the images' labels (``None`` without labels).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch import nn
+    >>> from tda_widgets import extract_activations
+    >>> model = nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1))
+    >>> images = torch.randn(10, 3, 8, 8)
+    >>> acts = extract_activations(model, images, ["0", "2"], progress=False)
+    >>> acts["0"].shape, acts["2"].shape
+    ((10, 4, 8, 8), (10, 4, 1, 1))
+    >>> clouds = extract_activations(model, images, "0", point_cloud="top_l2",
+    ...                              labels=[0, 1] * 5, progress=False)
+    >>> cloud = clouds["0"]
+    >>> cloud.points.shape, cloud.image_index[:3], cloud.labels[:3]
+    ((10, 4), array([0, 1, 2]), array([0, 1, 0]))
+    """
+    check_model(model)
+    modules = resolve_layers(model, layers)
+    sampler = _get_sampler(point_cloud)
+    budget = _check_budget(memory_budget)
+    dev = resolve_device(device, model)
+    dtype = model_dtype(model)
+    batches = make_batches(data, batch_size, labels)
+
+    stores: dict[str, _FullStore | SamplerState] = {}
+    estimates: dict[str, int] = {}
+    state = {"offset": 0, "batch": 0, "size": 0}
+    n_unknown = batches.n_images is None and batches.n_batches is None
+
+    def on_output(name: str, output: Any, calls: int) -> None:
+        out = _layer_tensor(name, output, calls, state["size"], state["offset"])
+        if name not in stores:
+            shape = tuple(out.shape[1:])
+            n_total = batches.n_images
+            if n_total is None and batches.n_batches is not None:
+                n_total = batches.n_batches * state["size"]
+            n_est = n_total if n_total is not None else state["size"]
+            if sampler is None:
+                estimates[name] = n_est * int(np.prod(shape)) * 4
+            else:
+                estimates[name] = sampler.output_nbytes(n_est, shape)
+            _enforce_budget(estimates, budget, n_est, sampler is None)
+            if sampler is None:
+                stores[name] = _FullStore(batches.n_images, shape)
+            else:
+                stores[name] = sampler.start(name)
+        elif sampler is None and n_unknown:
+            # image count unknown up front: check the running size batch by batch
+            store = stores[name]
+            shape = store.shape if isinstance(store, _FullStore) else ()
+            estimates[name] = (state["offset"] + state["size"]) * int(np.prod(shape)) * 4
+            _enforce_budget(estimates, budget, state["offset"] + state["size"], True)
+        stores[name].update(out, state["offset"])
+
+    all_labels: list[torch.Tensor] = []
+    has_labels: bool | None = None
+    bar = tqdm(total=batches.n_batches, disable=not progress, desc="activations", unit="batch")
+    try:
+        with torch.no_grad(), hooked_run(model, modules, dev, on_output) as run:
+            for images, batch_labels in batches.batches:
+                if images.shape[0] == 0:
+                    continue
+                if has_labels is None:
+                    has_labels = batch_labels is not None
+                elif has_labels != (batch_labels is not None):
+                    raise ValueError(
+                        f"data: batch {state['batch']} "
+                        + (
+                            "has no labels but earlier ones do"
+                            if has_labels
+                            else "has labels but earlier ones do not"
+                        )
+                    )
+                state["size"] = int(images.shape[0])
+                run.clear()
+                model(images.to(device=dev, dtype=dtype or images.dtype, non_blocking=True))
+                missing = [name for name in modules if name not in run.calls]
+                if missing:
+                    raise ValueError(
+                        f"layers: layer {missing[0]!r} did not run in the forward pass, so it has "
+                        "no output; pick a layer that forward calls (list_layers(model) shows "
+                        "'not run' for these)"
+                    )
+                if batch_labels is not None:
+                    all_labels.append(batch_labels.cpu())
+                state["offset"] += state["size"]
+                state["batch"] += 1
+                bar.update(1)
+    finally:
+        bar.close()
+    n_images = state["offset"]
+    if n_images == 0:
+        raise ValueError("data: expected at least one image, got none (no batch had images)")
+    label_array = torch.cat(all_labels).numpy().astype(np.int64) if has_labels else None
+    results: dict[str, Any] = {}
+    for name in modules:
+        store = stores[name]
+        if isinstance(store, _FullStore):
+            results[name] = store.finish(n_images)
+        else:
+            results[name] = store.finish(labels=label_array, n_images=n_images)
+    return Activations(results, label_array, n_images)
+
+
+def _enforce_budget(
+    estimates: dict[str, int], budget: int | None, n_images: int, full: bool
+) -> None:
+    total = sum(estimates.values())
+    if budget is None or total <= budget:
+        return
+    per_layer = ", ".join(f"{name!r}: {_fmt_bytes(b)}" for name, b in estimates.items())
+    hint = (
+        "pass point_cloud='top_l2' (or another sampler) to keep only sampled vectors, "
+        if full
+        else "use a sampler that keeps fewer points, "
+    )
+    raise MemoryError(
+        f"memory_budget: keeping the {'full activations' if full else 'point clouds'} of "
+        f"{n_images} images would take about {_fmt_bytes(total)} ({per_layer}), more than "
+        f"memory_budget={_fmt_bytes(budget)}; {hint}use fewer images or layers, or raise "
+        "memory_budget"
+    )
