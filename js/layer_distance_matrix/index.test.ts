@@ -1,0 +1,95 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { encode } from "../shared/codec";
+import { recordingCtx } from "../shared/ctx";
+import { FakeModel } from "../shared/fake_model";
+import widget from "./index";
+import type { LayerDistanceMatrixModel } from "./model";
+
+function state(over: Partial<LayerDistanceMatrixModel> = {}): LayerDistanceMatrixModel {
+  return {
+    values: encode({ dtype: "float64", shape: [3, 3], data: Float64Array.from([0, 1, 3, 1, 0, 2, 3, 2, 0]) }),
+    layers: ["a", "b", "<img src=x onerror=alert(1)>"],
+    columns: ["a", "b", "<img src=x onerror=alert(1)>"],
+    metric: "SW",
+    values2: null,
+    metric2: "",
+    rank_correlation: null,
+    show_second: false,
+    selected_pair: [],
+    title: "<b>t</b>",
+    cell_size: 20,
+    ...over,
+  };
+}
+
+function mount(model: FakeModel<LayerDistanceMatrixModel>): { host: HTMLElement; cleanup: () => void } {
+  const host = document.createElement("div");
+  document.body.appendChild(host);
+  const cleanup = widget.render({ model: model.asModel(), el: host } as never) as () => void;
+  return { host, cleanup };
+}
+
+beforeEach(() => {
+  vi.spyOn(HTMLCanvasElement.prototype, "getContext").mockImplementation(
+    () => recordingCtx().ctx as unknown as CanvasRenderingContext2D,
+  );
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  document.body.replaceChildren();
+});
+
+describe("LayerDistanceMatrix view", () => {
+  it("selects the clicked cell and moves it with the arrow keys", () => {
+    const model = new FakeModel(state());
+    const { host } = mount(model);
+    const canvas = host.querySelector<HTMLCanvasElement>("[data-testid='ldm-canvas']")!;
+    const plot = JSON.parse(canvas.dataset.plot!);
+    canvas.dispatchEvent(new MouseEvent("click", { clientX: plot.left + 2.5 * 20, clientY: plot.top + 1.5 * 20 }));
+    expect(model.get("selected_pair")).toEqual([1, 2]);
+    const root = host.querySelector<HTMLElement>(".tdaw-layer-distance-matrix")!;
+    root.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowLeft", bubbles: true }));
+    expect(model.get("selected_pair")).toEqual([1, 1]);
+    expect(root.dataset.selected).toBe("1,1");
+  });
+
+  it("never inserts names as HTML", () => {
+    const { host } = mount(new FakeModel(state()));
+    expect(host.querySelector("img")).toBeNull();
+    expect(host.querySelector("b")).toBeNull();
+    expect(host.querySelector("[data-testid='ldm-title']")!.textContent).toBe("<b>t</b>");
+  });
+
+  it("shows an empty state for an empty matrix, without throwing", () => {
+    const model = new FakeModel(state({ values: encode({ dtype: "float64", shape: [0, 0], data: new Float64Array(0) }), layers: [], columns: [] }));
+    const { host } = mount(model);
+    expect(host.querySelector<HTMLElement>("[data-testid='ldm-empty']")!.hidden).toBe(false);
+    host.querySelector(".tdaw-layer-distance-matrix")!.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowDown" }));
+    expect(model.get("selected_pair")).toEqual([]);
+  });
+
+  it("toggles to the second matrix and shows the rank correlation", () => {
+    const model = new FakeModel(state({
+      values2: encode({ dtype: "float64", shape: [3, 3], data: Float64Array.from([0, 1, 9, 1, 0, 4, 9, 4, 0]) }),
+      metric2: "1 - CKA",
+      rank_correlation: 1,
+    }));
+    const { host } = mount(model);
+    expect(host.querySelector("[data-testid='ldm-correlation']")!.textContent).toBe("Spearman ρ = 1");
+    host.querySelector<HTMLButtonElement>("[data-testid='ldm-toggle-second']")!.click();
+    expect(model.get("show_second")).toBe(true);
+    const root = host.querySelector<HTMLElement>(".tdaw-layer-distance-matrix")!;
+    expect(root.dataset.shown).toBe("second");
+    expect(host.querySelector("[data-testid='ldm-toggle-second']")!.getAttribute("aria-pressed")).toBe("true");
+  });
+
+  it("follows selections set from Python and removes its listeners", () => {
+    const model = new FakeModel(state());
+    const { host, cleanup } = mount(model);
+    model.setFromPython("selected_pair", [2, 0]);
+    expect(host.querySelector<HTMLElement>(".tdaw-layer-distance-matrix")!.dataset.selected).toBe("2,0");
+    expect(host.querySelector("[data-testid='ldm-status']")!.textContent).toContain("<img src=x onerror=alert(1)> ↔ a");
+    cleanup();
+    expect(model.listenerCount()).toBe(0);
+  });
+});

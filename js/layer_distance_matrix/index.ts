@@ -1,0 +1,192 @@
+// anywidget glue for LayerDistanceMatrixWidget: DOM, events, model sync. Drawing is in draw.ts.
+import type { RenderProps } from "@anywidget/types";
+import { decode } from "../shared/codec";
+import { el, localPoint, sizeCanvas, text } from "../shared/dom";
+import { formatNumber } from "../shared/scale";
+import { readTheme } from "../shared/theme";
+import { describeCell, drawMatrix, toMatrix, type Matrix } from "./draw";
+import { cellAt, computeLayout, FONT_PX, moveSelection, roughMeasure, type MatrixLayout, type Measure } from "./layout";
+import type { LayerDistanceMatrixModel } from "./model";
+import "./styles.css";
+
+function safeDecode(value: LayerDistanceMatrixModel["values"]): ReturnType<typeof decode> | null {
+  try {
+    return value ? decode(value) : null;
+  } catch {
+    return null; // a malformed array renders as the empty state
+  }
+}
+
+function render({ model, el: host }: RenderProps<LayerDistanceMatrixModel>): () => void {
+  const root = el("div", "tdaw-layer-distance-matrix", "layer-distance-matrix");
+  root.tabIndex = 0;
+  root.setAttribute("role", "grid");
+  root.setAttribute("aria-label", "Layer distance matrix; arrow keys move the selected cell");
+  // JupyterLab: keep the notebook's arrow-key shortcuts out while this view has focus
+  root.dataset.lmSuppressShortcuts = "true";
+  const title = el("div", "tdaw-ldm-title", "ldm-title");
+  const bar = el("div", "tdaw-ldm-toolbar");
+  const toggle = el("div", "tdaw-ldm-toggle", "ldm-toggle");
+  toggle.setAttribute("role", "group");
+  const corr = el("span", "tdaw-ldm-correlation", "ldm-correlation");
+  const status = el("span", "tdaw-ldm-status", "ldm-status");
+  status.setAttribute("aria-live", "polite");
+  bar.append(toggle, corr);
+  const stage = el("div", "tdaw-ldm-stage");
+  const canvas = el("canvas", "tdaw-ldm-canvas", "ldm-canvas");
+  const tooltip = el("div", "tdaw-ldm-tooltip", "ldm-tooltip");
+  const empty = text("div", "tdaw-ldm-empty", "No layers to compare: the matrix is empty.", "ldm-empty");
+  stage.append(canvas, tooltip, empty);
+  root.append(title, bar, stage, status);
+  host.appendChild(root);
+
+  let matrix: Matrix = toMatrix(null, [], [], "");
+  let layout: MatrixLayout | null = null;
+  let hover: number[] | null = null;
+
+  const measureCtx = ((): CanvasRenderingContext2D | null => {
+    try {
+      return document.createElement("canvas").getContext("2d");
+    } catch {
+      return null;
+    }
+  })();
+  function measure(): Measure {
+    if (!measureCtx) return roughMeasure;
+    measureCtx.font = `600 ${FONT_PX}px ${readTheme(root).font}`; // bold: the widest case
+    return (s) => measureCtx.measureText(s).width;
+  }
+
+  const selected = (): number[] => model.get("selected_pair") ?? [];
+
+  function load(): void {
+    const second = model.get("show_second") && model.get("values2");
+    matrix = toMatrix(
+      safeDecode(second ? model.get("values2") : model.get("values")),
+      model.get("layers") ?? [],
+      model.get("columns") ?? [],
+      (second ? model.get("metric2") : model.get("metric")) ?? "",
+    );
+    root.dataset.shown = second ? "second" : "first";
+    buildToggle();
+    redraw();
+  }
+
+  function redraw(): void {
+    const isEmpty = matrix.rows.length === 0 || matrix.cols.length === 0;
+    empty.hidden = !isEmpty;
+    canvas.hidden = isEmpty;
+    const sel = selected();
+    root.dataset.selected = sel.join(",");
+    if (isEmpty) {
+      layout = null;
+      return;
+    }
+    layout = computeLayout(matrix.rows, matrix.cols, model.get("cell_size") || 24, measure());
+    canvas.dataset.plot = JSON.stringify({ left: layout.left, top: layout.top, cell: layout.cell, rows: layout.rows, cols: layout.cols });
+    const ctx = sizeCanvas(canvas, layout.width, layout.height);
+    if (ctx) drawMatrix(ctx, matrix, layout, readTheme(root), { selected: sel, hover });
+    status.textContent = sel.length === 2 ? describeCell(matrix, sel[0] as number, sel[1] as number) : "";
+  }
+
+  function buildToggle(): void {
+    const hasSecond = !!model.get("values2");
+    toggle.replaceChildren();
+    bar.hidden = !hasSecond;
+    if (!hasSecond) return;
+    const showSecond = !!model.get("show_second");
+    const names = [model.get("metric") || "first", model.get("metric2") || "second"];
+    names.forEach((name, k) => {
+      const b = text("button", "tdaw-ldm-toggle-item", name, `ldm-toggle-${k === 0 ? "first" : "second"}`);
+      b.type = "button";
+      b.setAttribute("aria-pressed", String(showSecond === (k === 1)));
+      b.title = `Show ${name}`;
+      b.addEventListener("click", () => {
+        model.set("show_second", k === 1);
+        model.save_changes();
+      });
+      toggle.appendChild(b);
+    });
+    const rho = model.get("rank_correlation");
+    corr.textContent =
+      rho === null || rho === undefined
+        ? "Spearman ρ: undefined (constant matrix)"
+        : `Spearman ρ = ${formatNumber(rho)}`;
+    corr.title = "Rank correlation of the two matrices (upper triangles)";
+  }
+
+  function select(pair: number[]): void {
+    model.set("selected_pair", pair);
+    model.save_changes();
+  }
+
+  function onClick(event: MouseEvent): void {
+    root.focus();
+    if (!layout) return;
+    const [x, y] = localPoint(event, canvas);
+    select(cellAt(layout, x, y) ?? []);
+  }
+
+  function onMove(event: MouseEvent): void {
+    if (!layout) return;
+    const [x, y] = localPoint(event, canvas);
+    const hit = cellAt(layout, x, y);
+    const changed = (hit?.join(",") ?? "") !== (hover?.join(",") ?? "");
+    hover = hit;
+    if (!hit) {
+      tooltip.hidden = true;
+      canvas.style.cursor = "default";
+    } else {
+      tooltip.textContent = describeCell(matrix, hit[0], hit[1]);
+      tooltip.style.left = `${x + 14}px`;
+      tooltip.style.top = `${y + 14}px`;
+      tooltip.hidden = false;
+      canvas.style.cursor = "pointer";
+    }
+    if (changed) redraw();
+  }
+
+  function onLeave(): void {
+    tooltip.hidden = true;
+    if (hover) {
+      hover = null;
+      redraw();
+    }
+  }
+
+  function onKey(event: KeyboardEvent): void {
+    const next = moveSelection(selected(), event.key, matrix.rows.length, matrix.cols.length);
+    if (!next) return;
+    event.preventDefault();
+    event.stopPropagation();
+    select(next);
+  }
+
+  function onTitle(): void {
+    title.textContent = model.get("title") ?? "";
+    title.hidden = !title.textContent;
+  }
+
+  tooltip.hidden = true;
+  canvas.addEventListener("click", onClick);
+  canvas.addEventListener("mousemove", onMove);
+  canvas.addEventListener("mouseleave", onLeave);
+  root.addEventListener("keydown", onKey);
+  const dataEvents = ["values", "values2", "layers", "columns", "metric", "metric2", "show_second", "rank_correlation"];
+  for (const name of dataEvents) model.on(`change:${name}`, load);
+  model.on("change:selected_pair", redraw);
+  model.on("change:cell_size", redraw);
+  model.on("change:title", onTitle);
+  onTitle();
+  load();
+
+  return () => {
+    for (const name of dataEvents) model.off(`change:${name}`, load);
+    model.off("change:selected_pair", redraw);
+    model.off("change:cell_size", redraw);
+    model.off("change:title", onTitle);
+    root.remove();
+  };
+}
+
+export default { render };

@@ -1,0 +1,122 @@
+// Geometry of the heatmap: margins from the label widths, cell <-> pixel, keyboard moves.
+
+export interface MatrixLayout {
+  width: number;
+  height: number;
+  /** Top-left corner of the cell grid and the side of a cell, CSS pixels. */
+  left: number;
+  top: number;
+  cell: number;
+  rows: number;
+  cols: number;
+  /** Draw every k-th row / column label so that labels never overlap. */
+  rowEvery: number;
+  colEvery: number;
+  /** Longest label drawn, in pixels (labels are ellipsised to this). */
+  labelMax: number;
+  /** The colour bar's rectangle. */
+  bar: { x: number; y: number; w: number; h: number };
+}
+
+export const FONT_PX = 11;
+/** Labels longer than this many pixels are shortened with a middle ellipsis. */
+export const LABEL_MAX_PX = 140;
+const BAR_GAP = 18;
+const BAR_W = 14;
+const BAR_TEXT = 76; // ticks and the rotated metric name
+const SIN45 = Math.SQRT1_2;
+
+export type Measure = (text: string) => number;
+
+/** A rough text width for when no canvas is available (jsdom): 0.6 em per character. */
+export const roughMeasure: Measure = (t) => t.length * FONT_PX * 0.6;
+
+/** `text` shortened in the middle ("features.1…conv2") to fit in `maxPx`. */
+export function fitLabel(text: string, maxPx: number, measure: Measure): string {
+  if (measure(text) <= maxPx) return text;
+  const chars = [...text];
+  let keep = chars.length - 1;
+  while (keep > 1) {
+    const head = Math.ceil(keep / 2);
+    const s = `${chars.slice(0, head).join("")}…${chars.slice(chars.length - (keep - head)).join("")}`;
+    if (measure(s) <= maxPx) return s;
+    keep--;
+  }
+  return `${chars[0] ?? ""}…`;
+}
+
+export function computeLayout(
+  rows: readonly string[],
+  cols: readonly string[],
+  cell: number,
+  measure: Measure,
+): MatrixLayout {
+  const widest = (names: readonly string[]): number =>
+    names.reduce((m, s) => Math.max(m, Math.min(LABEL_MAX_PX, measure(s))), 0);
+  const rowW = widest(rows);
+  const colW = widest(cols);
+  // row labels sit left of the grid; column labels hang below it at 45 degrees, so
+  // the first ones reach left of the grid too
+  const left = Math.ceil(Math.max(rowW + 10, colW * SIN45 - cell / 2 + 6, 20));
+  const top = 8;
+  const gridW = cols.length * cell;
+  const gridH = rows.length * cell;
+  const colLabelH = Math.ceil(colW * SIN45 + FONT_PX * SIN45 + 10);
+  const barH = Math.max(gridH, 80);
+  return {
+    width: left + gridW + BAR_GAP + BAR_W + BAR_TEXT,
+    height: top + Math.max(gridH + colLabelH, barH) + 4,
+    left,
+    top,
+    cell,
+    rows: rows.length,
+    cols: cols.length,
+    rowEvery: Math.max(1, Math.ceil((FONT_PX + 2) / cell)),
+    colEvery: Math.max(1, Math.ceil((FONT_PX + 2) / (cell * SIN45))),
+    labelMax: LABEL_MAX_PX,
+    bar: { x: left + gridW + BAR_GAP, y: top, w: BAR_W, h: barH },
+  };
+}
+
+/** The cell `[row, column]` under (x, y), or null outside the grid. */
+export function cellAt(layout: MatrixLayout, x: number, y: number): [number, number] | null {
+  const j = Math.floor((x - layout.left) / layout.cell);
+  const i = Math.floor((y - layout.top) / layout.cell);
+  if (i < 0 || j < 0 || i >= layout.rows || j >= layout.cols) return null;
+  return [i, j];
+}
+
+/** Centre of cell (i, j) in CSS pixels. */
+export function cellCenter(layout: MatrixLayout, i: number, j: number): [number, number] {
+  return [layout.left + (j + 0.5) * layout.cell, layout.top + (i + 0.5) * layout.cell];
+}
+
+const MOVES: Record<string, [number, number]> = {
+  ArrowUp: [-1, 0],
+  ArrowDown: [1, 0],
+  ArrowLeft: [0, -1],
+  ArrowRight: [0, 1],
+};
+
+/**
+ * The selection after pressing `key`: arrows move (clamped to the grid), starting at
+ * [0, 0] when nothing is selected; Home/End jump to the diagonal's ends; Escape clears.
+ * `undefined` when the key means nothing here.
+ */
+export function moveSelection(
+  pair: readonly number[],
+  key: string,
+  rows: number,
+  cols: number,
+): number[] | undefined {
+  if (rows === 0 || cols === 0) return undefined;
+  if (key === "Escape") return [];
+  if (key === "Home") return [0, 0];
+  if (key === "End") return [rows - 1, cols - 1];
+  const d = MOVES[key];
+  if (!d) return undefined;
+  if (pair.length !== 2) return [0, 0];
+  const i = Math.min(rows - 1, Math.max(0, (pair[0] as number) + d[0]));
+  const j = Math.min(cols - 1, Math.max(0, (pair[1] as number) + d[1]));
+  return [i, j];
+}
