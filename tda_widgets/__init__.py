@@ -28,6 +28,17 @@ _LAZY: dict[str, str] = {
     "Diagrams": "._types",
     "DistanceMatrix": "._types",
     "MapperGraph": "._types",
+    # stage 1: activations
+    "extract_activations": ".activations.extract",
+    "list_layers": ".activations.layers",
+    # stage 2: point clouds
+    "Sampler": ".point_clouds.base",
+    "top_l2": ".point_clouds.samplers",
+    "random_position": ".point_clouds.samplers",
+    "all_positions": ".point_clouds.samplers",
+    "pooled": ".point_clouds.samplers",
+    "flatten": ".point_clouds.samplers",
+    "farthest_point_subsample": ".point_clouds.subsample",
     # widgets (need the JS build only when displayed)
     "PersistenceDiagramWidget": ".widgets.persistence_diagram",
 }
@@ -38,6 +49,17 @@ if TYPE_CHECKING:
     from tda_widgets._types import DistanceMatrix as DistanceMatrix
     from tda_widgets._types import MapperGraph as MapperGraph
     from tda_widgets._types import PointCloud as PointCloud
+    from tda_widgets.activations.extract import extract_activations as extract_activations
+    from tda_widgets.activations.layers import list_layers as list_layers
+    from tda_widgets.point_clouds.base import Sampler as Sampler
+    from tda_widgets.point_clouds.samplers import all_positions as all_positions
+    from tda_widgets.point_clouds.samplers import flatten as flatten
+    from tda_widgets.point_clouds.samplers import pooled as pooled
+    from tda_widgets.point_clouds.samplers import random_position as random_position
+    from tda_widgets.point_clouds.samplers import top_l2 as top_l2
+    from tda_widgets.point_clouds.subsample import (
+        farthest_point_subsample as farthest_point_subsample,
+    )
     from tda_widgets.widgets.persistence_diagram import (
         PersistenceDiagramWidget as PersistenceDiagramWidget,
     )
