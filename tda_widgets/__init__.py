@@ -39,6 +39,23 @@ _LAZY: dict[str, str] = {
     "pooled": ".point_clouds.samplers",
     "flatten": ".point_clouds.samplers",
     "farthest_point_subsample": ".point_clouds.subsample",
+    # stage 3: topology
+    "persistence_diagrams": ".topology.persistence",
+    "available_backends": ".topology.persistence",
+    "sliced_wasserstein": ".topology.distances",
+    "wasserstein": ".topology.distances",
+    "bottleneck": ".topology.distances",
+    "diagram_matching": ".topology.distances",
+    "layer_distance_matrix": ".topology.matrices",
+    "cross_distance_matrix": ".topology.matrices",
+    "linear_cka": ".topology.cka",
+    "cka_matrix": ".topology.cka",
+    "compare_matrices": ".topology.cka",
+    "pc_removal_sensitivity": ".topology.cka",
+    "mapper_graph": ".topology.mapper",
+    "elbow_eps": ".topology.mapper",
+    "graph_measures": ".topology.measures",
+    "Analysis": ".analysis",
     # widgets (need the JS build only when displayed)
     "PersistenceDiagramWidget": ".widgets.persistence_diagram",
 }
@@ -51,6 +68,7 @@ if TYPE_CHECKING:
     from tda_widgets._types import PointCloud as PointCloud
     from tda_widgets.activations.extract import extract_activations as extract_activations
     from tda_widgets.activations.layers import list_layers as list_layers
+    from tda_widgets.analysis import Analysis as Analysis
     from tda_widgets.point_clouds.base import Sampler as Sampler
     from tda_widgets.point_clouds.samplers import all_positions as all_positions
     from tda_widgets.point_clouds.samplers import flatten as flatten
@@ -60,6 +78,21 @@ if TYPE_CHECKING:
     from tda_widgets.point_clouds.subsample import (
         farthest_point_subsample as farthest_point_subsample,
     )
+    from tda_widgets.topology.cka import cka_matrix as cka_matrix
+    from tda_widgets.topology.cka import compare_matrices as compare_matrices
+    from tda_widgets.topology.cka import linear_cka as linear_cka
+    from tda_widgets.topology.cka import pc_removal_sensitivity as pc_removal_sensitivity
+    from tda_widgets.topology.distances import bottleneck as bottleneck
+    from tda_widgets.topology.distances import diagram_matching as diagram_matching
+    from tda_widgets.topology.distances import sliced_wasserstein as sliced_wasserstein
+    from tda_widgets.topology.distances import wasserstein as wasserstein
+    from tda_widgets.topology.mapper import elbow_eps as elbow_eps
+    from tda_widgets.topology.mapper import mapper_graph as mapper_graph
+    from tda_widgets.topology.matrices import cross_distance_matrix as cross_distance_matrix
+    from tda_widgets.topology.matrices import layer_distance_matrix as layer_distance_matrix
+    from tda_widgets.topology.measures import graph_measures as graph_measures
+    from tda_widgets.topology.persistence import available_backends as available_backends
+    from tda_widgets.topology.persistence import persistence_diagrams as persistence_diagrams
     from tda_widgets.widgets.persistence_diagram import (
         PersistenceDiagramWidget as PersistenceDiagramWidget,
     )
