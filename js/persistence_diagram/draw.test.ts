@@ -2,15 +2,21 @@ import { describe, expect, it } from "vitest";
 import { decode, encode } from "../shared/codec";
 import { CATEGORICAL, type Theme } from "../shared/theme";
 import {
+  barPixels,
+  brushSelection,
   computeLayout,
   describePoint,
-  drawDiagram,
+  drawScene,
   hitTest,
   nextSelection,
+  pointPixel,
+  pointsInBox,
   toDiagrams,
   xPixel,
   yPixel,
+  zoomAt,
   type Ctx,
+  type Diagram,
 } from "./draw";
 
 const theme: Theme = {
@@ -23,75 +29,160 @@ const theme: Theme = {
   categorical: CATEGORICAL,
 };
 
-function recorder(): { ctx: Ctx; arcs: { x: number; y: number; r: number; fill: string }[] } {
-  const arcs: { x: number; y: number; r: number; fill: string }[] = [];
+interface Arc {
+  x: number;
+  y: number;
+  r: number;
+}
+
+/** A context that records arcs (points, rings) and line segments. */
+function recorder() {
+  const arcs: Arc[] = [];
+  const segments: [number, number, number, number][] = [];
+  let last: [number, number] = [0, 0];
   const noop = () => undefined;
   const ctx = {
-    save: noop, restore: noop, clearRect: noop, fillRect: noop, beginPath: noop, moveTo: noop,
-    lineTo: noop, fill: noop, stroke: noop, fillText: noop, setLineDash: noop, rotate: noop, translate: noop,
+    save: noop, restore: noop, clearRect: noop, fillRect: noop, strokeRect: noop, beginPath: noop,
+    closePath: noop, rect: noop, clip: noop, fill: noop, stroke: noop, fillText: noop, setLineDash: noop,
+    rotate: noop, translate: noop,
     fillStyle: "", strokeStyle: "", lineWidth: 1, globalAlpha: 1, font: "", textAlign: "left", textBaseline: "alphabetic",
+    moveTo(x: number, y: number) {
+      last = [x, y];
+    },
+    lineTo(x: number, y: number) {
+      segments.push([last[0], last[1], x, y]);
+      last = [x, y];
+    },
     arc(x: number, y: number, r: number) {
-      arcs.push({ x, y, r, fill: String(ctx.fillStyle) });
+      arcs.push({ x, y, r });
     },
   } as unknown as Ctx;
-  return { ctx, arcs };
+  return { ctx, arcs, segments };
+}
+
+function diagramsOf(...rows: number[][]): Diagram[] {
+  return toDiagrams(rows.map((r) => decode(encode({ dtype: "float64", shape: [r.length / 2, 2], data: Float64Array.from(r) }))));
 }
 
 // H0: three points, one infinite; H1: two points
-const h0 = Float64Array.from([0, 0.5, 0, 1.0, 0, Infinity]);
-const h1 = Float64Array.from([0.6, 1.2, 0.8, 0.9]);
-const diagrams = toDiagrams([
-  decode(encode({ dtype: "float64", shape: [3, 2], data: h0 })),
-  decode(encode({ dtype: "float64", shape: [2, 2], data: h1 })),
-]);
+const diagrams = diagramsOf([0, 0.5, 0, 1.0, 0, Infinity], [0.6, 1.2, 0.8, 0.9]);
+const scene = (extra = {}) => ({ diagrams, selected: [], ...extra });
 
-describe("persistence diagram layout", () => {
+describe("diagram layout", () => {
   it("puts infinite deaths on a line above every finite value", () => {
-    const layout = computeLayout(diagrams, 400, 400);
+    const layout = computeLayout("diagram", [diagrams], 400, 400);
     expect(layout.inf).toBeGreaterThan(1.2);
-    expect(layout.hi).toBeGreaterThan(layout.inf);
+    expect(layout.yhi).toBeGreaterThan(layout.inf);
     expect(yPixel(layout, Infinity)).toBeCloseTo(yPixel(layout, layout.inf));
     expect(yPixel(layout, Infinity)).toBeLessThan(yPixel(layout, 1.2)); // higher on screen
+    expect(layout.plotW).toBe(layout.plotH); // same scale on both axes
   });
 
-  it("draws the infinite point on the infinity line", () => {
-    const layout = computeLayout(diagrams, 400, 400);
+  it("draws the infinite point on the infinity line, in its dimension's colour", () => {
+    const layout = computeLayout("diagram", [diagrams], 400, 400);
     const { ctx, arcs } = recorder();
-    drawDiagram(ctx, diagrams, layout, theme, []);
+    drawScene(ctx, layout, theme, scene());
     const yInf = yPixel(layout, Infinity);
     const onLine = arcs.filter((a) => Math.abs(a.y - yInf) < 1e-9);
     expect(onLine).toHaveLength(1);
     expect(onLine[0]?.x).toBeCloseTo(xPixel(layout, 0));
-    expect(onLine[0]?.fill).toBe(CATEGORICAL[0]);
     expect(arcs).toHaveLength(5);
   });
 
   it("draws a selection ring only for selected, visible points", () => {
-    const layout = computeLayout(diagrams, 400, 400);
+    const layout = computeLayout("diagram", [diagrams], 400, 400);
     const { ctx, arcs } = recorder();
-    drawDiagram(ctx, diagrams, layout, theme, [[1, 0], [7, 7]], new Set([0, 1]));
+    drawScene(ctx, layout, theme, scene({ selected: [[1, 0], [7, 7]], visible: new Set([0, 1]) }));
     expect(arcs).toHaveLength(6);
     const ring = arcs[5]!;
     expect(ring.x).toBeCloseTo(xPixel(layout, 0.6));
     expect(ring.y).toBeCloseTo(yPixel(layout, 1.2));
+    expect(ring.r).toBeGreaterThan(arcs[0]!.r);
   });
 
   it("hides dimensions that are not visible", () => {
     const vis = new Set([1]);
-    const layout = computeLayout(diagrams, 400, 400, vis);
+    const layout = computeLayout("diagram", [diagrams], 400, 400, vis);
     const { ctx, arcs } = recorder();
-    drawDiagram(ctx, diagrams, layout, theme, [], vis);
+    drawScene(ctx, layout, theme, scene({ visible: vis }));
     expect(arcs).toHaveLength(2);
     expect(hitTest(diagrams, layout, xPixel(layout, 0), yPixel(layout, Infinity), vis)).toBeNull();
+  });
+
+  it("gives a sane layout for empty diagrams", () => {
+    const l = computeLayout("diagram", [], 300, 300);
+    expect(l.xlo).toBeLessThan(l.xhi);
+    expect(Number.isFinite(l.inf)).toBe(true);
+  });
+
+  it("zooms around the cursor and keeps that value fixed", () => {
+    const layout = computeLayout("diagram", [diagrams], 400, 400);
+    const px = xPixel(layout, 0.6);
+    const py = yPixel(layout, 1.2);
+    const z = computeLayout("diagram", [diagrams], 400, 400, undefined, zoomAt(layout, px, py, 0.5));
+    expect(z.xhi - z.xlo).toBeCloseTo((layout.xhi - layout.xlo) * 0.5);
+    expect(xPixel(z, 0.6)).toBeCloseTo(px);
+    expect(yPixel(z, 1.2)).toBeCloseTo(py);
+  });
+});
+
+describe("lifetime and barcode modes", () => {
+  it("lifetime mode plots persistence against birth", () => {
+    const layout = computeLayout("lifetime", [diagrams], 400, 300);
+    const [x, y] = pointPixel(layout, diagrams[1]!, 0);
+    expect(x).toBeCloseTo(xPixel(layout, 0.6));
+    expect(y).toBeCloseTo(yPixel(layout, 0.6)); // 1.2 - 0.6
+    expect(pointPixel(layout, diagrams[0]!, 2)[1]).toBeCloseTo(yPixel(layout, layout.inf));
+  });
+
+  it("barcode mode gives every bar its own row, H0 first, sorted by birth", () => {
+    const layout = computeLayout("barcode", [diagrams], 400, 300);
+    const ys = [0, 1, 2].map((i) => barPixels(layout, diagrams[0]!, i)![2]);
+    const h1 = [0, 1].map((i) => barPixels(layout, diagrams[1]!, i)![2]);
+    expect(new Set([...ys, ...h1]).size).toBe(5);
+    expect(Math.max(...ys)).toBeLessThan(Math.min(...h1)); // H0 above H1
+    expect(h1[0]).toBeLessThan(h1[1]!); // birth 0.6 before 0.8
+    const inf = barPixels(layout, diagrams[0]!, 2)!;
+    expect(inf[1]).toBeCloseTo(xPixel(layout, layout.inf)); // infinite bar ends on the ∞ line
+  });
+
+  it("barcode hit-testing and box selection find bars", () => {
+    const layout = computeLayout("barcode", [diagrams], 400, 300);
+    const [x0, x1, y] = barPixels(layout, diagrams[1]!, 1)!;
+    expect(hitTest(diagrams, layout, (x0 + x1) / 2, y)).toEqual([1, 1]);
+    expect(pointsInBox(diagrams, layout, x0 - 1, y - 1, x1 + 1, y + 1)).toEqual([[1, 1]]);
+  });
+});
+
+describe("overlay with matching", () => {
+  it("draws one segment per matched pair, to the diagonal for unmatched points", () => {
+    const other = diagramsOf([0, 0.4, 0, Infinity], [0.7, 1.1]);
+    // H0: 0<->0, 1<->diagonal, 2<->1 ; H1: 0<->0, 1<->diagonal
+    const matching = [Int32Array.from([0, 0, 1, -1, 2, 1]), Int32Array.from([0, 0, 1, -1])];
+    const layout = computeLayout("diagram", [diagrams, other], 400, 400);
+    const { ctx, arcs, segments } = recorder();
+    drawScene(ctx, layout, theme, scene({ overlay: other, matching }));
+    expect(arcs).toHaveLength(5 + 3);
+    const [px, py] = pointPixel(layout, diagrams[1]!, 1); // (0.8, 0.9) to its diagonal projection (0.85, 0.85)
+    const seg = segments.find((s) => Math.abs(s[0] - px) < 1e-9 && Math.abs(s[1] - py) < 1e-9);
+    expect(seg).toBeDefined();
+    expect(seg![2]).toBeCloseTo(xPixel(layout, 0.85));
+    expect(seg![3]).toBeCloseTo(yPixel(layout, 0.85));
+    const [qx, qy] = pointPixel(layout, other[1]!, 0);
+    expect(segments.some((s) => Math.abs(s[2] - qx) < 1e-9 && Math.abs(s[3] - qy) < 1e-9)).toBe(true);
   });
 });
 
 describe("hit testing and selection", () => {
-  const layout = computeLayout(diagrams, 400, 400);
+  const layout = computeLayout("diagram", [diagrams], 400, 400);
   it("finds the point under the cursor, including infinite ones", () => {
     expect(hitTest(diagrams, layout, xPixel(layout, 0.8), yPixel(layout, 0.9))).toEqual([1, 1]);
     expect(hitTest(diagrams, layout, xPixel(layout, 0) + 2, yPixel(layout, Infinity) - 1)).toEqual([0, 2]);
     expect(hitTest(diagrams, layout, xPixel(layout, 1.5), yPixel(layout, 0.1))).toBeNull();
+  });
+  it("a box catches exactly the points inside it", () => {
+    const caught = pointsInBox(diagrams, layout, xPixel(layout, 0.55), yPixel(layout, 1.3), xPixel(layout, 0.85), yPixel(layout, 0.85));
+    expect(caught).toEqual([[1, 0], [1, 1]]);
   });
   it("click replaces, shift-click toggles, empty click clears", () => {
     expect(nextSelection([[0, 1]], [1, 0], false)).toEqual([[1, 0]]);
@@ -100,12 +191,12 @@ describe("hit testing and selection", () => {
     expect(nextSelection([[0, 1]], null, false)).toEqual([]);
     expect(nextSelection([[0, 1]], null, true)).toEqual([[0, 1]]);
   });
+  it("brush replaces, shift-brush adds without duplicates", () => {
+    expect(brushSelection([[0, 1]], [[1, 0]], false)).toEqual([[1, 0]]);
+    expect(brushSelection([[0, 1]], [[0, 1], [1, 0]], true)).toEqual([[0, 1], [1, 0]]);
+  });
   it("describes a point with its persistence", () => {
     expect(describePoint(diagrams, 0, 2)).toBe("H0 #2 · birth 0 · death ∞ · persistence ∞");
-  });
-  it("gives a sane layout for empty diagrams", () => {
-    const l = computeLayout([], 300, 300);
-    expect(l.lo).toBeLessThan(l.hi);
-    expect(Number.isFinite(l.inf)).toBe(true);
+    expect(describePoint(diagrams, 1, 0, "layer1")).toBe("layer1 · H1 #0 · birth 0.6 · death 1.2 · persistence 0.6");
   });
 });

@@ -1,194 +1,70 @@
-// Pure drawing and geometry of a persistence diagram: no anywidget, testable in jsdom.
-import type { NDArray } from "../shared/codec";
-import { at } from "../shared/codec";
+// Pure canvas rendering of the persistence views: no anywidget, testable with a recording context.
+import type { Ctx } from "../shared/ctx";
 import { formatNumber, niceTicks } from "../shared/scale";
 import type { Theme } from "../shared/theme";
+import {
+  barPixels,
+  pointPixel,
+  POINT_RADIUS,
+  xPixel,
+  yPixel,
+  type Diagram,
+  type Layout,
+  type Visible,
+} from "./layout";
 
-/** One homology dimension's diagram as parallel birth/death arrays. */
-export interface Diagram {
-  dim: number;
-  births: Float64Array;
-  deaths: Float64Array;
-}
+export type { Ctx } from "../shared/ctx";
+export * from "./interact";
+export * from "./layout";
 
-export interface Layout {
-  width: number;
-  height: number;
-  /** Plot area in CSS pixels. */
-  left: number;
-  top: number;
-  plotW: number;
-  plotH: number;
-  /** Value domain shared by both axes. */
-  lo: number;
-  hi: number;
-  /** Value at which infinite deaths are drawn (above every finite value). */
-  inf: number;
-}
-
-export const MARGIN = { left: 52, right: 16, top: 14, bottom: 44 };
-export const POINT_RADIUS = 4;
-
-/** Split `(n, 2)` arrays into per-dimension birth/death columns. */
-export function toDiagrams(arrays: NDArray[]): Diagram[] {
-  return arrays.map((arr, dim) => {
-    const n = arr.shape.length === 2 ? (arr.shape[0] ?? 0) : 0;
-    const births = new Float64Array(n);
-    const deaths = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      births[i] = at(arr, 2 * i);
-      deaths[i] = at(arr, 2 * i + 1);
-    }
-    return { dim, births, deaths };
-  });
-}
-
-export function countPoints(diagrams: Diagram[], visible?: ReadonlySet<number>): number {
-  return diagrams
-    .filter((d) => !visible || visible.has(d.dim))
-    .reduce((s, d) => s + d.births.length, 0);
-}
-
-/** Axis domain and plot rectangle; infinite deaths go on a line above all finite values. */
-export function computeLayout(
-  diagrams: Diagram[],
-  width: number,
-  height: number,
-  visible?: ReadonlySet<number>,
-): Layout {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const d of diagrams) {
-    if (visible && !visible.has(d.dim)) continue;
-    for (let i = 0; i < d.births.length; i++) {
-      const b = d.births[i] as number;
-      const e = d.deaths[i] as number;
-      if (b < min) min = b;
-      if (b > max) max = b;
-      if (Number.isFinite(e)) {
-        if (e < min) min = e;
-        if (e > max) max = e;
-      }
-    }
-  }
-  if (!Number.isFinite(min)) {
-    min = 0;
-    max = 1;
-  }
-  if (min > 0 && min < 0.25 * (max - min + 1e-12)) min = 0; // start at 0 when it is close
-  const span = max - min || Math.abs(max) || 1;
-  const inf = max + 0.1 * span;
-  const lo = min - 0.04 * span;
-  const hi = inf + 0.05 * span;
-  const plotW = Math.max(10, width - MARGIN.left - MARGIN.right);
-  const plotH = Math.max(10, height - MARGIN.top - MARGIN.bottom);
-  const side = Math.min(plotW, plotH);
-  return { width, height, left: MARGIN.left, top: MARGIN.top, plotW: side, plotH: side, lo, hi, inf };
-}
-
-export function xPixel(layout: Layout, v: number): number {
-  return layout.left + ((v - layout.lo) / (layout.hi - layout.lo)) * layout.plotW;
-}
-
-export function yPixel(layout: Layout, v: number): number {
-  const value = Number.isFinite(v) ? v : layout.inf;
-  return layout.top + layout.plotH - ((value - layout.lo) / (layout.hi - layout.lo)) * layout.plotH;
-}
-
-/** The point under (x, y) within `radius` pixels, nearest first; null when none. */
-export function hitTest(
-  diagrams: Diagram[],
-  layout: Layout,
-  x: number,
-  y: number,
-  visible?: ReadonlySet<number>,
-  radius = POINT_RADIUS + 3,
-): [number, number] | null {
-  let best: [number, number] | null = null;
-  let bestD2 = radius * radius;
-  // later dimensions are drawn on top, so they win ties
-  for (const d of diagrams) {
-    if (visible && !visible.has(d.dim)) continue;
-    for (let i = 0; i < d.births.length; i++) {
-      const dx = xPixel(layout, d.births[i] as number) - x;
-      const dy = yPixel(layout, d.deaths[i] as number) - y;
-      const d2 = dx * dx + dy * dy;
-      if (d2 <= bestD2) {
-        bestD2 = d2;
-        best = [d.dim, i];
-      }
-    }
-  }
-  return best;
+/** What one frame shows. */
+export interface Scene {
+  diagrams: Diagram[];
+  /** Optional second diagram drawn over the first (hollow markers). */
+  overlay?: Diagram[];
+  /** Per dimension, (m, 2) matched index pairs [main, overlay], -1 for the diagonal. */
+  matching?: Int32Array[];
+  selected: ReadonlyArray<readonly number[]>;
+  visible?: Visible;
+  brush?: [number, number, number, number] | null;
 }
 
 export function colorOf(theme: Theme, dim: number): string {
   return theme.categorical[dim % theme.categorical.length] as string;
 }
 
-/** Minimal subset of CanvasRenderingContext2D used here (so tests can record calls). */
-export type Ctx = Pick<
-  CanvasRenderingContext2D,
-  | "save"
-  | "restore"
-  | "clearRect"
-  | "fillRect"
-  | "beginPath"
-  | "moveTo"
-  | "lineTo"
-  | "arc"
-  | "fill"
-  | "stroke"
-  | "fillText"
-  | "setLineDash"
-  | "rotate"
-  | "translate"
-> & {
-  fillStyle: string | CanvasGradient | CanvasPattern;
-  strokeStyle: string | CanvasGradient | CanvasPattern;
-  lineWidth: number;
-  globalAlpha: number;
-  font: string;
-  textAlign: CanvasTextAlign;
-  textBaseline: CanvasTextBaseline;
-};
+const shown = (d: Diagram, visible: Visible): boolean => !visible || visible.has(d.dim);
 
-export function drawDiagram(
-  ctx: Ctx,
-  diagrams: Diagram[],
-  layout: Layout,
-  theme: Theme,
-  selected: ReadonlyArray<readonly [number, number]>,
-  visible?: ReadonlySet<number>,
-): void {
-  const { left, top, plotW, plotH, lo, hi, inf } = layout;
-  ctx.save();
-  ctx.clearRect(0, 0, layout.width, layout.height);
-  ctx.font = `11px ${theme.font}`;
-
-  // grid and ticks
-  const ticks = niceTicks(lo, Math.min(hi, inf), 5).filter((t) => t >= lo && t <= inf);
+function drawAxes(ctx: Ctx, layout: Layout, theme: Theme): void {
+  const { left, top, plotW, plotH, mode } = layout;
   ctx.lineWidth = 1;
+  ctx.font = `11px ${theme.font}`;
   ctx.strokeStyle = theme.grid;
   ctx.fillStyle = theme.muted;
-  for (const t of ticks) {
+  const xTicks = niceTicks(layout.xlo, Math.min(layout.xhi, layout.inf), 5).filter((t) => t >= layout.xlo);
+  for (const t of xTicks) {
     const px = xPixel(layout, t);
-    const py = yPixel(layout, t);
     ctx.beginPath();
     ctx.moveTo(px, top);
     ctx.lineTo(px, top + plotH);
-    ctx.moveTo(left, py);
-    ctx.lineTo(left + plotW, py);
     ctx.stroke();
     ctx.textAlign = "center";
     ctx.textBaseline = "top";
     ctx.fillText(formatNumber(t), px, top + plotH + 4);
-    ctx.textAlign = "right";
-    ctx.textBaseline = "middle";
-    ctx.fillText(formatNumber(t), left - 5, py);
   }
-
-  // frame
+  if (mode !== "barcode") {
+    const yTicks = niceTicks(layout.ylo, Math.min(layout.yhi, layout.inf), 5).filter((t) => t >= layout.ylo);
+    for (const t of yTicks) {
+      const py = yPixel(layout, t);
+      ctx.beginPath();
+      ctx.moveTo(left, py);
+      ctx.lineTo(left + plotW, py);
+      ctx.stroke();
+      ctx.textAlign = "right";
+      ctx.textBaseline = "middle";
+      ctx.fillText(formatNumber(t), left - 5, py);
+    }
+  }
   ctx.strokeStyle = theme.muted;
   ctx.beginPath();
   ctx.moveTo(left, top);
@@ -196,83 +72,176 @@ export function drawDiagram(
   ctx.lineTo(left + plotW, top + plotH);
   ctx.stroke();
 
-  // the diagonal (death = birth)
-  ctx.strokeStyle = theme.muted;
-  ctx.beginPath();
-  ctx.moveTo(xPixel(layout, lo), yPixel(layout, lo));
-  ctx.lineTo(xPixel(layout, hi), yPixel(layout, hi));
-  ctx.stroke();
-
-  // the line of infinite deaths
-  const yInf = yPixel(layout, Infinity);
-  ctx.setLineDash([4, 4]);
-  ctx.beginPath();
-  ctx.moveTo(left, yInf);
-  ctx.lineTo(left + plotW, yInf);
-  ctx.stroke();
-  ctx.setLineDash([]);
-  ctx.fillStyle = theme.muted;
-  ctx.textAlign = "right";
-  ctx.textBaseline = "middle";
-  ctx.fillText("∞", left - 5, yInf);
-
-  // axis labels
   ctx.fillStyle = theme.foreground;
   ctx.textAlign = "center";
   ctx.textBaseline = "bottom";
-  ctx.fillText("Birth", left + plotW / 2, layout.height - 4);
+  ctx.fillText(mode === "barcode" ? "Filtration value" : "Birth", left + plotW / 2, layout.height - 4);
   ctx.save();
   ctx.translate(12, top + plotH / 2);
   ctx.rotate(-Math.PI / 2);
   ctx.textBaseline = "middle";
-  ctx.fillText("Death", 0, 0);
+  ctx.fillText(mode === "diagram" ? "Death" : mode === "lifetime" ? "Persistence (death − birth)" : "Bars", 0, 0);
   ctx.restore();
+}
 
-  // points, dimension by dimension
-  for (const d of diagrams) {
-    if (visible && !visible.has(d.dim)) continue;
-    ctx.fillStyle = colorOf(theme, d.dim);
-    ctx.globalAlpha = d.births.length > 2000 ? 0.6 : 0.85;
-    for (let i = 0; i < d.births.length; i++) {
-      ctx.beginPath();
-      ctx.arc(xPixel(layout, d.births[i] as number), yPixel(layout, d.deaths[i] as number), POINT_RADIUS, 0, 2 * Math.PI);
-      ctx.fill();
-    }
-  }
-  ctx.globalAlpha = 1;
-
-  // selection rings on top
-  ctx.lineWidth = 2;
-  ctx.strokeStyle = theme.foreground;
-  for (const [dim, i] of selected) {
-    const d = diagrams[dim];
-    if (!d || i < 0 || i >= d.births.length || (visible && !visible.has(dim))) continue;
+function drawReferenceLines(ctx: Ctx, layout: Layout, theme: Theme): void {
+  const { left, top, plotW, plotH } = layout;
+  ctx.strokeStyle = theme.muted;
+  ctx.lineWidth = 1;
+  if (layout.mode === "diagram") {
+    // the diagonal death = birth, with the impossible region below it shaded
+    const lo = Math.max(layout.xlo, layout.ylo);
+    const hi = Math.min(layout.xhi, layout.yhi);
+    ctx.globalAlpha = 0.08;
+    ctx.fillStyle = theme.muted;
     ctx.beginPath();
-    ctx.arc(xPixel(layout, d.births[i] as number), yPixel(layout, d.deaths[i] as number), POINT_RADIUS + 3, 0, 2 * Math.PI);
+    ctx.moveTo(xPixel(layout, layout.xlo), yPixel(layout, layout.xlo));
+    ctx.lineTo(xPixel(layout, layout.xhi), yPixel(layout, layout.xhi));
+    ctx.lineTo(xPixel(layout, layout.xhi), top + plotH);
+    ctx.lineTo(xPixel(layout, layout.xlo), top + plotH);
+    ctx.closePath();
+    ctx.fill();
+    ctx.globalAlpha = 1;
+    ctx.beginPath();
+    ctx.moveTo(xPixel(layout, lo), yPixel(layout, lo));
+    ctx.lineTo(xPixel(layout, hi), yPixel(layout, hi));
     ctx.stroke();
   }
+  // infinite deaths: a dashed line marked ∞ (vertical in barcode mode)
+  ctx.setLineDash([4, 4]);
+  ctx.beginPath();
+  ctx.fillStyle = theme.muted;
+  if (layout.mode === "barcode") {
+    const x = xPixel(layout, Infinity);
+    ctx.moveTo(x, top);
+    ctx.lineTo(x, top + plotH);
+    ctx.stroke();
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    ctx.fillText("∞", x, top + plotH + 4);
+  } else {
+    const y = yPixel(layout, Infinity);
+    ctx.moveTo(left, y);
+    ctx.lineTo(left + plotW, y);
+    ctx.stroke();
+    ctx.textAlign = "right";
+    ctx.textBaseline = "middle";
+    ctx.fillText("∞", left - 5, y);
+  }
+  ctx.setLineDash([]);
+}
+
+function drawMarks(ctx: Ctx, layout: Layout, theme: Theme, diagrams: Diagram[], visible: Visible, hollow: boolean): void {
+  for (const d of diagrams) {
+    if (!shown(d, visible) || d.births.length === 0) continue;
+    const color = colorOf(theme, d.dim);
+    if (layout.mode === "barcode") {
+      ctx.strokeStyle = color;
+      ctx.lineWidth = Math.max(1, Math.min(6, (layout.plotH / Math.max(1, layout.yhi - layout.ylo)) * 0.7));
+      ctx.beginPath();
+      for (let i = 0; i < d.births.length; i++) {
+        const bar = barPixels(layout, d, i);
+        if (!bar) continue;
+        ctx.moveTo(bar[0], bar[2]);
+        ctx.lineTo(bar[1], bar[2]);
+      }
+      ctx.stroke();
+      continue;
+    }
+    // one path per dimension: fast enough for tens of thousands of points
+    ctx.globalAlpha = hollow ? 1 : d.births.length > 2000 ? 0.55 : 0.85;
+    ctx.beginPath();
+    for (let i = 0; i < d.births.length; i++) {
+      const [x, y] = pointPixel(layout, d, i);
+      ctx.moveTo(x + POINT_RADIUS, y);
+      ctx.arc(x, y, POINT_RADIUS, 0, 2 * Math.PI);
+    }
+    if (hollow) {
+      ctx.strokeStyle = color;
+      ctx.lineWidth = 1.5;
+      ctx.stroke();
+    } else {
+      ctx.fillStyle = color;
+      ctx.fill();
+    }
+    ctx.globalAlpha = 1;
+  }
+}
+
+/** Diagonal projection of (b, e) in the current mode, in pixels. */
+function diagonalPixel(layout: Layout, b: number, e: number): [number, number] {
+  const mid = (b + e) / 2;
+  return layout.mode === "lifetime" ? [xPixel(layout, mid), yPixel(layout, 0)] : [xPixel(layout, mid), yPixel(layout, mid)];
+}
+
+function drawMatching(ctx: Ctx, layout: Layout, theme: Theme, scene: Scene): void {
+  const { matching, overlay } = scene;
+  if (!matching || !overlay || layout.mode === "barcode") return;
+  ctx.strokeStyle = theme.muted;
+  ctx.lineWidth = 1;
+  ctx.globalAlpha = 0.8;
+  ctx.beginPath();
+  matching.forEach((pairs, dim) => {
+    const a = scene.diagrams[dim];
+    const b = overlay[dim];
+    if (!a || !b || (scene.visible && !scene.visible.has(dim))) return;
+    for (let k = 0; k + 1 < pairs.length; k += 2) {
+      const i = pairs[k] as number;
+      const j = pairs[k + 1] as number;
+      if (i < 0 && j < 0) continue;
+      const p = i >= 0 ? pointPixel(layout, a, i) : diagonalPixel(layout, b.births[j] as number, b.deaths[j] as number);
+      const q = j >= 0 ? pointPixel(layout, b, j) : diagonalPixel(layout, a.births[i] as number, a.deaths[i] as number);
+      ctx.moveTo(p[0], p[1]);
+      ctx.lineTo(q[0], q[1]);
+    }
+  });
+  ctx.stroke();
+  ctx.globalAlpha = 1;
+}
+
+function drawSelection(ctx: Ctx, layout: Layout, theme: Theme, scene: Scene): void {
+  ctx.strokeStyle = theme.foreground;
+  ctx.lineWidth = 2;
+  for (const [dim, i] of scene.selected) {
+    const d = scene.diagrams[dim as number];
+    if (!d || (i as number) < 0 || (i as number) >= d.births.length || !shown(d, scene.visible)) continue;
+    ctx.beginPath();
+    if (layout.mode === "barcode") {
+      const bar = barPixels(layout, d, i as number);
+      if (!bar) continue;
+      ctx.rect(bar[0] - 2, bar[2] - 4, bar[1] - bar[0] + 4, 8);
+    } else {
+      const [x, y] = pointPixel(layout, d, i as number);
+      ctx.arc(x, y, POINT_RADIUS + 3, 0, 2 * Math.PI);
+    }
+    ctx.stroke();
+  }
+}
+
+/** Draw one frame of the scene. */
+export function drawScene(ctx: Ctx, layout: Layout, theme: Theme, scene: Scene): void {
+  ctx.save();
+  ctx.clearRect(0, 0, layout.width, layout.height);
+  drawAxes(ctx, layout, theme);
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(layout.left, layout.top - POINT_RADIUS - 4, layout.plotW + POINT_RADIUS + 4, layout.plotH + POINT_RADIUS + 4);
+  ctx.clip();
+  drawReferenceLines(ctx, layout, theme);
+  drawMatching(ctx, layout, theme, scene);
+  drawMarks(ctx, layout, theme, scene.diagrams, scene.visible, false);
+  if (scene.overlay) drawMarks(ctx, layout, theme, scene.overlay, scene.visible, true);
+  drawSelection(ctx, layout, theme, scene);
   ctx.restore();
-}
-
-/** Tooltip text for point `i` of dimension `dim`. */
-export function describePoint(diagrams: Diagram[], dim: number, i: number): string {
-  const d = diagrams[dim];
-  if (!d) return "";
-  const b = d.births[i] as number;
-  const e = d.deaths[i] as number;
-  return `H${dim} #${i} · birth ${formatNumber(b)} · death ${formatNumber(e)} · persistence ${formatNumber(e - b)}`;
-}
-
-/** Selection after a click on `hit` (null = empty space); shift adds/removes. */
-export function nextSelection(
-  current: ReadonlyArray<readonly [number, number]>,
-  hit: [number, number] | null,
-  shift: boolean,
-): [number, number][] {
-  if (!hit) return shift ? current.map(([a, b]) => [a, b]) : [];
-  if (!shift) return [hit];
-  const exists = current.some(([a, b]) => a === hit[0] && b === hit[1]);
-  return exists
-    ? current.filter(([a, b]) => !(a === hit[0] && b === hit[1])).map(([a, b]) => [a, b])
-    : [...current.map(([a, b]): [number, number] => [a, b]), hit];
+  if (scene.brush) {
+    const [x0, y0, x1, y1] = scene.brush;
+    ctx.strokeStyle = theme.accent;
+    ctx.fillStyle = theme.accent;
+    ctx.lineWidth = 1;
+    ctx.globalAlpha = 0.15;
+    ctx.fillRect(Math.min(x0, x1), Math.min(y0, y1), Math.abs(x1 - x0), Math.abs(y1 - y0));
+    ctx.globalAlpha = 1;
+    ctx.strokeRect(Math.min(x0, x1), Math.min(y0, y1), Math.abs(x1 - x0), Math.abs(y1 - y0));
+  }
+  ctx.restore();
 }

@@ -1,46 +1,87 @@
-// anywidget glue for PersistenceDiagramWidget: DOM, events, model sync. Drawing is in draw.ts.
+// anywidget glue for PersistenceDiagramWidget: DOM, events, model sync. Geometry and drawing
+// live in layout.ts / interact.ts / draw.ts.
 import type { RenderProps } from "@anywidget/types";
-import { decode } from "../shared/codec";
-import { readTheme } from "../shared/theme";
+import { at, decode } from "../shared/codec";
+import { el, localPoint } from "../shared/dom";
+import { onThemeChange, readTheme } from "../shared/theme";
 import {
+  brushSelection,
   colorOf,
   computeLayout,
   countPoints,
   describePoint,
-  drawDiagram,
+  drawScene,
   hitTest,
   nextSelection,
+  panBy,
+  pointsInBox,
   toDiagrams,
+  zoomAt,
   type Diagram,
   type Layout,
+  type Mode,
+  type Window,
 } from "./draw";
 import type { PersistenceDiagramModel } from "./model";
 import "./styles.css";
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, testid?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = cls;
-  if (testid) node.dataset.testid = testid;
-  return node;
+function button(label: string, testid: string, title: string): HTMLButtonElement {
+  const b = el("button", "tdaw-pd-button", testid);
+  b.type = "button";
+  b.textContent = label;
+  b.title = title;
+  return b;
 }
+
+const MODES: [Mode, string][] = [
+  ["diagram", "Diagram"],
+  ["lifetime", "Lifetime"],
+  ["barcode", "Barcode"],
+];
 
 function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () => void {
   const root = el("div", "tdaw-persistence-diagram", "persistence-diagram");
+  root.tabIndex = 0;
+  root.setAttribute("role", "group");
   const title = el("div", "tdaw-pd-title", "pd-title");
+  const toolbar = el("div", "tdaw-pd-toolbar");
+  const modes = el("div", "tdaw-pd-modes");
+  modes.setAttribute("role", "radiogroup");
+  const modeButtons = MODES.map(([mode, label]) => {
+    const b = button(label, `pd-mode-${mode}`, `Show as ${label.toLowerCase()}`);
+    b.setAttribute("role", "radio");
+    b.addEventListener("click", () => {
+      model.set("mode", mode);
+      model.save_changes();
+    });
+    modes.appendChild(b);
+    return [mode, b] as const;
+  });
+  const reset = button("Reset zoom", "pd-reset", "Reset zoom (double-click the plot, or press R)");
   const legend = el("div", "tdaw-pd-legend", "pd-legend");
+  toolbar.append(modes, reset);
   const stage = el("div", "tdaw-pd-stage");
   const canvas = el("canvas", "tdaw-pd-canvas", "pd-canvas");
+  canvas.setAttribute("role", "img");
   const tooltip = el("div", "tdaw-pd-tooltip", "pd-tooltip");
   const empty = el("div", "tdaw-pd-empty", "pd-empty");
   empty.textContent = "No persistence pairs to show.";
+  const hint = el("div", "tdaw-pd-hint");
+  hint.textContent = "Click or drag to select · shift adds · ctrl+wheel zooms · alt+drag pans";
   stage.append(canvas, tooltip, empty);
-  root.append(title, legend, stage);
+  root.append(title, toolbar, legend, stage, hint);
   host.appendChild(root);
 
   let diagrams: Diagram[] = [];
+  let overlay: Diagram[] | undefined;
+  let matching: Int32Array[] | undefined;
   let layout: Layout | null = null;
+  let zoom: Window | null = null;
+  let brush: [number, number, number, number] | null = null;
 
   const visible = (): Set<number> => new Set(model.get("visible_dims") ?? []);
+  const mode = (): Mode => (model.get("mode") as Mode) ?? "diagram";
+  const labels = (): string[] => model.get("labels") ?? [];
 
   function redraw(): void {
     const width = model.get("width");
@@ -51,19 +92,33 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
     canvas.width = Math.round(width * dpr);
     canvas.height = Math.round(height * dpr);
     const vis = visible();
-    layout = computeLayout(diagrams, width, height, vis);
-    // exposes the value->pixel mapping for tests and assistive tooling
-    canvas.dataset.plot = JSON.stringify(layout);
-    empty.hidden = countPoints(diagrams) > 0;
+    const groups = overlay ? [diagrams, overlay] : [diagrams];
+    layout = computeLayout(mode(), groups, width, height, vis, zoom);
+    const { rows: _rows, ...mapping } = layout;
+    // the value->pixel mapping, for tests and assistive tooling
+    canvas.dataset.plot = JSON.stringify(mapping);
+    canvas.setAttribute("aria-label", `Persistence ${mode()} with ${countPoints(diagrams, vis)} points shown`);
+    root.dataset.selected = JSON.stringify(model.get("selected_points") ?? []);
+    empty.hidden = countPoints(diagrams) + (overlay ? countPoints(overlay) : 0) > 0;
+    for (const [m, b] of modeButtons) b.setAttribute("aria-checked", String(m === mode()));
+    reset.disabled = zoom === null;
     const ctx = canvas.getContext("2d");
     if (!ctx) return;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    drawDiagram(ctx, diagrams, layout, readTheme(root), model.get("selected_points") ?? [], vis);
+    drawScene(ctx, layout, readTheme(root), {
+      diagrams,
+      overlay,
+      matching,
+      selected: model.get("selected_points") ?? [],
+      visible: vis,
+      brush,
+    });
   }
 
   function buildLegend(): void {
     const theme = readTheme(root);
     const vis = visible();
+    const names = labels();
     legend.replaceChildren();
     for (const d of diagrams) {
       const item = el("button", "tdaw-pd-legend-item", `pd-legend-h${d.dim}`);
@@ -73,7 +128,8 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
       const swatch = el("span", "tdaw-pd-swatch");
       swatch.style.background = colorOf(theme, d.dim);
       const label = el("span", "tdaw-pd-legend-label");
-      label.textContent = `H${d.dim} (${d.births.length})`;
+      const extra = overlay?.[d.dim] ? ` / ${overlay[d.dim]?.births.length}` : "";
+      label.textContent = `H${d.dim} (${d.births.length}${extra})`;
       item.append(swatch, label);
       item.addEventListener("click", () => {
         const next = visible();
@@ -84,10 +140,25 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
       });
       legend.appendChild(item);
     }
+    if (overlay) {
+      const key = el("span", "tdaw-pd-overlay-key", "pd-overlay-key");
+      key.textContent = `● ${names[0] ?? "first"}   ○ ${names[1] ?? "second"}`;
+      legend.appendChild(key);
+    }
   }
 
   function onData(): void {
     diagrams = toDiagrams((model.get("diagrams") ?? []).map(decode));
+    const other = model.get("compare_diagrams") ?? [];
+    overlay = other.length ? toDiagrams(other.map(decode)) : undefined;
+    const pairs = model.get("matching") ?? [];
+    matching = pairs.length
+      ? pairs.map((p) => {
+          const arr = decode(p);
+          return Int32Array.from({ length: arr.data.length }, (_, k) => at(arr, k));
+        })
+      : undefined;
+    zoom = null;
     buildLegend();
     redraw();
   }
@@ -97,59 +168,144 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
     title.hidden = !title.textContent;
   }
 
-  function pointer(event: MouseEvent): [number, number] {
-    const rect = canvas.getBoundingClientRect();
-    return [event.clientX - rect.left, event.clientY - rect.top];
-  }
+  const pointer = (event: MouseEvent): [number, number] => localPoint(event, canvas);
 
-  function onClick(event: MouseEvent): void {
-    if (!layout) return;
-    const [x, y] = pointer(event);
-    const hit = hitTest(diagrams, layout, x, y, visible());
-    model.set("selected_points", nextSelection(model.get("selected_points") ?? [], hit, event.shiftKey));
+  function select(points: [number, number][]): void {
+    model.set("selected_points", points);
     model.save_changes();
   }
 
+  // drag: brush (or pan with alt); a press without movement is a click
+  let press: { x: number; y: number; shift: boolean; pan: boolean; moved: boolean } | null = null;
+  canvas.addEventListener("mousedown", (event) => {
+    const [x, y] = pointer(event);
+    press = { x, y, shift: event.shiftKey, pan: event.altKey, moved: false };
+    event.preventDefault();
+    root.focus({ preventScroll: true });
+  });
+  window.addEventListener("mousemove", onDrag);
+  window.addEventListener("mouseup", onRelease);
+
+  function onDrag(event: MouseEvent): void {
+    if (!press || !layout) return;
+    const [x, y] = pointer(event);
+    if (!press.moved && Math.hypot(x - press.x, y - press.y) < 4) return;
+    press.moved = true;
+    if (press.pan) {
+      zoom = panBy(layout, x - press.x, y - press.y);
+      press.x = x;
+      press.y = y;
+    } else {
+      brush = [press.x, press.y, x, y];
+    }
+    redraw();
+  }
+
+  function onRelease(event: MouseEvent): void {
+    if (!press || !layout) return;
+    const p = press;
+    press = null;
+    const [x, y] = pointer(event);
+    if (!p.moved) {
+      select(nextSelection(model.get("selected_points") ?? [], hitTest(diagrams, layout, x, y, visible()), p.shift));
+    } else if (!p.pan) {
+      brush = null;
+      const caught = pointsInBox(diagrams, layout, p.x, p.y, x, y, visible());
+      select(brushSelection(model.get("selected_points") ?? [], caught, p.shift));
+    }
+    redraw();
+  }
+
   function onMove(event: MouseEvent): void {
-    if (!layout) return;
+    if (!layout || press) return;
     const [x, y] = pointer(event);
     const hit = hitTest(diagrams, layout, x, y, visible());
     if (!hit) {
       tooltip.hidden = true;
-      canvas.style.cursor = "default";
+      canvas.style.cursor = "crosshair";
       return;
     }
-    tooltip.textContent = describePoint(diagrams, hit[0], hit[1]);
-    tooltip.style.left = `${x + 12}px`;
-    tooltip.style.top = `${y + 12}px`;
+    tooltip.textContent = describePoint(diagrams, hit[0], hit[1], labels()[0]);
     tooltip.hidden = false;
+    // keep the tooltip inside the plot: flip to the left / above near the edges
+    const w = tooltip.offsetWidth;
+    const h = tooltip.offsetHeight;
+    tooltip.style.left = `${x + 12 + w > layout.width ? Math.max(0, x - 12 - w) : x + 12}px`;
+    tooltip.style.top = `${y + 12 + h > layout.height ? Math.max(0, y - 12 - h) : y + 12}px`;
     canvas.style.cursor = "pointer";
   }
 
+  function onWheel(event: WheelEvent): void {
+    if (!layout || !(event.ctrlKey || event.metaKey)) return; // plain wheel scrolls the notebook
+    event.preventDefault();
+    const [x, y] = pointer(event);
+    zoom = zoomAt(layout, x, y, event.deltaY > 0 ? 1.15 : 1 / 1.15);
+    redraw();
+  }
+
+  function resetZoom(): void {
+    zoom = null;
+    redraw();
+  }
+
+  function onKey(event: KeyboardEvent): void {
+    const sel = model.get("selected_points") ?? [];
+    if (event.key === "Escape") {
+      select([]);
+    } else if (event.key === "r" || event.key === "R") {
+      resetZoom();
+    } else if ((event.key === "ArrowRight" || event.key === "ArrowLeft") && diagrams.length) {
+      // step through the points of the last selected dimension
+      const last = sel[sel.length - 1];
+      const dim = last ? (last[0] as number) : (diagrams.find((d) => d.births.length)?.dim ?? 0);
+      const n = diagrams[dim]?.births.length ?? 0;
+      if (!n) return;
+      const step = event.key === "ArrowRight" ? 1 : -1;
+      const i = last ? ((last[1] as number) + step + n) % n : 0;
+      select([[dim, i]]);
+      event.preventDefault();
+    }
+  }
+
   tooltip.hidden = true;
-  canvas.addEventListener("click", onClick);
   canvas.addEventListener("mousemove", onMove);
   canvas.addEventListener("mouseleave", () => (tooltip.hidden = true));
-  model.on("change:diagrams", onData);
-  model.on("change:selected_points", redraw);
+  canvas.addEventListener("wheel", onWheel, { passive: false });
+  canvas.addEventListener("dblclick", resetZoom);
+  reset.addEventListener("click", resetZoom);
+  root.addEventListener("keydown", onKey);
+
   const onVisible = (): void => {
     buildLegend();
     redraw();
   };
+  const onMode = (): void => {
+    zoom = null;
+    redraw();
+  };
+  const dataEvents = ["change:diagrams", "change:compare_diagrams", "change:matching", "change:labels"];
+  for (const e of dataEvents) model.on(e, onData);
+  model.on("change:selected_points", redraw);
   model.on("change:visible_dims", onVisible);
+  model.on("change:mode", onMode);
   model.on("change:width", redraw);
   model.on("change:height", redraw);
   model.on("change:title", onTitle);
+  const stopTheme = onThemeChange(onVisible);
   onTitle();
   onData();
 
   return () => {
-    model.off("change:diagrams", onData);
+    stopTheme();
+    for (const e of dataEvents) model.off(e, onData);
     model.off("change:selected_points", redraw);
     model.off("change:visible_dims", onVisible);
+    model.off("change:mode", onMode);
     model.off("change:width", redraw);
     model.off("change:height", redraw);
     model.off("change:title", onTitle);
+    window.removeEventListener("mousemove", onDrag);
+    window.removeEventListener("mouseup", onRelease);
     root.remove();
   };
 }

@@ -4,10 +4,18 @@ import type { EncodedArray } from "../shared/codec";
 export interface PersistenceDiagramModel {
   /** One (n_k, 2) float64 array per homology dimension k (set by Python). */
   diagrams: EncodedArray[];
-  /** Selected points as [dim, index] pairs (set by the view or Python). */
+  /** Optional second diagram drawn over the first, same layout (set by Python). */
+  compare_diagrams: EncodedArray[];
+  /** Per dimension, an (m, 2) int32 array of matched [first, second] indices, -1 = diagonal (set by Python). */
+  matching: EncodedArray[];
+  /** Names of the first and second diagram, for the legend and tooltip (set by Python). */
+  labels: string[];
+  /** Selected points of the first diagram as [dim, index] pairs (set by the view or Python). */
   selected_points: [number, number][];
   /** Homology dimensions shown (set by the view's legend or Python). */
   visible_dims: number[];
+  /** "diagram" (birth, death), "lifetime" (birth, persistence) or "barcode" (set by the view or Python). */
+  mode: string;
   /** Title above the plot (set by Python). */
   title: string;
   /** Canvas size in CSS pixels (set by Python). */

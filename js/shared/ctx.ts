@@ -13,6 +13,8 @@ export type Ctx = Pick<
   | "moveTo"
   | "lineTo"
   | "arc"
+  | "rect"
+  | "clip"
   | "fill"
   | "stroke"
   | "fillText"
@@ -81,6 +83,8 @@ export function recordingCtx(): { ctx: Ctx; calls: Call[] } {
     moveTo: rec("moveTo"),
     lineTo: rec("lineTo"),
     arc: rec("arc"),
+    rect: rec("rect"),
+    clip: () => undefined,
     fill: rec("fill"),
     stroke: rec("stroke"),
     fillText: rec("fillText"),

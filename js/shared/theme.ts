@@ -40,3 +40,17 @@ export function readTheme(el: Element): Theme {
     categorical: CATEGORICAL,
   };
 }
+
+/**
+ * Call `callback` whenever JupyterLab switches theme (it sets data attributes on body).
+ * Returns a function that stops listening. Canvas views redraw with `readTheme` then.
+ */
+export function onThemeChange(callback: () => void): () => void {
+  if (typeof MutationObserver === "undefined" || typeof document === "undefined") return () => undefined;
+  const observer = new MutationObserver(() => callback());
+  observer.observe(document.body, {
+    attributes: true,
+    attributeFilter: ["data-jp-theme-light", "data-jp-theme-name", "class"],
+  });
+  return () => observer.disconnect();
+}

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import traitlets
 
+from tda_widgets._types import Diagrams, PointCloud
 from tda_widgets._validation import as_diagram_list
 from tda_widgets.widgets._base import TdaWidget
 from tda_widgets.widgets._codec import array_list_from_json, array_list_to_json
@@ -18,16 +19,27 @@ __all__ = ["PersistenceDiagramWidget"]
 class PersistenceDiagramWidget(TdaWidget):
     """Persistence diagrams, one colour per homology dimension, with clickable points.
 
-    Points are drawn at ``(birth, death)``; infinite deaths sit on a dashed line
-    marked ``∞`` above every finite value, so they are shown, never dropped. Click a
-    point to select it, shift-click to add or remove points; the selection is synced
-    to :attr:`selected_points` as ``[dim, index]`` pairs. The legend's buttons show or
-    hide dimensions.
+    Three modes: ``"diagram"`` (birth against death), ``"lifetime"`` (birth against
+    persistence) and ``"barcode"``. Infinite deaths sit on a dashed line marked ``∞``
+    beyond every finite value, so they are shown, never dropped. Click a point (or bar)
+    to select it, shift-click to add or remove, drag a box to select many; the
+    selection is synced to :attr:`selected_points` as ``[dim, index]`` pairs. The
+    legend's buttons show or hide dimensions; ctrl+wheel zooms, alt+drag pans,
+    double-click resets; arrow keys step through points, Escape clears.
+
+    A second diagram can be drawn over the first (hollow markers) with the lines of an
+    optimal matching between them: see :meth:`overlay`.
 
     Parameters
     ----------
-    diagrams : list of array_like of shape (n_k, 2), Diagrams, or ripser's result dict
-        One diagram per homology dimension ``k``, as in ``ripser(X)["dgms"]``.
+    diagrams : list of array_like of shape (n_k, 2), Diagrams, PointCloud, or ripser's dict
+        One diagram per homology dimension ``k``, as in ``ripser(X)["dgms"]``. A
+        :class:`~tda_widgets.Diagrams` keeps its generators, so the selection can be
+        mapped back to cloud points and images; a :class:`~tda_widgets.PointCloud` (or
+        use :meth:`from_cloud`) is turned into diagrams first.
+    cloud : PointCloud, optional
+        The cloud the diagrams were computed from, for :meth:`selected_images`.
+    mode : {"diagram", "lifetime", "barcode"}
     title : str, optional
         Shown above the plot.
     width, height : int, optional
@@ -55,13 +67,29 @@ class PersistenceDiagramWidget(TdaWidget):
     )
     """list of float64 ndarray (n_k, 2): the diagram of each dimension k. Set by Python."""
 
+    compare_diagrams: traitlets.List[np.ndarray] = traitlets.List().tag(
+        sync=True, to_json=array_list_to_json, from_json=array_list_from_json
+    )
+    """list of float64 ndarray (n_k, 2): optional second diagram drawn over the first. Set by Python."""
+
+    matching: traitlets.List[np.ndarray] = traitlets.List().tag(
+        sync=True, to_json=array_list_to_json, from_json=array_list_from_json
+    )
+    """list of int32 ndarray (m_k, 2): matched [first, second] rows per dimension, -1 = diagonal. Set by Python."""
+
+    labels = traitlets.List(traitlets.Unicode(), maxlen=2).tag(sync=True)
+    """list of str: names of the first and second diagram (legend, tooltip). Set by Python."""
+
     selected_points = traitlets.List(traitlets.List(traitlets.Int(), minlen=2, maxlen=2)).tag(
         sync=True
     )
-    """list of [dim, index]: the selected points. Set by the view (clicks) or Python."""
+    """list of [dim, index]: selected points of the first diagram. Set by the view or Python."""
 
     visible_dims = traitlets.List(traitlets.Int()).tag(sync=True)
     """list of int: homology dimensions drawn. Set by the view (legend) or Python."""
+
+    mode = traitlets.Enum(["diagram", "lifetime", "barcode"], "diagram").tag(sync=True)
+    """str: "diagram", "lifetime" or "barcode". Set by the view (toolbar) or Python."""
 
     title = traitlets.Unicode("").tag(sync=True)
     """str: title above the plot. Set by Python."""
@@ -76,20 +104,142 @@ class PersistenceDiagramWidget(TdaWidget):
         self,
         diagrams: Any = (),
         *,
+        cloud: PointCloud | None = None,
+        mode: str = "diagram",
         title: str = "",
         width: int = 420,
         height: int = 420,
         **kwargs: Any,
     ) -> None:
+        if isinstance(diagrams, PointCloud):
+            cloud, diagrams = diagrams, _persistence(diagrams)
         if isinstance(diagrams, Mapping) and "dgms" in diagrams:  # ripser's result dict
             diagrams = diagrams["dgms"]
+        self._source: Diagrams | None = diagrams if isinstance(diagrams, Diagrams) else None
+        self._cloud = cloud
         dgms = as_diagram_list(diagrams, name="diagrams")
+        if cloud is not None and self._source is None:
+            raise ValueError(
+                "cloud: the diagrams must be a Diagrams (with generators) to map points back "
+                "to the cloud; pass persistence_diagrams(cloud) or use from_cloud(cloud)"
+            )
         kwargs.setdefault("visible_dims", list(range(len(dgms))))
-        super().__init__(diagrams=dgms, title=title, width=width, height=height, **kwargs)
+        super().__init__(
+            diagrams=dgms, mode=mode, title=title, width=width, height=height, **kwargs
+        )
 
+    # --- constructors ---------------------------------------------------------------
+    @classmethod
+    def from_ripser(cls, result: Mapping[str, Any], **kwargs: Any) -> PersistenceDiagramWidget:
+        """From the dict that ``ripser.ripser(X)`` returns.
+
+        Examples
+        --------
+        >>> import numpy as np, ripser
+        >>> w = PersistenceDiagramWidget.from_ripser(ripser.ripser(np.array([[0.0, 0], [1, 0], [0, 1]])))
+        >>> len(w.diagrams)
+        2
+        """
+        if not isinstance(result, Mapping) or "dgms" not in result:
+            raise ValueError(
+                f"result: expected the dict returned by ripser.ripser (with key 'dgms'), "
+                f"got {type(result).__name__}"
+            )
+        return cls(result["dgms"], **kwargs)
+
+    @classmethod
+    def from_cloud(
+        cls, cloud: Any, *, maxdim: int = 1, n_points: int | None = None, **kwargs: Any
+    ) -> PersistenceDiagramWidget:
+        """Compute the Rips persistence of ``cloud`` and show it, keeping generators.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> t = np.linspace(0, 2 * np.pi, 30, endpoint=False)
+        >>> w = PersistenceDiagramWidget.from_cloud(np.c_[np.cos(t), np.sin(t)])
+        >>> w.selected_points = [[1, 0]]
+        >>> len(w.selected_cloud_indices()) in (3, 4)
+        True
+        """
+        if not isinstance(cloud, PointCloud):
+            cloud = PointCloud.from_array(cloud)
+        dgms = _persistence(cloud, maxdim=maxdim, n_points=n_points)
+        kwargs.setdefault("title", cloud.layer)
+        return cls(dgms, cloud=cloud, **kwargs)
+
+    @classmethod
+    def overlay(
+        cls,
+        first: Any,
+        second: Any,
+        *,
+        metric: str = "wasserstein",
+        labels: tuple[str, str] | None = None,
+        **kwargs: Any,
+    ) -> PersistenceDiagramWidget:
+        """Two diagrams in one plot, joined by the lines of an optimal matching.
+
+        ``first`` is drawn filled and is the one that can be selected; ``second`` is
+        drawn hollow. Points matched to the diagonal get a line to their projection on
+        it. The matching per dimension comes from :func:`tda_widgets.diagram_matching`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> a = [np.array([[0.0, np.inf], [0.0, 0.5]]), np.array([[0.2, 1.0]])]
+        >>> b = [np.array([[0.0, np.inf], [0.0, 0.4]]), np.array([[0.3, 0.9], [0.5, 0.55]])]
+        >>> w = PersistenceDiagramWidget.overlay(a, b, labels=("layer1", "layer2"))
+        >>> w.matching[1].tolist()
+        [[0, 0], [-1, 1]]
+        """
+        from tda_widgets.topology import diagram_matching
+
+        a = as_diagram_list(first, name="first")
+        b = as_diagram_list(second, name="second")
+        matching = [
+            diagram_matching(x, y, metric).pairs.astype(np.int32)
+            for x, y in zip(a, b, strict=False)
+        ]
+        if labels is None:
+            labels = (
+                getattr(first, "layer", "") or "first",
+                getattr(second, "layer", "") or "second",
+            )
+        return cls(first, compare_diagrams=b, matching=matching, labels=list(labels), **kwargs)
+
+    # --- validation -----------------------------------------------------------------
     @traitlets.validate("diagrams")
     def _validate_diagrams(self, proposal: dict[str, Any]) -> list[np.ndarray]:
         return as_diagram_list(proposal["value"], name="diagrams")
+
+    @traitlets.validate("compare_diagrams")
+    def _validate_compare(self, proposal: dict[str, Any]) -> list[np.ndarray]:
+        return as_diagram_list(proposal["value"], name="compare_diagrams")
+
+    @traitlets.validate("matching")
+    def _validate_matching(self, proposal: dict[str, Any]) -> list[np.ndarray]:
+        out = []
+        for k, pairs in enumerate(proposal["value"]):
+            arr = np.asarray(pairs)
+            if arr.size == 0:
+                arr = arr.reshape(0, 2)
+            if arr.ndim != 2 or arr.shape[1] != 2 or not np.issubdtype(arr.dtype, np.integer):
+                raise ValueError(
+                    f"matching[{k}]: expected an (m, 2) integer array, got shape {arr.shape} "
+                    f"and dtype {arr.dtype}"
+                )
+            n_a = len(self.diagrams[k]) if k < len(self.diagrams) else 0
+            n_b = len(self.compare_diagrams[k]) if k < len(self.compare_diagrams) else 0
+            for col, n, name in ((0, n_a, "diagrams"), (1, n_b, "compare_diagrams")):
+                bad = np.flatnonzero((arr[:, col] < -1) | (arr[:, col] >= n))
+                if bad.size:
+                    raise ValueError(
+                        f"matching[{k}] row {bad[0]}: index {arr[bad[0], col]} is not -1 or a "
+                        f"row of {name}[{k}] ({n} rows)"
+                    )
+            out.append(arr.astype(np.int32))
+        return out
 
     @traitlets.validate("selected_points")
     def _validate_selected_points(self, proposal: dict[str, Any]) -> list[list[int]]:
@@ -121,6 +271,7 @@ class PersistenceDiagramWidget(TdaWidget):
             range(len(sizes))
         )
 
+    # --- selection accessors --------------------------------------------------------
     def selected_bars(self) -> list[tuple[int, int, float, float]]:
         """The selected points as ``(dim, index, birth, death)`` tuples.
 
@@ -136,3 +287,40 @@ class PersistenceDiagramWidget(TdaWidget):
             birth, death = self.diagrams[dim][i]
             out.append((dim, i, float(birth), float(death)))
         return out
+
+    def selected_generators(self) -> list[np.ndarray]:
+        """Per selected point, the cloud indices of its birth and death edges.
+
+        Each entry is the ``(4,)`` row of :attr:`Diagrams.generators`: two vertices of
+        the edge that creates the feature, two of the edge that kills it (``-1`` for
+        an infinite bar). Needs diagrams given as :class:`~tda_widgets.Diagrams`.
+        """
+        if self._source is None or self._source.generators is None:
+            raise ValueError(
+                "diagrams: generators are unknown for plain arrays; build the widget from "
+                "persistence_diagrams(cloud) or with PersistenceDiagramWidget.from_cloud"
+            )
+        gens = self._source.generators
+        return [np.asarray(gens[dim][i]) for dim, i in self.selected_points]
+
+    def selected_cloud_indices(self) -> np.ndarray:
+        """Sorted cloud indices of every vertex of the selected features' generators."""
+        rows = self.selected_generators()
+        if not rows:
+            return np.zeros(0, dtype=np.int64)
+        idx = np.concatenate(rows)
+        return np.unique(idx[idx >= 0]).astype(np.int64)
+
+    def selected_images(self) -> np.ndarray:
+        """Sorted indices of the images whose activations form the selected features."""
+        if self._cloud is None:
+            raise ValueError(
+                "cloud: unknown; pass cloud= (or use from_cloud) to map points to images"
+            )
+        return np.unique(self._cloud.image_index[self.selected_cloud_indices()])
+
+
+def _persistence(cloud: Any, **kwargs: Any) -> Diagrams:
+    from tda_widgets.topology import persistence_diagrams
+
+    return persistence_diagrams(cloud, **kwargs)

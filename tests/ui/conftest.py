@@ -1,8 +1,8 @@
 """Browser-test harness: JupyterLab started by the tests, driven by Playwright in Chromium.
 
 * ``jupyter_lab`` (session): a JupyterLab server on 127.0.0.1 with a token, on a free
-  port, serving a temporary copy of ``notebooks/`` (so runs never write into the
-  repository); stopped by PID at the end, kernels shut down through the REST API.
+  port, serving a temporary copy of ``notebooks/`` and of ``tests/ui/notebooks/`` (as
+  ``ui/``), so runs never write into the repository; stopped by PID at the end, kernels shut down through the REST API.
 * ``browser`` (session): Debian's Chromium, headless, through Python Playwright.
 * ``lab`` (function): a :class:`Lab` page helper: open a notebook, run all cells,
   wait for widgets, evaluate Python in the notebook's kernel, take screenshots.
@@ -136,9 +136,10 @@ class JupyterLabServer:
 def jupyter_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterLabServer]:
     work = tmp_path_factory.mktemp("jupyterlab")
     root_dir = work / "notebooks"
-    shutil.copytree(
-        ROOT / "notebooks", root_dir, ignore=shutil.ignore_patterns(".ipynb_checkpoints")
-    )
+    ignore = shutil.ignore_patterns(".ipynb_checkpoints")
+    shutil.copytree(ROOT / "notebooks", root_dir, ignore=ignore)
+    # notebooks made for the browser tests sit beside the user-facing ones
+    shutil.copytree(Path(__file__).parent / "notebooks", root_dir / "ui", ignore=ignore)
     server = JupyterLabServer(root_dir, work)
     try:
         yield server

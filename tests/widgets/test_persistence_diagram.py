@@ -117,3 +117,91 @@ def test_duplicate_selections_are_merged(dgms):
     w = PersistenceDiagramWidget(dgms)
     w.selected_points = [[0, 1], [0, 1]]
     assert w.selected_points == [[0, 1]]
+
+
+# --- constructors, overlay and generators ---------------------------------------------
+
+
+def _circle(n=40, seed=0):
+    rng = np.random.default_rng(seed)
+    t = rng.uniform(0, 2 * np.pi, n)
+    return np.c_[np.cos(t), np.sin(t)] + rng.normal(scale=0.02, size=(n, 2))
+
+
+def test_from_cloud_maps_the_loop_back_to_its_images():
+    from tda_widgets import PointCloud
+
+    pts = _circle()
+    # each point comes from image 100 + i, so the mapping is checked, not the identity
+    cloud = PointCloud(
+        points=pts.astype(np.float32),
+        image_index=np.arange(100, 100 + len(pts)),
+        position=np.full((len(pts), 2), -1),
+        layer="toy",
+    )
+    w = PersistenceDiagramWidget.from_cloud(cloud)
+    assert w.title == "toy"
+    loop = int(np.argmax(w.diagrams[1][:, 1] - w.diagrams[1][:, 0]))
+    w.selected_points = [[1, loop]]
+    (gen,) = w.selected_generators()
+    birth, death = w.diagrams[1][loop]
+    assert np.isclose(np.linalg.norm(pts[gen[0]] - pts[gen[1]]), birth, rtol=1e-5)
+    assert np.isclose(np.linalg.norm(pts[gen[2]] - pts[gen[3]]), death, rtol=1e-5)
+    np.testing.assert_array_equal(w.selected_images(), np.unique(100 + gen))
+
+
+def test_generators_need_diagrams_with_generators(dgms):
+    w = PersistenceDiagramWidget(dgms, selected_points=[[0, 0]])
+    with pytest.raises(ValueError, match="diagrams: generators are unknown for plain arrays"):
+        w.selected_generators()
+    with pytest.raises(ValueError, match="cloud: unknown"):
+        w.selected_images()
+
+
+def test_overlay_sends_both_diagrams_and_the_matching_that_persim_finds():
+    import persim
+
+    a = [np.array([[0.0, np.inf], [0.0, 0.5], [0.0, 0.2]]), np.array([[0.2, 1.0], [0.3, 0.4]])]
+    b = [np.array([[0.0, np.inf], [0.0, 0.45]]), np.array([[0.25, 1.05]])]
+    w = PersistenceDiagramWidget.overlay(a, b, labels=("conv1", "conv2"))
+    assert w.labels == ["conv1", "conv2"]
+    assert len(w.compare_diagrams) == 2 and len(w.matching) == 2
+    pairs = w.matching[1]
+    assert pairs.dtype == np.int32
+    # the matching's cost equals persim's Wasserstein distance on H1 (Euclidean ground metric)
+    cost = 0.0
+    for i, j in pairs:
+        p = a[1][i] if i >= 0 else None
+        q = b[1][j] if j >= 0 else None
+        if p is not None and q is not None:
+            cost += np.linalg.norm(p - q)
+        else:
+            r = p if p is not None else q
+            cost += (r[1] - r[0]) / np.sqrt(2)
+    assert np.isclose(cost, persim.wasserstein(a[1], b[1]))
+    assert sorted(i for i, _ in pairs if i >= 0) == [0, 1]  # every point matched once
+    state = w.get_state()
+    assert [m["dtype"] for m in state["matching"]] == ["int32", "int32"]
+
+
+def test_bad_matching_is_rejected(dgms):
+    with pytest.raises(
+        ValueError, match=r"matching\[1\] row 0: index 5 is not -1 or a row of diagrams\[1\]"
+    ):
+        PersistenceDiagramWidget(
+            dgms, compare_diagrams=dgms, matching=[np.zeros((0, 2), int), np.array([[5, 0]])]
+        )
+    with pytest.raises(ValueError, match=r"matching\[0\]: expected an \(m, 2\) integer array"):
+        PersistenceDiagramWidget(dgms, compare_diagrams=dgms, matching=[np.zeros((2, 2))])
+
+
+def test_mode_is_validated(dgms):
+    w = PersistenceDiagramWidget(dgms, mode="barcode")
+    assert w.mode == "barcode"
+    with pytest.raises(traitlets.TraitError, match="mode"):
+        w.mode = "bars"
+
+
+def test_from_ripser_rejects_other_dicts():
+    with pytest.raises(ValueError, match=r"result: expected the dict returned by ripser\.ripser"):
+        PersistenceDiagramWidget.from_ripser({"diagrams": []})

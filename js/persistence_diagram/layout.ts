@@ -1,0 +1,200 @@
+// Geometry of the persistence views: domains, scales and where each point or bar goes.
+// Pure functions: no DOM, no anywidget.
+import type { NDArray } from "../shared/codec";
+import { at } from "../shared/codec";
+
+/** One homology dimension's diagram as parallel birth/death arrays. */
+export interface Diagram {
+  dim: number;
+  births: Float64Array;
+  deaths: Float64Array;
+}
+
+export type Mode = "diagram" | "lifetime" | "barcode";
+
+/** A rectangle of values shown (zoom window). */
+export interface Window {
+  xlo: number;
+  xhi: number;
+  ylo: number;
+  yhi: number;
+}
+
+export interface Layout extends Window {
+  mode: Mode;
+  width: number;
+  height: number;
+  /** Plot area in CSS pixels. */
+  left: number;
+  top: number;
+  plotW: number;
+  plotH: number;
+  /** Value at which infinite deaths (or persistences) are drawn. */
+  inf: number;
+  /** Barcode mode: row of each bar, per dimension (bars sorted by birth, then death). */
+  rows?: Int32Array[];
+}
+
+export const MARGIN = { left: 56, right: 16, top: 14, bottom: 44 };
+export const POINT_RADIUS = 4;
+
+export type Visible = ReadonlySet<number> | undefined;
+
+const shown = (d: Diagram, visible: Visible): boolean => !visible || visible.has(d.dim);
+
+/** Split `(n, 2)` arrays into per-dimension birth/death columns. */
+export function toDiagrams(arrays: NDArray[]): Diagram[] {
+  return arrays.map((arr, dim) => {
+    const n = arr.shape.length === 2 ? (arr.shape[0] ?? 0) : 0;
+    const births = new Float64Array(n);
+    const deaths = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      births[i] = at(arr, 2 * i);
+      deaths[i] = at(arr, 2 * i + 1);
+    }
+    return { dim, births, deaths };
+  });
+}
+
+export function countPoints(diagrams: Diagram[], visible?: Visible): number {
+  return diagrams.filter((d) => shown(d, visible)).reduce((s, d) => s + d.births.length, 0);
+}
+
+/** Smallest and largest finite value among births and deaths of the shown diagrams. */
+export function finiteRange(groups: Diagram[][], visible?: Visible): [number, number] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const diagrams of groups) {
+    for (const d of diagrams) {
+      if (!shown(d, visible)) continue;
+      for (let i = 0; i < d.births.length; i++) {
+        const b = d.births[i] as number;
+        const e = d.deaths[i] as number;
+        min = Math.min(min, b);
+        max = Math.max(max, b);
+        if (Number.isFinite(e)) {
+          min = Math.min(min, e);
+          max = Math.max(max, e);
+        }
+      }
+    }
+  }
+  if (!Number.isFinite(min)) return [0, 1];
+  if (min > 0 && min < 0.25 * (max - min)) min = 0; // start at 0 when it is close
+  if (max === min) max = min + (Math.abs(min) || 1);
+  return [min, max];
+}
+
+/** Rows of a barcode: dimensions one after another, each sorted by birth then death. */
+export function barcodeRows(diagrams: Diagram[], visible?: Visible): { rows: Int32Array[]; total: number } {
+  let next = 0;
+  const rows = diagrams.map((d) => {
+    const r = new Int32Array(d.births.length).fill(-1);
+    if (!shown(d, visible)) return r;
+    const order = Array.from(d.births.keys()).sort(
+      (a, b) => (d.births[a] as number) - (d.births[b] as number) || (d.deaths[a] as number) - (d.deaths[b] as number),
+    );
+    for (const i of order) r[i] = next++;
+    return r;
+  });
+  return { rows, total: next };
+}
+
+/** Full extent of the data in the given mode (the zoom-out window). */
+export function dataWindow(mode: Mode, groups: Diagram[][], visible?: Visible): Window & { inf: number } {
+  const [min, max] = finiteRange(groups, visible);
+  const span = max - min;
+  if (mode === "barcode") {
+    const total = Math.max(1, ...groups.map((g) => barcodeRows(g, visible).total));
+    const inf = max + 0.1 * span;
+    return { xlo: min - 0.02 * span, xhi: inf + 0.04 * span, ylo: -0.5, yhi: total - 0.5, inf };
+  }
+  if (mode === "lifetime") {
+    const inf = span * 1.1;
+    return { xlo: min - 0.04 * span, xhi: max + 0.04 * span, ylo: -0.04 * span, yhi: inf + 0.05 * span, inf };
+  }
+  const inf = max + 0.1 * span;
+  const lo = min - 0.04 * span;
+  const hi = inf + 0.05 * span;
+  return { xlo: lo, xhi: hi, ylo: lo, yhi: hi, inf };
+}
+
+export function computeLayout(
+  mode: Mode,
+  groups: Diagram[][],
+  width: number,
+  height: number,
+  visible?: Visible,
+  zoom?: Window | null,
+): Layout {
+  const full = dataWindow(mode, groups, visible);
+  let plotW = Math.max(10, width - MARGIN.left - MARGIN.right);
+  let plotH = Math.max(10, height - MARGIN.top - MARGIN.bottom);
+  if (mode === "diagram") plotW = plotH = Math.min(plotW, plotH); // same scale on both axes
+  const layout: Layout = {
+    mode,
+    width,
+    height,
+    left: MARGIN.left,
+    top: MARGIN.top,
+    plotW,
+    plotH,
+    ...full,
+    ...(zoom ?? {}),
+  };
+  if (mode === "barcode") layout.rows = barcodeRows(groups[0] ?? [], visible).rows;
+  return layout;
+}
+
+export function xPixel(layout: Layout, v: number): number {
+  const value = Number.isFinite(v) ? v : layout.inf;
+  return layout.left + ((value - layout.xlo) / (layout.xhi - layout.xlo)) * layout.plotW;
+}
+
+export function yPixel(layout: Layout, v: number): number {
+  const value = Number.isFinite(v) ? v : layout.inf;
+  return layout.top + layout.plotH - ((value - layout.ylo) / (layout.yhi - layout.ylo)) * layout.plotH;
+}
+
+export function xValue(layout: Layout, px: number): number {
+  return layout.xlo + ((px - layout.left) / layout.plotW) * (layout.xhi - layout.xlo);
+}
+
+export function yValue(layout: Layout, py: number): number {
+  return layout.ylo + ((layout.top + layout.plotH - py) / layout.plotH) * (layout.yhi - layout.ylo);
+}
+
+/** Pixel position of point `i` of `d` in diagram or lifetime mode. */
+export function pointPixel(layout: Layout, d: Diagram, i: number): [number, number] {
+  const b = d.births[i] as number;
+  const e = d.deaths[i] as number;
+  const y = layout.mode === "lifetime" ? (Number.isFinite(e) ? e - b : Infinity) : e;
+  return [xPixel(layout, b), yPixel(layout, y)];
+}
+
+/** Barcode mode: the bar's pixel extent [x0, x1, y]; null when the bar is hidden. */
+export function barPixels(layout: Layout, d: Diagram, i: number): [number, number, number] | null {
+  const row = layout.rows?.[d.dim]?.[i] ?? -1;
+  if (row < 0) return null;
+  const y = yPixel(layout, layout.yhi - 0.5 - row); // row 0 at the top
+  return [xPixel(layout, d.births[i] as number), xPixel(layout, d.deaths[i] as number), y];
+}
+
+/** Zoom window scaled by `factor` around the value under pixel (px, py). */
+export function zoomAt(layout: Layout, px: number, py: number, factor: number): Window {
+  const cx = xValue(layout, px);
+  const cy = yValue(layout, py);
+  return {
+    xlo: cx + (layout.xlo - cx) * factor,
+    xhi: cx + (layout.xhi - cx) * factor,
+    ylo: layout.mode === "barcode" ? layout.ylo : cy + (layout.ylo - cy) * factor,
+    yhi: layout.mode === "barcode" ? layout.yhi : cy + (layout.yhi - cy) * factor,
+  };
+}
+
+/** Window moved by (dx, dy) pixels. */
+export function panBy(layout: Layout, dx: number, dy: number): Window {
+  const vx = (dx / layout.plotW) * (layout.xhi - layout.xlo);
+  const vy = layout.mode === "barcode" ? 0 : (dy / layout.plotH) * (layout.yhi - layout.ylo);
+  return { xlo: layout.xlo - vx, xhi: layout.xhi - vx, ylo: layout.ylo + vy, yhi: layout.yhi + vy };
+}
