@@ -200,3 +200,16 @@ describe("hit testing and selection", () => {
     expect(describePoint(diagrams, 1, 0, "layer1")).toBe("layer1 · H1 #0 · birth 0.6 · death 1.2 · persistence 0.6");
   });
 });
+
+describe("the infinity label", () => {
+  it("is drawn at the infinity line, outside the clipped plot area", async () => {
+    const { recordingCtx } = await import("../shared/ctx");
+    const { ctx, calls } = recordingCtx();
+    const layout = computeLayout("diagram", [diagrams], 400, 400);
+    drawScene(ctx, layout, theme, scene());
+    const label = calls.find((c) => c.op === "fillText" && c.text === "∞");
+    expect(label).toBeDefined();
+    expect(label!.args[1]).toBeCloseTo(yPixel(layout, Infinity));
+    expect(label!.args[0]).toBeLessThan(layout.left);
+  });
+});

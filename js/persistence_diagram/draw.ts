@@ -65,6 +65,18 @@ function drawAxes(ctx: Ctx, layout: Layout, theme: Theme): void {
       ctx.fillText(formatNumber(t), left - 5, py);
     }
   }
+  // the label of the line of infinite deaths (the line itself is drawn in the plot area)
+  ctx.font = `13px ${theme.font}`;
+  if (mode === "barcode") {
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    ctx.fillText("∞", xPixel(layout, Infinity), top + plotH + 3);
+  } else {
+    ctx.textAlign = "right";
+    ctx.textBaseline = "middle";
+    ctx.fillText("∞", left - 5, yPixel(layout, Infinity));
+  }
+  ctx.font = `11px ${theme.font}`;
   ctx.strokeStyle = theme.muted;
   ctx.beginPath();
   ctx.moveTo(left, top);
@@ -116,17 +128,11 @@ function drawReferenceLines(ctx: Ctx, layout: Layout, theme: Theme): void {
     ctx.moveTo(x, top);
     ctx.lineTo(x, top + plotH);
     ctx.stroke();
-    ctx.textAlign = "center";
-    ctx.textBaseline = "top";
-    ctx.fillText("∞", x, top + plotH + 4);
   } else {
     const y = yPixel(layout, Infinity);
     ctx.moveTo(left, y);
     ctx.lineTo(left + plotW, y);
     ctx.stroke();
-    ctx.textAlign = "right";
-    ctx.textBaseline = "middle";
-    ctx.fillText("∞", left - 5, y);
   }
   ctx.setLineDash([]);
 }

@@ -1,0 +1,185 @@
+"""Self-contained HTML and PNG export of the views.
+
+``to_html`` writes one file that holds everything: each view's JS bundle and CSS, its
+state with binary buffers (base64), and the small runtime of ``js/standalone/`` that
+stands in for the Jupyter widget manager. It opens from ``file://`` with no network.
+
+``save_png`` renders that page in headless Chromium (through Playwright) and takes a
+screenshot of the view, so it needs Chromium installed; the path can be set with the
+``TDAW_CHROMIUM`` environment variable.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ipywidgets.widgets.widget import _remove_buffers
+
+from tda_widgets.widgets._base import STATIC, bundle
+
+__all__ = ["page_html", "save_png", "view_spec", "write_html"]
+
+#: traits that exist for Jupyter's widget manager, not for the view
+_SKIP = {"_esm", "_css", "_anywidget_id", "layout", "tabbable", "tooltip", "_dom_classes"}
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+  body {{ font-family: system-ui, -apple-system, sans-serif; margin: 16px; color: #1f1f1f; background: #fff; }}
+  .tdaw-page-grid {{ display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }}
+  .tdaw-gallery {{ display: flex; flex-wrap: wrap; gap: 6px; max-width: 980px; margin-top: 12px; }}
+  .tdaw-gallery-title {{ width: 100%; font-size: 13px; color: #555; }}
+  .tdaw-gallery figure {{ margin: 0; text-align: center; font-size: 10px; color: #555; }}
+  .tdaw-gallery img {{ width: 56px; height: 56px; image-rendering: pixelated; border: 1px solid #ddd; }}
+</style>
+</head>
+<body>
+{body}
+<script type="application/json" id="tdaw-data">{data}</script>
+<script type="module">
+const spec = JSON.parse(document.getElementById("tdaw-data").textContent);
+const url = URL.createObjectURL(new Blob([spec.runtime], {{ type: "text/javascript" }}));
+const runtime = await import(url);
+await runtime.mount(spec, document.getElementById("tdaw-root"));
+</script>
+</body>
+</html>
+"""
+
+
+def _b64(buffer: Any) -> str:
+    return base64.b64encode(bytes(buffer)).decode("ascii")
+
+
+def view_spec(widget: Any, view_id: str) -> dict[str, Any]:
+    """The state of ``widget`` as the standalone runtime takes it."""
+    js, css = bundle(widget._bundle)
+    state = {k: v for k, v in widget.get_state().items() if k not in _SKIP}
+    state, paths, buffers = _remove_buffers(state)
+    return {
+        "id": view_id,
+        "esm": js.read_text(encoding="utf-8"),
+        "css": css.read_text(encoding="utf-8") if css.is_file() else "",
+        "state": state,
+        "buffers": [
+            {"path": list(p), "data": _b64(b)} for p, b in zip(paths, buffers, strict=True)
+        ],
+    }
+
+
+def encode_nested(value: Any) -> tuple[Any, list[dict[str, Any]]]:
+    """Split binary buffers out of a nested structure (as ipywidgets does on the wire)."""
+    state, paths, buffers = _remove_buffers({"value": value})
+    return state["value"], [
+        {"path": list(p)[1:], "data": _b64(b)} for p, b in zip(paths, buffers, strict=True)
+    ]
+
+
+def page_html(
+    views: Sequence[dict[str, Any]],
+    *,
+    title: str = "tda_widgets",
+    body: str = '<div id="tdaw-root"></div>',
+    extra: dict[str, Any] | None = None,
+) -> str:
+    """A complete HTML page that renders ``views`` (from :func:`view_spec`)."""
+    runtime = STATIC / "standalone.js"
+    if not runtime.is_file():
+        raise RuntimeError(f"{runtime} is missing: run `make build` (or `npm run build`)")
+    spec = {"runtime": runtime.read_text(encoding="utf-8"), "views": list(views), **(extra or {})}
+    # "<" escaped: nothing in the data can close the script element or open a tag
+    data = json.dumps(spec, separators=(",", ":")).replace("<", "\\u003c")
+    return _PAGE.format(title=html.escape(title), body=body, data=data)
+
+
+def write_html(path: str | os.PathLike[str], text: str) -> Path:
+    """Write ``text`` to ``path`` atomically; return the path."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, out)
+    return out
+
+
+def _chromium() -> str:
+    path = os.environ.get("TDAW_CHROMIUM", "/usr/bin/chromium")
+    if not Path(path).exists():
+        raise RuntimeError(
+            f"save_png needs Chromium: none at {path}. Install it (Debian: apt-get install "
+            "chromium) or set TDAW_CHROMIUM to its path."
+        )
+    return path
+
+
+def save_png(
+    page: str,
+    path: str | os.PathLike[str],
+    *,
+    selector: str = "#tdaw-root",
+    width: int = 1200,
+    height: int = 900,
+    scale: float = 2.0,
+) -> Path:
+    """Render the HTML ``page`` in headless Chromium and save a PNG of ``selector``."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:  # pragma: no cover - the test extra has it
+        raise RuntimeError("save_png needs playwright: pip install playwright") from exc
+    chromium = _chromium()
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                html_path = Path(tmp) / "page.html"
+                html_path.write_text(page, encoding="utf-8")
+                with sync_playwright() as p:
+                    browser = p.chromium.launch(
+                        executable_path=chromium,
+                        args=[
+                            "--headless",
+                            "--no-sandbox",
+                            "--disable-gpu",
+                            "--disable-background-networking",
+                            "--disable-component-update",
+                            "--disable-sync",
+                            "--no-first-run",
+                        ],
+                    )
+                    try:
+                        tab = browser.new_page(
+                            viewport={"width": width, "height": height},
+                            device_scale_factor=scale,
+                        )
+                        tab.goto(html_path.as_uri())
+                        tab.wait_for_function("() => window.tdaw && window.tdaw.ready")
+                        tab.wait_for_timeout(300)
+                        tab.locator(selector).first.screenshot(path=str(out))
+                    finally:
+                        browser.close()
+        except BaseException as exc:
+            errors.append(exc)
+
+    # Playwright's sync API refuses to run inside an asyncio loop (a Jupyter kernel
+    # has one), so it runs in its own thread.
+    thread = threading.Thread(target=run, name="tdaw-save-png")
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+    return out
