@@ -1,0 +1,51 @@
+"""P1: persistence of one layer-sized cloud (1000 x 512, H0 + H1) vs ``ripser.ripser``.
+
+Ours is ``persistence_diagrams`` with the default ``backend="auto"`` (and its
+generators); plain is ``ripser.ripser(X, maxdim=1)``. Target: >= 2x, identical diagrams.
+
+    python benchmarks/p1_persistence.py [--n 1000] [--d 512] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+import ripser
+from _table import best_of, print_table
+
+from tda_widgets import available_backends, persistence_diagrams
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--n", type=int, default=1000)
+    p.add_argument("--d", type=int, default=512)
+    p.add_argument("--repeat", type=int, default=3)
+    args = p.parse_args()
+    x = np.random.default_rng(0).standard_normal((args.n, args.d)).astype(np.float32)
+    t_plain, ref = best_of(lambda: ripser.ripser(x, maxdim=1)["dgms"], args.repeat)
+    rows = []
+    for backend in ("auto", *available_backends()):
+        t, ours = best_of(lambda b=backend: persistence_diagrams(x, backend=b), args.repeat)
+        diff = 0.0
+        for k in range(2):
+            a = ref[k][np.lexsort((ref[k][:, 1], ref[k][:, 0]))]
+            b = ours[k][np.lexsort((ours[k][:, 1], ours[k][:, 0]))]
+            if a.shape != b.shape:
+                diff = np.inf
+                break
+            fin = np.isfinite(a)
+            if not np.array_equal(fin, np.isfinite(b)):
+                diff = np.inf
+                break
+            diff = max(diff, float(np.abs(a[fin] - b[fin]).max(initial=0.0)))
+        name = f"{backend} -> {ours.backend}" if backend == "auto" else backend
+        target = ">= 2x, identical" if backend == "auto" else ""
+        rows.append((name, t, t_plain, diff, target))
+    print(f"H1 bars: {len(ref[1])}; cloud {args.n} x {args.d}; best of {args.repeat}")
+    print_table("P1 persistence_diagrams vs ripser.ripser", rows)
+
+
+if __name__ == "__main__":
+    main()
