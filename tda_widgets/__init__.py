@@ -58,6 +58,8 @@ _LAZY: dict[str, str] = {
     "Analysis": ".analysis",
     # widgets (need the JS build only when displayed)
     "PersistenceDiagramWidget": ".widgets.persistence_diagram",
+    "LayerDistanceMatrixWidget": ".widgets.layer_distance_matrix",
+    "MapperGraphWidget": ".widgets.mapper_graph",
 }
 
 if TYPE_CHECKING:
@@ -93,6 +95,10 @@ if TYPE_CHECKING:
     from tda_widgets.topology.measures import graph_measures as graph_measures
     from tda_widgets.topology.persistence import available_backends as available_backends
     from tda_widgets.topology.persistence import persistence_diagrams as persistence_diagrams
+    from tda_widgets.widgets.layer_distance_matrix import (
+        LayerDistanceMatrixWidget as LayerDistanceMatrixWidget,
+    )
+    from tda_widgets.widgets.mapper_graph import MapperGraphWidget as MapperGraphWidget
     from tda_widgets.widgets.persistence_diagram import (
         PersistenceDiagramWidget as PersistenceDiagramWidget,
     )

@@ -85,3 +85,26 @@ export function extent(values: ArrayLike<number>): [number, number] {
   }
   return Number.isFinite(lo) ? [lo, hi] : [0, 1];
 }
+
+/**
+ * Class colours for pie charts: ten well-separated hues that stay readable on light
+ * and dark backgrounds (no black, no pale yellow), then two more; they repeat after 12.
+ */
+export const CLASS_COLORS: readonly string[] = [
+  "#1f77b4",
+  "#ff7f0e",
+  "#2ca02c",
+  "#d62728",
+  "#9467bd",
+  "#8c564b",
+  "#e377c2",
+  "#7f7f7f",
+  "#bcbd22",
+  "#17becf",
+  "#aec7e8",
+  "#ffbb78",
+];
+
+export function classColor(c: number): string {
+  return CLASS_COLORS[((c % CLASS_COLORS.length) + CLASS_COLORS.length) % CLASS_COLORS.length] as string;
+}

@@ -70,9 +70,12 @@ def as_index_array(value: Any, *, name: str, size: int, what: str = "index") -> 
     arr = _asarray(value, name, "a 1-D array of integers")
     if arr.ndim != 1:
         raise ValueError(f"{name}: expected a 1-D array of integers, got shape {arr.shape}")
-    if arr.size and not np.issubdtype(arr.dtype, np.integer):
-        if not np.all(np.isfinite(arr)) or not np.all(arr == np.round(arr)):
-            raise ValueError(f"{name}: expected integers, got dtype {arr.dtype}")
+    if (
+        arr.size
+        and not np.issubdtype(arr.dtype, np.integer)
+        and not (np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)))
+    ):
+        raise ValueError(f"{name}: expected integers, got dtype {arr.dtype}")
     out = arr.astype(np.int64)
     bad = np.flatnonzero((out < 0) | (out >= size))
     if bad.size:

@@ -61,7 +61,10 @@ def test_plain_array_with_names_and_rectangular():
     [
         ({"matrix": np.zeros(3)}, r"matrix: expected a 2-D array, got shape \(3,\)"),
         ({"matrix": np.array([[0, np.nan], [1, 0]])}, r"matrix: expected finite values, got nan"),
-        ({"matrix": np.array([["a", "b"]])}, r"matrix: expected a 2-D array of numbers, got dtype <U1"),
+        (
+            {"matrix": np.array([["a", "b"]])},
+            r"matrix: expected a 2-D array of numbers, got dtype <U1",
+        ),
         (
             {"matrix": np.zeros((2, 2)), "layers": ["a", "b", "c"]},
             r"layers: expected 2 names \(one per row of the matrix\), got 3",
@@ -86,7 +89,9 @@ def test_second_with_other_layers_is_rejected(dm):
 
 def test_bad_selections(dm):
     w = LayerDistanceMatrixWidget(dm)
-    with pytest.raises(ValueError, match=r"selected_pair: expected 0 <= row < 4 and 0 <= column < 4, got \[4, 0\]"):
+    with pytest.raises(
+        ValueError, match=r"selected_pair: expected 0 <= row < 4 and 0 <= column < 4, got \[4, 0\]"
+    ):
         w.selected_pair = [4, 0]
     with pytest.raises(traitlets.TraitError):
         w.selected_pair = [0, 1, 2]

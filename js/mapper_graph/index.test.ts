@@ -1,0 +1,142 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { decode, encode } from "../shared/codec";
+import { recordingCtx } from "../shared/ctx";
+import { FakeModel } from "../shared/fake_model";
+import { apply } from "./layout";
+import widget from "./index";
+import type { MapperGraphModel } from "./model";
+
+function state(over: Partial<MapperGraphModel> = {}): MapperGraphModel {
+  return {
+    sizes: encode({ dtype: "int64", shape: [3], data: BigInt64Array.from([3n, 2n, 2n]) }),
+    edges: encode({ dtype: "int32", shape: [2, 2], data: Int32Array.from([0, 1, 1, 2]) }),
+    edge_weights: encode({ dtype: "float64", shape: [2], data: Float64Array.from([0.25, 0.5]) }),
+    class_counts: encode({ dtype: "int64", shape: [3, 2], data: BigInt64Array.from([3n, 0n, 1n, 1n, 0n, 2n]) }),
+    class_names: ["<img src=x onerror=alert(1)>", "dog"],
+    node_values: null,
+    value_name: "",
+    color_mode: "classes",
+    positions: null,
+    layout_seed: 0,
+    selected_nodes: [],
+    selected_indices: null,
+    edge_threshold: 0,
+    class_filter: "",
+    detail: {},
+    thumbnails: null,
+    thumbnail_indices: [],
+    thumbnail_grid: [],
+    max_thumbnails: 24,
+    title: "",
+    width: 400,
+    height: 300,
+    ...over,
+  };
+}
+
+function mount(model: FakeModel<MapperGraphModel>) {
+  const host = document.createElement("div");
+  document.body.appendChild(host);
+  const cleanup = widget.render({ model: model.asModel(), el: host } as never) as () => void;
+  const q = <T extends Element = HTMLElement>(id: string) => host.querySelector<T>(`[data-testid='${id}']`)!;
+  return { host, cleanup, q, root: host.querySelector<HTMLElement>(".tdaw-mapper-graph")! };
+}
+
+function nodeScreen(model: FakeModel<MapperGraphModel>, canvas: HTMLElement, i: number): [number, number] {
+  const p = decode(model.get("positions")!).data as Float64Array;
+  return apply(JSON.parse(canvas.dataset.transform!), p[2 * i]!, p[2 * i + 1]!);
+}
+
+function pointer(type: string, x: number, y: number, shift = false): MouseEvent {
+  return new MouseEvent(type, { clientX: x, clientY: y, shiftKey: shift, button: 0, bubbles: true });
+}
+
+beforeEach(() => {
+  vi.spyOn(HTMLCanvasElement.prototype, "getContext").mockImplementation(
+    () => recordingCtx().ctx as unknown as CanvasRenderingContext2D,
+  );
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  document.body.replaceChildren();
+});
+
+describe("MapperGraph view", () => {
+  it("lays the graph out once and sends the positions to Python", () => {
+    const model = new FakeModel(state());
+    mount(model);
+    const pos = model.get("positions");
+    expect(pos?.shape).toEqual([3, 2]);
+    expect(model.saved.flat()).toContain("positions");
+  });
+
+  it("uses positions set from Python as they are (pinned)", () => {
+    const pinned = Float64Array.from([0, 0, 10, 0, 20, 0]);
+    const model = new FakeModel(state({ positions: encode({ dtype: "float64", shape: [3, 2], data: pinned }) }));
+    mount(model);
+    expect(model.saved).toEqual([]);
+    expect(Array.from(decode(model.get("positions")!).data as Float64Array)).toEqual(Array.from(pinned));
+  });
+
+  it("click selects, shift-click adds, a lasso selects many", () => {
+    const model = new FakeModel(state());
+    const { q, root } = mount(model);
+    const canvas = q("mg-canvas");
+    const [x1, y1] = nodeScreen(model, canvas, 1);
+    canvas.dispatchEvent(pointer("pointerdown", x1, y1));
+    canvas.dispatchEvent(pointer("pointerup", x1, y1));
+    expect(model.get("selected_nodes")).toEqual([1]);
+    const [x2, y2] = nodeScreen(model, canvas, 2);
+    canvas.dispatchEvent(pointer("pointerdown", x2, y2, true));
+    canvas.dispatchEvent(pointer("pointerup", x2, y2, true));
+    expect(model.get("selected_nodes")).toEqual([1, 2]);
+    expect(root.dataset.selectedNodes).toBe("1,2");
+    // lasso mode: a box around the whole canvas catches every node
+    q<HTMLButtonElement>("mg-mode-lasso").click();
+    canvas.dispatchEvent(pointer("pointerdown", 1, 1));
+    for (const [x, y] of [[399, 1], [399, 299], [1, 299], [1, 2]]) canvas.dispatchEvent(pointer("pointermove", x!, y!));
+    canvas.dispatchEvent(pointer("pointerup", 1, 2));
+    expect(model.get("selected_nodes")).toEqual([0, 1, 2]);
+  });
+
+  it("the slider hides edges and the search dims nodes", () => {
+    const model = new FakeModel(state());
+    const { q, root } = mount(model);
+    expect(root.dataset.visibleEdges).toBe("2");
+    const slider = q<HTMLInputElement>("mg-threshold");
+    slider.value = "0.3";
+    slider.dispatchEvent(new Event("input"));
+    expect(model.get("edge_threshold")).toBe(0.3);
+    expect(root.dataset.visibleEdges).toBe("1");
+    const search = q<HTMLInputElement>("mg-search");
+    search.value = "dog";
+    search.dispatchEvent(new Event("input"));
+    expect(model.get("class_filter")).toBe("dog");
+    expect(root.dataset.dimmed).toBe("1");
+    model.setFromPython("class_filter", "");
+    expect(search.value).toBe("");
+    expect(root.dataset.dimmed).toBe("0");
+  });
+
+  it("shows the detail panel with text only", () => {
+    const model = new FakeModel(state());
+    const { q, host } = mount(model);
+    expect(q("mg-detail-empty")).not.toBeNull();
+    model.setFromPython("detail", { nodes: 2, points: 5, classes: [["<img src=x onerror=alert(1)>", 4], ["dog", 1]], exact: true, images: 0 });
+    expect(q("mg-detail-size").textContent).toBe("2 nodes · 5 points");
+    expect(q("mg-detail-classes").textContent).toContain("<img src=x onerror=alert(1)>");
+    expect(host.querySelector("img")).toBeNull();
+  });
+
+  it("renders an empty state for an empty graph and cleans up", () => {
+    const model = new FakeModel(state({ sizes: encode({ dtype: "int64", shape: [0], data: new BigInt64Array(0) }), edges: null, edge_weights: null, class_counts: null }));
+    const { q, cleanup } = mount(model);
+    expect(q("mg-empty").hidden).toBe(false);
+    const canvas = q("mg-canvas");
+    canvas.dispatchEvent(pointer("pointerdown", 10, 10));
+    canvas.dispatchEvent(pointer("pointerup", 10, 10));
+    expect(model.get("selected_nodes")).toEqual([]);
+    cleanup();
+    expect(model.listenerCount()).toBe(0);
+  });
+});
