@@ -58,6 +58,7 @@ _LAZY: dict[str, str] = {
     "Analysis": ".analysis",
     # widgets (need the JS build only when displayed)
     "PersistenceDiagramWidget": ".widgets.persistence_diagram",
+    "FiltrationWidget": ".widgets.filtration",
     "LayerDistanceMatrixWidget": ".widgets.layer_distance_matrix",
     "MapperGraphWidget": ".widgets.mapper_graph",
 }
@@ -95,6 +96,7 @@ if TYPE_CHECKING:
     from tda_widgets.topology.measures import graph_measures as graph_measures
     from tda_widgets.topology.persistence import available_backends as available_backends
     from tda_widgets.topology.persistence import persistence_diagrams as persistence_diagrams
+    from tda_widgets.widgets.filtration import FiltrationWidget as FiltrationWidget
     from tda_widgets.widgets.layer_distance_matrix import (
         LayerDistanceMatrixWidget as LayerDistanceMatrixWidget,
     )
