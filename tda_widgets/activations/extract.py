@@ -18,7 +18,7 @@ from tda_widgets.activations.streaming import SamplerState, StreamingSampler, ch
 
 __all__ = ["DEFAULT_MEMORY_BUDGET", "Activations", "extract_activations"]
 
-DEFAULT_MEMORY_BUDGET = 2 * 1024**3
+DEFAULT_MEMORY_BUDGET = 2 * 1024**3  # bytes
 """Default ``memory_budget`` of :func:`extract_activations`: 2 GiB."""
 
 
@@ -68,11 +68,14 @@ class _FullStore:
 
 
 def _fmt_bytes(n: float) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.1f} {unit}" if unit != "B" else f"{int(n)} B"
+    """``1536`` -> ``'1.5 KiB'``."""
+    if n < 1024:
+        return f"{int(n)} B"
+    for unit in ("KiB", "MiB", "GiB"):
         n /= 1024
-    return f"{n:.1f} TB"  # pragma: no cover
+        if n < 1024 or unit == "GiB":
+            break
+    return f"{n:.1f} {unit}"
 
 
 def _get_sampler(point_cloud: Any) -> StreamingSampler | None:
@@ -116,7 +119,6 @@ def _layer_tensor(name: str, output: Any, calls: int, batch: int, offset: int) -
             f"of {batch} images; expected the batch as the first dimension, e.g. "
             f"({batch}, C, H, W) or ({batch}, D)"
         )
-    check_finite(output, where=f"layer {name!r}", image_offset=offset)
     return output
 
 
@@ -190,6 +192,28 @@ def extract_activations(
         sampler, or ``{layer: PointCloud}`` with one, in the order of ``layers``;
         ``.labels`` holds the images' labels (``None`` without labels).
 
+    Raises
+    ------
+    ValueError
+        For bad values: unknown or unusable layers (with close matches), empty data,
+        images not ``(N, C, H, W)`` or not floating point, labels of the wrong length,
+        non-finite activations (naming the layer, image and index), a bad device.
+    TypeError
+        For arguments of the wrong type (model, data, layers, point_cloud).
+    MemoryError
+        When the kept results would exceed ``memory_budget``, before they are allocated.
+
+    Notes
+    -----
+    A layer's activation is its module's *output*, captured inside the forward hook,
+    so a later in-place op (``ReLU(inplace=True)`` after ``bn1`` in torchvision's
+    ResNets) does not change it. Matching the authors' hook points: their PH clouds
+    use raw conv outputs (``layer1.0.conv1``, before batch norm and ReLU); their Mapper
+    clouds use batch-norm outputs (``layer1.0.bn2``, before ReLU and, for ``bn2``,
+    before the residual add) with ReLU applied afterwards, which is what
+    ``random_position()`` and ``all_positions()`` do by default (``relu=True``). A
+    block's own name (``layer1.0``) gives its output after the add and ReLU.
+
     Examples
     --------
     >>> import torch
@@ -221,6 +245,8 @@ def extract_activations(
 
     def on_output(name: str, output: Any, calls: int) -> None:
         out = _layer_tensor(name, output, calls, state["size"], state["offset"])
+        if sampler is None:  # samplers check what they read, more cheaply
+            check_finite(out, where=f"layer {name!r}", image_offset=state["offset"])
         if name not in stores:
             shape = tuple(out.shape[1:])
             n_total = batches.n_images

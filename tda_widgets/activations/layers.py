@@ -144,7 +144,14 @@ def list_layers(
     gen = torch.Generator().manual_seed(0)
     dummy = torch.randn((2, *shape), generator=gen).to(device=dev, dtype=dtype)
     with torch.no_grad(), hooked_run(model, dict(chosen), dev) as run:
-        model(dummy)
+        try:
+            model(dummy)
+        except Exception as exc:
+            raise ValueError(
+                f"input_shape: the model could not run a dummy batch of shape "
+                f"{tuple(dummy.shape)} ({type(exc).__name__}: {str(exc)[:200]}); pass the "
+                "shape of one input image, e.g. input_shape=(1, 28, 28), or input_shape=None"
+            ) from exc
     infos = LayerList()
     for n, m in chosen:
         out = run.outputs.get(n)

@@ -44,11 +44,19 @@ class StreamingSampler(Protocol):
         ...
 
 
-def check_finite(values: torch.Tensor, *, where: str, image_offset: int = 0) -> None:
+def check_finite(
+    values: torch.Tensor,
+    *,
+    where: str,
+    image_offset: int = 0,
+    summary: torch.Tensor | None = None,
+) -> None:
     """Raise a ``ValueError`` naming the first non-finite value of a batch, if any.
 
-    A sum over the batch is the fast path: it is finite whenever every value is
-    (unless the sum overflows, in which case the exact check decides).
+    The fast path checks a reduction of the batch, ``summary`` if given (any tensor
+    that is non-finite whenever a value is, such as a sampler's squared norms), else
+    the batch's sum. Only when that is not finite (a non-finite value, or an overflow)
+    does the exact element-wise check run.
 
     Examples
     --------
@@ -59,7 +67,12 @@ def check_finite(values: torch.Tensor, *, where: str, image_offset: int = 0) -> 
     ...
     ValueError: layer 'fc': expected finite activations, got nan for image 5 at index (1,) ...
     """
-    if values.numel() == 0 or bool(torch.isfinite(values.sum())):
+    if values.numel() == 0:
+        return
+    if summary is not None:
+        if bool(torch.isfinite(summary).all()):
+            return
+    elif bool(torch.isfinite(values.sum())):
         return
     bad = ~torch.isfinite(values)
     if not bool(bad.any()):

@@ -74,9 +74,7 @@ class Sampler(ABC):
         lab = None if labels is None else check_labels(labels, n).numpy()
         state = self.start(layer)
         for start in range(0, n, chunk_size):
-            chunk = activations[start : start + chunk_size]
-            check_finite(chunk, where=f"activations (layer {layer!r})", image_offset=start)
-            state.update(chunk, start)
+            state.update(activations[start : start + chunk_size], start)
         return state.finish(labels=lab, n_images=n)
 
 
@@ -113,6 +111,12 @@ class SamplerStateBase:
                 f"{where}: expected every batch to have per-image shape {self.shape}, got {shape}"
             )
         return x.detach().float()
+
+    def _check_finite(
+        self, x: torch.Tensor, image_offset: int, summary: torch.Tensor | None = None
+    ) -> None:
+        """Non-finite activations are an error (see ``check_finite``)."""
+        check_finite(x, where=f"layer {self.layer!r}", image_offset=image_offset, summary=summary)
 
     def _relu(self, x: torch.Tensor) -> torch.Tensor:
         return x.clamp_min(0) if self.sampler.relu else x

@@ -165,7 +165,7 @@ def test_device_request(tiny, images):
 
 
 def test_memory_budget_is_checked_before_storing(tiny, images):
-    with pytest.raises(MemoryError, match=r"memory_budget: .*10 images.*'conv1': 10\.0 KB"):
+    with pytest.raises(MemoryError, match=r"memory_budget: .*10 images.*'conv1': 10\.0 KiB"):
         extract_activations(tiny, images, "conv1", memory_budget=1000, progress=False)
     # a sampler keeps far less, so the same budget is enough
     clouds = extract_activations(

@@ -60,3 +60,11 @@ def test_bad_arguments(tiny):
         list_layers(tiny, input_shape=(3, 0, 8))
     with pytest.raises(TypeError, match=r"model: expected a torch\.nn\.Module"):
         list_layers("resnet18")
+
+
+def test_dummy_batch_of_the_wrong_shape_names_input_shape(tiny):
+    with pytest.raises(
+        ValueError,
+        match=r"input_shape: the model could not run a dummy batch of shape \(2, 1, 8, 8\)",
+    ):
+        list_layers(tiny, input_shape=(1, 8, 8))

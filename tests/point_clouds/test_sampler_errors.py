@@ -50,7 +50,7 @@ def test_non_finite_activations():
     acts[2, 1, 0, 2] = np.nan
     with pytest.raises(
         ValueError,
-        match=r"activations \(layer 'x'\): expected finite activations, got nan for image 2 at index \(1, 0, 2\)",
+        match=r"layer 'x': expected finite activations, got nan for image 2 at index \(1, 0, 2\)",
     ):
         top_l2()(acts, layer="x")
     with pytest.raises(ValueError, match=r"for image 2"):
@@ -87,3 +87,23 @@ def test_nothing_to_sample_and_skip_index_0_on_1x1():
         ValueError, match=r"skip_index_0: expected a feature map of at least 2x2 .* got 1x1"
     ):
         random_position(skip_index_0=True)(np.ones((2, 3, 1, 1)))
+
+
+@pytest.mark.parametrize(
+    "sampler", [top_l2(), top_l2(relu=True), random_position(), all_positions(), pooled(relu=True)]
+)
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_every_non_finite_value_is_caught_even_where_not_sampled(sampler, bad):
+    acts = np.ones((3, 2, 4, 4), np.float32)
+    acts[1, 0, 3, 3] = bad  # -inf would vanish under ReLU or at an unsampled position
+    with pytest.raises(
+        ValueError,
+        match=r"layer '': expected finite activations, .* for image 1 at index \(0, 3, 3\)",
+    ):
+        sampler(acts)
+
+
+def test_large_finite_values_are_not_mistaken_for_non_finite():
+    acts = np.full((2, 3, 2, 2), 3e38, np.float32)  # squared norms overflow to inf
+    cloud = top_l2()(acts)
+    assert cloud.n_points == 2 and np.isfinite(cloud.points).all()
