@@ -61,6 +61,10 @@ _LAZY: dict[str, str] = {
     "FiltrationWidget": ".widgets.filtration",
     "LayerDistanceMatrixWidget": ".widgets.layer_distance_matrix",
     "MapperGraphWidget": ".widgets.mapper_graph",
+    # the linked explorer (ipywidgets + bqplot composition of the views)
+    "ActivationExplorer": ".widgets.panels.explorer",
+    "ExplorerSelection": ".widgets.panels.explorer",
+    "explore": ".widgets.panels.explore",
 }
 
 if TYPE_CHECKING:
@@ -101,6 +105,9 @@ if TYPE_CHECKING:
         LayerDistanceMatrixWidget as LayerDistanceMatrixWidget,
     )
     from tda_widgets.widgets.mapper_graph import MapperGraphWidget as MapperGraphWidget
+    from tda_widgets.widgets.panels.explore import explore as explore
+    from tda_widgets.widgets.panels.explorer import ActivationExplorer as ActivationExplorer
+    from tda_widgets.widgets.panels.explorer import ExplorerSelection as ExplorerSelection
     from tda_widgets.widgets.persistence_diagram import (
         PersistenceDiagramWidget as PersistenceDiagramWidget,
     )

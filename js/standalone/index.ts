@@ -18,7 +18,8 @@ export interface ViewSpec {
 
 export interface PageSpec {
   views: ViewSpec[];
-  explorer?: ExplorerSpec;
+  /** The explorer's precomputed layers, with its binary parts split out like a view's. */
+  explorer?: { state: ExplorerSpec; buffers: ViewSpec["buffers"] };
 }
 
 type Models = Record<string, FakeModel<Record<string, unknown>>>;
@@ -89,7 +90,10 @@ export async function mount(spec: PageSpec, container: HTMLElement): Promise<Mod
     const controller = new AbortController();
     await render({ model: model.asModel(), el: slot, signal: controller.signal, host: {}, experimental: {} });
   }
-  if (spec.explorer) linkExplorer(spec.explorer, models);
+  if (spec.explorer) {
+    const state = restoreBuffers(spec.explorer.state as unknown as Record<string, unknown>, spec.explorer.buffers);
+    linkExplorer(state as unknown as ExplorerSpec, models);
+  }
   window.tdaw = { models, ready: true };
   return models;
 }

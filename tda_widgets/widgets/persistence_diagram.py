@@ -193,20 +193,57 @@ class PersistenceDiagramWidget(TdaWidget):
         >>> w.matching[1].tolist()
         [[0, 0], [-1, 1]]
         """
-        from tda_widgets.topology import diagram_matching
-
-        a = as_diagram_list(first, name="first")
-        b = as_diagram_list(second, name="second")
-        matching = [
-            diagram_matching(x, y, metric).pairs.astype(np.int32)
-            for x, y in zip(a, b, strict=False)
-        ]
         if labels is None:
             labels = (
                 getattr(first, "layer", "") or "first",
                 getattr(second, "layer", "") or "second",
             )
-        return cls(first, compare_diagrams=b, matching=matching, labels=list(labels), **kwargs)
+        cloud = kwargs.pop("cloud", None)
+        widget = cls(first, cloud=cloud, **kwargs)
+        widget.set_diagrams(first, compare=second, metric=metric, labels=labels, cloud=cloud)
+        return widget
+
+    def set_diagrams(
+        self,
+        diagrams: Any,
+        *,
+        compare: Any = None,
+        metric: str = "wasserstein",
+        cloud: PointCloud | None = None,
+        labels: tuple[str, ...] | list[str] | None = None,
+        title: str | None = None,
+        match_dims: tuple[int, ...] | None = None,
+    ) -> None:
+        """Show new diagrams (and optionally a second one with its matching) in place.
+
+        The selection is cleared. ``match_dims`` limits the matching lines to these
+        homology dimensions (an optimal H0 matching of large clouds takes seconds). ``diagrams`` given as :class:`~tda_widgets.Diagrams`
+        keep their generators; pass ``cloud`` to map selections to images.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> w = PersistenceDiagramWidget([np.array([[0.0, 1.0]])])
+        >>> w.set_diagrams([np.array([[0.0, 2.0]]), np.array([[0.5, 0.7]])],
+        ...                compare=[np.array([[0.0, 1.5]])])
+        >>> len(w.diagrams), w.matching[0].tolist()
+        (2, [[0, 0]])
+        """
+        dgms = as_diagram_list(diagrams, name="diagrams")
+        other = [] if compare is None else as_diagram_list(compare, name="compare")
+        matching = _matchings(dgms, other, metric, match_dims) if other else []
+        with self.hold_trait_notifications(), self.hold_sync():
+            self.selected_points = []
+            self.matching = []  # validated against the diagrams: cleared first
+            self.compare_diagrams = other
+            self.diagrams = dgms
+            self.matching = matching
+            if labels is not None:
+                self.labels = list(labels)
+            if title is not None:
+                self.title = title
+        self._source = diagrams if isinstance(diagrams, Diagrams) else None
+        self._cloud = cloud
 
     # --- validation -----------------------------------------------------------------
     @traitlets.validate("diagrams")
@@ -318,6 +355,21 @@ class PersistenceDiagramWidget(TdaWidget):
                 "cloud: unknown; pass cloud= (or use from_cloud) to map points to images"
             )
         return np.unique(self._cloud.image_index[self.selected_cloud_indices()])
+
+
+def _matchings(
+    a: list[np.ndarray], b: list[np.ndarray], metric: str, dims: tuple[int, ...] | None = None
+) -> list[np.ndarray]:
+    """Per dimension, the optimal matching's index pairs (int32, -1 = diagonal); an
+    empty array for dimensions outside ``dims``."""
+    from tda_widgets.topology import diagram_matching
+
+    return [
+        diagram_matching(x, y, metric).pairs.astype(np.int32)
+        if dims is None or k in dims
+        else np.zeros((0, 2), dtype=np.int32)
+        for k, (x, y) in enumerate(zip(a, b, strict=False))
+    ]
 
 
 def _persistence(cloud: Any, **kwargs: Any) -> Diagrams:

@@ -1,0 +1,144 @@
+"""``explore()``: from a model (or the embedded default) to the linked explorer in one call."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from tda_widgets._validation import unknown_name_error
+from tda_widgets.widgets.panels.explorer import ActivationExplorer
+
+__all__ = ["check_layer_names", "explore"]
+
+
+def check_layer_names(model: Any, layers: Sequence[str]) -> list[str]:
+    """Check every name is a module of ``model`` before anything is computed."""
+    if isinstance(layers, str):
+        layers = [layers]
+    names = [name for name, _ in model.named_modules() if name]
+    known = set(names)
+    out = []
+    for layer in layers:
+        if layer not in known:
+            raise unknown_name_error(
+                layer,
+                names,
+                name="layers",
+                hint="See all names with tda_widgets.list_layers(model).",
+            )
+        out.append(str(layer))
+    if not out:
+        raise ValueError("layers: expected at least one layer name, got none")
+    return out
+
+
+def conv_layers(model: Any) -> list[str]:
+    """Names of every ``Conv2d`` module of ``model`` (the paper's choice of layers)."""
+    import torch
+
+    return [n for n, m in model.named_modules() if isinstance(m, torch.nn.Conv2d)]
+
+
+def explore(
+    model: Any = None,
+    data: Any = None,
+    layers: Sequence[str] | None = None,
+    *,
+    point_cloud: Any = "top_l2",
+    metric: str = "sliced_wasserstein",
+    n_images: int | None = None,
+    class_names: Any = None,
+    mapper_params: dict[str, Any] | None = None,
+    cache_dir: Any = None,
+    n_jobs: int | None = None,
+    progress: bool = True,
+    **analysis_kwargs: Any,
+) -> ActivationExplorer:
+    """The linked explorer of a model's layers: the front door of tda_widgets.
+
+    With no arguments, shows the embedded default: the shipped MNIST ResNet-18
+    (:func:`tda_widgets.datasets.default_model`) on 500 held-out ``mnist_5k`` digits,
+    at its 17 convolutions.
+
+    Parameters
+    ----------
+    model : torch.nn.Module, optional
+        Any model; layers are found with forward hooks.
+    data : tensor, Dataset or DataLoader
+        Images (and labels); required with ``model``.
+    layers : sequence of str, optional
+        Module names; default every ``Conv2d`` of the model. Unknown names are reported
+        (with close matches) before anything is computed.
+    point_cloud : str or sampler
+        How a layer becomes a point cloud (default the paper's top l2 position).
+    metric : str
+        Diagram distance of the layer matrix.
+    n_images : int, optional
+        Use only the first ``n_images`` images of ``data``.
+    class_names, mapper_params
+        See :class:`ActivationExplorer`.
+    cache_dir, n_jobs, progress, **analysis_kwargs
+        See :class:`~tda_widgets.Analysis`.
+
+    Examples
+    --------
+    >>> import torch, torchvision, tempfile
+    >>> from tda_widgets import explore
+    >>> model = torchvision.models.resnet18(num_classes=10)
+    >>> images = torch.randn(40, 3, 64, 64, generator=torch.Generator().manual_seed(0))
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     ex = explore(model, images, ["layer1.0.conv1", "layer4.1.conv2"],
+    ...                  cache_dir=tmp, progress=False)
+    >>> ex.selection.layers
+    ('layer1.0.conv1', 'layer4.1.conv2')
+    >>> explore(model, images, ["layer1.0.conv3"])
+    Traceback (most recent call last):
+    ...
+    ValueError: layers: unknown name 'layer1.0.conv3'; did you mean ...
+    """
+    from tda_widgets.analysis import Analysis
+
+    if model is None:
+        from tda_widgets.datasets import RESNET18_CONV_LAYERS, default_model, mnist_5k
+
+        if data is not None:
+            raise ValueError("data: pass a model with your data (the default model reads MNIST)")
+        model, _ = default_model()
+        data = mnist_5k("test")
+        n_images = 500 if n_images is None else n_images
+        layers = list(RESNET18_CONV_LAYERS) if layers is None else layers
+    elif data is None:
+        raise ValueError("data: expected images (tensor, Dataset or DataLoader) with the model")
+    layers = check_layer_names(model, conv_layers(model) if layers is None else layers)
+    if n_images is not None:
+        data = _first(data, int(n_images))
+    analysis = Analysis(
+        model,
+        data,
+        layers,
+        point_cloud=point_cloud,
+        cache_dir=cache_dir,
+        n_jobs=n_jobs,
+        progress=progress,
+        **analysis_kwargs,
+    )
+    return ActivationExplorer(
+        analysis, metric=metric, class_names=class_names, mapper_params=mapper_params
+    )
+
+
+def _first(data: Any, n: int) -> Any:
+    """The first ``n`` items of a tensor or Dataset (a DataLoader keeps its own size)."""
+    import torch
+
+    if n < 1:
+        raise ValueError(f"n_images: expected a positive integer, got {n}")
+    if isinstance(data, torch.Tensor):
+        return data[:n]
+    if isinstance(data, torch.utils.data.DataLoader):
+        raise ValueError("n_images: not supported with a DataLoader; subset its dataset instead")
+    subset = torch.utils.data.Subset(data, range(min(n, len(data))))
+    classes = getattr(data, "classes", None)
+    if classes is not None:
+        subset.classes = classes  # type: ignore[attr-defined]
+    return subset

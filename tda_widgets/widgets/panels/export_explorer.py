@@ -1,0 +1,106 @@
+"""The explorer as one self-contained HTML page, with its linking done in the page.
+
+Every layer is precomputed: diagrams and generators, H1 matchings of every pair of
+layers, each layer's Mapper graph, image thumbnails and captions. The page's runtime
+(``js/standalone/explorer.ts``) links the views as the Python explorer does.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from tda_widgets.widgets._codec import array_to_json
+from tda_widgets.widgets._export import _SKIP, encode_nested, page_html, view_spec
+from tda_widgets.widgets._sprites import encode_png
+
+if TYPE_CHECKING:
+    from tda_widgets.widgets.panels.explorer import ActivationExplorer
+
+__all__ = ["MAX_EMBEDDED_IMAGES", "explorer_html"]
+
+#: more images than this are not embedded (the page says how many are missing)
+MAX_EMBEDDED_IMAGES = 5000
+
+# traits of the Mapper view that change with the layer
+_MAPPER_SELECTION = {
+    "selected_nodes",
+    "selected_indices",
+    "detail",
+    "thumbnails",
+    "thumbnail_indices",
+    "thumbnail_grid",
+    "class_filter",
+}
+
+_BODY = """<div id="tdaw-root">
+<h1 style="font-size:18px;margin:0 0 8px">{title}</h1>
+<p style="margin:0 0 12px;color:#555;font-size:13px">{note}</p>
+<div class="tdaw-page-grid"><div data-view="matrix"></div><div data-view="diagram"></div></div>
+<div class="tdaw-page-grid" style="margin-top:16px"><div data-view="mapper"></div>
+<div data-testid="gallery" class="tdaw-gallery"></div></div>
+</div>"""
+
+
+def _mapper_state(explorer: ActivationExplorer, j: int) -> dict[str, Any]:
+    widget = explorer._mapper_widget(j)
+    state = widget.get_state()
+    return {k: v for k, v in state.items() if k not in _SKIP and k not in _MAPPER_SELECTION}
+
+
+def explorer_html(explorer: ActivationExplorer, *, title: str = "tda_widgets explorer") -> str:
+    """The HTML page of ``explorer`` (see :meth:`ActivationExplorer.to_html`)."""
+    from tda_widgets.widgets.persistence_diagram import _matchings
+
+    layers = explorer.layers
+    dgms = [list(explorer.diagrams[name]) for name in layers]
+    matchings: dict[str, Any] = {}
+    for i in range(len(layers)):
+        for j in range(i + 1, len(layers)):
+            pairs = _matchings(dgms[i], dgms[j], "wasserstein", explorer.match_dims)
+            matchings[f"{i},{j}"] = [array_to_json(p) for p in pairs]
+            matchings[f"{j},{i}"] = [array_to_json(np.ascontiguousarray(p[:, ::-1])) for p in pairs]
+    n_images = len(explorer.source)
+    n_embedded = min(n_images, MAX_EMBEDDED_IMAGES)
+    thumbs = explorer.source.get(range(n_embedded))
+    urls = ["data:image/png;base64," + base64.b64encode(encode_png(t)).decode() for t in thumbs]
+    captions = [""] * n_images
+    if explorer.image_labels is not None and explorer.class_names is not None:
+        captions = [explorer.class_names[c] if c >= 0 else "" for c in explorer.image_labels]
+    state = {
+        "matrix": "matrix",
+        "diagram": "diagram",
+        "mapper": "mapper",
+        "layers": layers,
+        "diagrams": [[array_to_json(d) for d in dg] for dg in dgms],
+        "generators": [
+            [array_to_json(g) for g in (explorer.diagrams[name].generators or ())]
+            for name in layers
+        ],
+        "matchings": matchings,
+        "mappers": [_mapper_state(explorer, j) for j in range(len(layers))],
+        "image_index": [array_to_json(c.image_index) for c in explorer.clouds],
+        "thumbnails": urls,
+        "captions": captions,
+        "max_gallery": explorer.gallery.max_images,
+    }
+    nested, buffers = encode_nested(state)
+    views = [
+        view_spec(explorer.matrix, "matrix"),
+        view_spec(explorer.diagram, "diagram"),
+        view_spec(explorer.mapper, "mapper"),
+    ]
+    missing = n_images - n_embedded
+    note = (
+        f"{len(layers)} layers, {n_images} images. Click a matrix cell to compare two layers "
+        "and see the second one's Mapper graph; click a diagram point or Mapper nodes to "
+        "see their images."
+        + (f" Only the first {n_embedded} images are embedded ({missing} not)." if missing else "")
+    )
+    body = _BODY.format(title=html.escape(title), note=html.escape(note))
+    return page_html(
+        views, title=title, body=body, extra={"explorer": {"state": nested, "buffers": buffers}}
+    )

@@ -1,0 +1,182 @@
+"""Per-layer summaries as bqplot figures: H1 counts, total persistence, Betti curves, purity."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar
+
+import bqplot as bq
+import ipywidgets as widgets
+import numpy as np
+from numpy.typing import NDArray
+
+from tda_widgets._types import Diagrams
+
+__all__ = ["LayerSummaryPanel", "betti_curve", "layer_statistics"]
+
+
+def betti_curve(diagram: NDArray[np.float64], radii: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Number of bars of ``diagram`` alive at each radius (``birth <= r < death``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> betti_curve(np.array([[0.0, 1.0], [0.5, np.inf]]), np.array([0.25, 0.75, 2.0]))
+    array([1, 2, 1])
+    """
+    d = np.asarray(diagram, dtype=np.float64).reshape(-1, 2)
+    r = np.asarray(radii, dtype=np.float64)[:, None]
+    return ((d[:, 0] <= r) & (r < d[:, 1])).sum(axis=1).astype(np.int64)
+
+
+def layer_statistics(diagrams: Mapping[str, Diagrams], dim: int = 1) -> dict[str, NDArray[Any]]:
+    """Number of bars and total finite persistence of dimension ``dim``, per layer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tda_widgets import Diagrams
+    >>> d = Diagrams(dgms=(np.zeros((0, 2)), np.array([[0.1, 0.4], [0.2, np.inf]])))
+    >>> s = layer_statistics({"a": d})
+    >>> s["bars"].tolist(), np.round(s["total_persistence"], 3).tolist()
+    ([2], [0.3])
+    """
+    bars, total = [], []
+    for dg in diagrams.values():
+        d = dg[dim] if dim < len(dg) else np.zeros((0, 2))
+        finite = np.isfinite(d[:, 1])
+        bars.append(len(d))
+        total.append(float((d[finite, 1] - d[finite, 0]).sum()))
+    return {"bars": np.array(bars, dtype=np.int64), "total_persistence": np.array(total)}
+
+
+class LayerSummaryPanel(widgets.VBox):
+    """Per-layer statistics with the selected layers highlighted; click a layer to pick it.
+
+    Parameters
+    ----------
+    diagrams : mapping of layer name to Diagrams
+    purity : callable, optional
+        ``purity(layer) -> float`` (mean Mapper node purity); adds that statistic.
+    on_pick : callable, optional
+        Called with the layer index when the user clicks a layer.
+    """
+
+    STATS: ClassVar[dict[str, str]] = {
+        "bars": "H1 bars",
+        "total_persistence": "Total H1 persistence",
+        "purity": "Mapper purity",
+    }
+
+    def __init__(
+        self,
+        diagrams: Mapping[str, Diagrams],
+        *,
+        purity: Callable[[str], float] | None = None,
+        on_pick: Callable[[int], None] | None = None,
+    ) -> None:
+        self.layers = list(diagrams)
+        self.diagrams = dict(diagrams)
+        self._purity = purity
+        self._purity_values: NDArray[np.float64] | None = None
+        self.stats = layer_statistics(self.diagrams)
+        self._on_pick = on_pick
+        self._highlighting = False
+        options = [(v, k) for k, v in self.STATS.items() if k != "purity" or purity is not None]
+        self.statistic = widgets.Dropdown(options=options, value="bars", description="Per layer")
+        x = bq.OrdinalScale()
+        y = bq.LinearScale(min=0)
+        self.line = bq.Lines(
+            x=self.layers, y=self.stats["bars"], scales={"x": x, "y": y}, colors=["#999"]
+        )
+        self.points = bq.Scatter(
+            x=self.layers,
+            y=self.stats["bars"],
+            scales={"x": x, "y": y},
+            default_size=64,
+            colors=["#0072B2"],
+            interactions={"click": "select"},
+            selected_style={"fill": "#E69F00", "stroke": "black", "opacity": 1.0},
+            unselected_style={"opacity": 0.6},
+            tooltip=bq.Tooltip(fields=["x", "y"], labels=["layer", "value"]),
+        )
+        self.y_axis = bq.Axis(scale=y, orientation="vertical", label="H1 bars", grid_lines="dashed")
+        x_axis = bq.Axis(scale=x, tick_rotate=-40, tick_style={"font-size": "10px"})
+        self.figure = bq.Figure(
+            marks=[self.line, self.points],
+            axes=[x_axis, self.y_axis],
+            fig_margin={"top": 10, "bottom": 70, "left": 60, "right": 10},
+            layout=widgets.Layout(width="100%", height="260px"),
+            title="",
+        )
+        # Betti-1 curves of the selected layers
+        self.radii = self._radius_grid()
+        bx, by = bq.LinearScale(), bq.LinearScale(min=0)
+        self.curves = bq.Lines(
+            x=self.radii,
+            y=np.zeros((1, len(self.radii))),
+            scales={"x": bx, "y": by},
+            labels=[""],
+            display_legend=True,
+            colors=["#0072B2", "#E69F00", "#009E73", "#CC79A7"],
+        )
+        self.betti = bq.Figure(
+            marks=[self.curves],
+            axes=[
+                bq.Axis(scale=bx, label="radius"),
+                bq.Axis(scale=by, orientation="vertical", label="Betti-1", grid_lines="dashed"),
+            ],
+            fig_margin={"top": 10, "bottom": 40, "left": 50, "right": 10},
+            layout=widgets.Layout(width="100%", height="220px"),
+            legend_location="top-right",
+        )
+        self.statistic.observe(self._on_statistic, names="value")
+        self.points.observe(self._on_click, names="selected")
+        super().__init__(
+            [self.statistic, widgets.HBox([self.figure, self.betti])],
+            layout=widgets.Layout(width="100%"),
+        )
+        self.highlight([0])
+
+    def _radius_grid(self) -> NDArray[np.float64]:
+        hi = 0.0
+        for dg in self.diagrams.values():
+            d = dg[1] if len(dg) > 1 else np.zeros((0, 2))
+            finite = d[np.isfinite(d[:, 1])]
+            if finite.size:
+                hi = max(hi, float(finite[:, 1].max()))
+        return np.linspace(0.0, hi or 1.0, 120)
+
+    def values(self, statistic: str) -> NDArray[np.float64]:
+        """The plotted values of ``statistic`` ("bars", "total_persistence", "purity")."""
+        if statistic == "purity":
+            if self._purity is None:
+                raise ValueError("statistic: 'purity' needs a purity function")
+            if self._purity_values is None:
+                self._purity_values = np.array([self._purity(name) for name in self.layers])
+            return self._purity_values
+        return np.asarray(self.stats[statistic], dtype=np.float64)
+
+    def _on_statistic(self, change: dict[str, Any]) -> None:
+        vals = self.values(change["new"])
+        self.line.y = vals
+        self.points.y = vals
+        self.y_axis.label = self.STATS[change["new"]]
+
+    def _on_click(self, change: dict[str, Any]) -> None:
+        sel = change["new"]
+        if self._highlighting or sel is None or len(sel) == 0 or self._on_pick is None:
+            return
+        self._on_pick(int(sel[-1]))
+
+    def highlight(self, layer_indices: Sequence[int]) -> None:
+        """Mark the given layers and draw their Betti-1 curves."""
+        idx = list(dict.fromkeys(int(i) for i in layer_indices))
+        self._highlighting = True
+        try:
+            self.points.selected = idx
+        finally:
+            self._highlighting = False
+        names = [self.layers[i] for i in idx]
+        self.curves.y = np.array([betti_curve(self.diagrams[n][1], self.radii) for n in names])
+        self.curves.labels = names
