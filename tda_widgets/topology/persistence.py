@@ -128,10 +128,10 @@ def _h0_generators(
 ) -> NDArray[np.int64]:
     """Birth vertex and merging edge of each H0 bar (elder rule, older = smaller index)."""
     n = dm.shape[0]
-    w = dm.astype(np.float64)
-    w[w > threshold] = 0.0  # not an edge
-    finite = w > 0
-    w[finite] += 1.0  # shift so that zero-length edges are edges; order unchanged
+    # scipy reads a zero weight as "no edge": shift every edge by 1 so that duplicate
+    # points (distance 0, e.g. dead activations) stay connected; the order is unchanged
+    w = dm.astype(np.float64) + 1.0
+    w[dm > threshold] = 0.0  # not an edge
     np.fill_diagonal(w, 0.0)
     mst = minimum_spanning_tree(w).tocoo()
     lengths = mst.data - 1.0

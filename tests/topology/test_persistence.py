@@ -119,3 +119,17 @@ def test_bad_arguments(kwargs: dict, match: str) -> None:
 def test_bad_cloud() -> None:
     with pytest.raises(ValueError, match="cloud"):
         persistence_diagrams(np.zeros(5))
+
+
+def test_duplicate_points_keep_h0_generators_consistent():
+    """Dead units give identical points (distance 0): the MST must still span them."""
+    rng = np.random.default_rng(3)
+    base = rng.normal(size=(30, 4))
+    pts = np.vstack([base, base[:10], np.zeros((5, 4)), np.zeros((5, 4))])
+    dg = persistence_diagrams(pts, backend="ripser")
+    ref = ripser.ripser(pts.astype(np.float32))["dgms"][0]
+    assert len(dg[0]) == len(ref)
+    g = dg.generators[0]
+    finite = np.isfinite(dg[0][:, 1])
+    d = np.linalg.norm(pts[g[finite, 2]] - pts[g[finite, 3]], axis=1)
+    np.testing.assert_allclose(d, dg[0][finite, 1], rtol=1e-5)
