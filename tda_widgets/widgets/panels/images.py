@@ -29,10 +29,13 @@ class ImageSource:
     >>> src = ImageSource(np.zeros((3, 1, 8, 8), dtype=np.float32))
     >>> len(src), src.get([0, 2]).shape
     (3, (2, 8, 8, 1))
+    >>> import torch
+    >>> len(ImageSource(torch.utils.data.Subset(torch.zeros(10, 1, 4, 4), range(4))))
+    4
     """
 
     def __init__(self, data: Any, *, max_side: int = 64) -> None:
-        self._data = getattr(data, "dataset", data)  # a DataLoader's dataset
+        self._data = _unwrap_loader(data)
         self.max_side = int(max_side)
         try:
             self._n = len(self._data)
@@ -68,6 +71,15 @@ class ImageSource:
     def all(self) -> NDArray[np.uint8]:
         """Every thumbnail, ``(n, h, w, c)`` uint8."""
         return self.get(range(self._n))
+
+
+def _unwrap_loader(data: Any) -> Any:
+    """A DataLoader's dataset (a Subset keeps its own, smaller, indexing)."""
+    try:
+        from torch.utils.data import DataLoader
+    except ImportError:  # pragma: no cover - torch is a dependency
+        return data
+    return data.dataset if isinstance(data, DataLoader) else data
 
 
 def _shrink(images: NDArray[np.uint8], max_side: int) -> NDArray[np.uint8]:

@@ -1,0 +1,182 @@
+"""The linked explorer on the default model: matrix -> diagrams + Mapper, diagram point ->
+gallery, Mapper nodes followed across layers; and its exported HTML, offline."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+EX = ".tdaw-explorer"
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+
+@pytest.fixture
+def explorer(lab):
+    lab.open("ui/explorer.ipynb")
+    lab.run_all(timeout=480_000)
+    lab.page.locator(f"{EX} .tdaw-layer-distance-matrix").wait_for(timeout=120_000)
+    return lab
+
+
+def _cell(canvas, i, j):
+    plot = json.loads(canvas.get_attribute("data-plot"))
+    box = canvas.bounding_box()
+    return (
+        box["x"] + plot["left"] + (j + 0.5) * plot["cell"],
+        box["y"] + plot["top"] + (i + 0.5) * plot["cell"],
+    )
+
+
+def _diagram_pixel(canvas, birth, death):
+    plot = json.loads(canvas.get_attribute("data-plot"))
+    box = canvas.bounding_box()
+    x = plot["left"] + (birth - plot["xlo"]) / (plot["xhi"] - plot["xlo"]) * plot["plotW"]
+    y = (
+        plot["top"]
+        + plot["plotH"]
+        - (death - plot["ylo"]) / (plot["yhi"] - plot["ylo"]) * plot["plotH"]
+    )
+    return box["x"] + x, box["y"] + y
+
+
+def _wait_positions(lab, expr="ex.mapper.positions is not None"):
+    for _ in range(100):
+        if lab.value(expr):
+            return
+        lab.page.wait_for_timeout(200)
+    raise AssertionError("the Mapper view never sent its layout back")
+
+
+def _isolated(xy, count):
+    d = np.linalg.norm(xy[:, None] - xy[None], axis=-1)
+    np.fill_diagonal(d, np.inf)
+    return [int(k) for k in np.argsort(-d.min(axis=1))[:count]]
+
+
+def test_matrix_cell_diagram_point_and_mapper_nodes_are_linked(explorer):
+    lab = explorer
+    page = lab.page
+    matrix = page.locator(f"{EX} [data-testid='ldm-canvas']")
+    matrix.scroll_into_view_if_needed()
+    page.mouse.click(*_cell(matrix, 2, 10))
+    page.wait_for_timeout(1500)
+    assert lab.value("ex.matrix.selected_pair") == [2, 10]
+    assert lab.value("list(ex.selection.layers)") == lab.value("[layers[2], layers[10]]")
+    assert lab.value("ex.diagram.labels") == lab.value("[layers[2], layers[10]]")
+    assert lab.value("ex.mapper.title") == lab.value("'Mapper of ' + layers[10]")
+    assert lab.value("ex.layer_picker.value") == 10
+    lab.screenshot("explorer-pair", page.locator(EX))
+
+    # a diagram point -> the images of its generator edges in the gallery
+    k, birth, death = lab.value(
+        "(lambda d: (lambda k: [k, float(d[k, 0]), float(d[k, 1])])"
+        "(int((d[:, 1] - d[:, 0]).argmax())))(ex.diagram.diagrams[1])"
+    )
+    canvas = page.locator(f"{EX} [data-testid='pd-canvas']")
+    canvas.scroll_into_view_if_needed()
+    page.mouse.click(*_diagram_pixel(canvas, birth, death))
+    page.wait_for_timeout(1000)
+    assert lab.value("ex.diagram.selected_points") == [[1, k]]
+    expected = lab.value(
+        f"sorted({{int(ex.clouds[2].image_index[v]) for v in ex.diagrams[layers[2]].generators[1][{k}] if v >= 0}})"
+    )
+    assert 2 <= len(expected) <= 4
+    assert lab.value("ex.gallery.indices") == expected
+    assert lab.value("ex.selected_images.tolist()") == expected
+    lab.screenshot("explorer-feature-gallery", page.locator(EX))
+
+    # Mapper nodes -> gallery; switch layer -> the same images' nodes are selected there
+    _wait_positions(lab)
+    mcanvas = page.locator(f"{EX} [data-testid='mg-canvas']")
+    mcanvas.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    pos = np.array(lab.value("ex.mapper.positions.tolist()"))
+    t = json.loads(mcanvas.get_attribute("data-transform"))
+    box = mcanvas.bounding_box()
+    xy = np.c_[box["x"] + pos[:, 0] * t["k"] + t["x"], box["y"] + pos[:, 1] * t["k"] + t["y"]]
+    (node,) = _isolated(xy, 1)
+    page.mouse.click(*xy[node])
+    page.wait_for_timeout(1000)
+    assert lab.value("ex.mapper.selected_nodes") == [node]
+    followed = lab.value(
+        f"sorted(set(ex.clouds[10].image_index[ex.mapper.graph.node_members({node})].tolist()))"
+    )
+    assert lab.value("ex.gallery.indices") == followed
+
+    picker = page.locator(f"{EX} .widget-dropdown select")
+    picker.select_option(label=lab.value("layers[5]"))
+    page.wait_for_timeout(2000)
+    assert lab.value("ex.mapper.title") == lab.value("'Mapper of ' + layers[5]")
+    assert lab.value("ex.matrix.selected_pair") == [2, 5]
+    # independently: the nodes of layer 5's graph that hold any followed image
+    nodes = lab.value(
+        f"[n for n in range(ex.mapper.graph.n_nodes) if set(ex.clouds[5].image_index["
+        f"ex.mapper.graph.node_members(n)].tolist()) & set({followed})]"
+    )
+    assert nodes and lab.value("sorted(ex.mapper.selected_nodes)") == nodes
+    held = lab.value("sorted(set(ex.clouds[5].image_index[ex.mapper.selected_indices].tolist()))")
+    assert set(followed) <= set(held)
+    _wait_positions(lab)
+    root = page.locator(f"{EX} .tdaw-mapper-graph")
+    page.wait_for_function(
+        "(s) => document.querySelector('.tdaw-explorer .tdaw-mapper-graph').dataset.selectedNodes === s",
+        arg=",".join(map(str, lab.value("ex.mapper.selected_nodes"))),
+    )
+    lab.screenshot("explorer-followed", page.locator(EX))
+    del root
+
+
+def test_exported_html_works_offline_from_file(explorer, browser, tmp_path):
+    lab = explorer
+    out = tmp_path / "explorer.html"
+    lab.run(f"ex.to_html({str(out)!r})")
+    context = browser.new_context(offline=True, viewport={"width": 1300, "height": 1000})
+    requests = []
+    context.on("request", lambda r: requests.append(r.url))
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(out.as_uri())
+        page.wait_for_function("() => window.tdaw && window.tdaw.ready", timeout=60_000)
+        matrix = page.locator("[data-view='matrix'] [data-testid='ldm-canvas']")
+        page.mouse.click(*_cell(matrix, 1, 7))
+        page.wait_for_timeout(800)
+        layers = lab.value("[layers[1], layers[7]]")
+        assert json.loads(page.evaluate("() => document.body.dataset.layers")) == layers
+        title = page.locator("[data-view='diagram'] [data-testid='pd-title']").text_content()
+        assert layers[0] in title and layers[1] in title
+        # click a Mapper node: the gallery shows that node's images
+        page.wait_for_function(
+            "() => window.tdaw.models.mapper.get('positions') != null", timeout=30_000
+        )
+        xy = page.evaluate(
+            """() => {
+              const m = window.tdaw.models.mapper;
+              const p = m.get('positions');
+              const view = new Float64Array(p.buffer.buffer, p.buffer.byteOffset, p.buffer.byteLength / 8);
+              const canvas = document.querySelector("[data-view='mapper'] [data-testid='mg-canvas']");
+              const t = JSON.parse(canvas.dataset.transform);
+              const box = canvas.getBoundingClientRect();
+              const out = [];
+              for (let k = 0; k < view.length / 2; k++)
+                out.push([box.x + view[2 * k] * t.k + t.x, box.y + view[2 * k + 1] * t.k + t.y]);
+              return out;
+            }"""
+        )
+        (node,) = _isolated(np.array(xy), 1)
+        page.mouse.click(*xy[node])
+        page.wait_for_timeout(800)
+        expected = lab.value(
+            f"sorted(set(ex.clouds[7].image_index[ex._mapper_widget(7).graph.node_members({node})].tolist()))"
+        )
+        shown = json.loads(page.locator("[data-testid='gallery']").get_attribute("data-images"))
+        assert shown == expected
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "explorer-export.png"), full_page=True)
+        assert not errors, errors
+        assert all(u.startswith(("file:", "data:", "blob:")) for u in requests), requests
+    finally:
+        context.close()
