@@ -53,6 +53,15 @@ class HierarchicalImageDataset(ImageDataset):
         Superclass names.
     fine_to_coarse : ndarray of int64, shape (n_classes,)
         Superclass index of each fine class.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> ds = HierarchicalImageDataset(
+    ...     np.zeros((3, 1, 4, 4)), [0, 1, 2], ("a", "b", "c"),
+    ...     coarse_classes=("ab", "c"), fine_to_coarse=np.array([0, 0, 1]))
+    >>> ds.coarse_labels
+    array([0, 0, 1])
     """
 
     def __init__(
