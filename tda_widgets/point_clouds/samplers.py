@@ -46,16 +46,25 @@ def _gather(x: torch.Tensor, images: Any, flat_positions: Any) -> torch.Tensor:
     return x.flatten(2)[img, :, pos]
 
 
-def _squared_norms(flat: torch.Tensor, relu: bool) -> torch.Tensor:
-    """``sum_c max(flat[:, c, :], 0?) ** 2`` for ``(B, C, P)``: squared l2 norms.
+_CACHE_ELEMENTS = 2**20  # elements per squared-norm chunk: a 4 MB float32 temporary
 
-    Square then sum over channels: two vectorised passes, several times faster on CPU
-    than ``linalg.vector_norm`` over the strided channel axis (at the cost of one
-    temporary the size of the batch). Each image's sums do not depend on the batch
-    size, so streaming and full runs pick the same argmax.
+
+def _squared_norms(flat: torch.Tensor, relu: bool) -> torch.Tensor:
+    """Squared l2 norms over channels of ``(B, C, P)`` (after ReLU if asked): ``(B, P)``.
+
+    Square then sum over channels, a few images at a time so that the temporary stays
+    in cache: several times faster on CPU than ``linalg.vector_norm`` over the strided
+    channel axis, and no batch-sized temporary. Each image's sums do not depend on how
+    the images are grouped, so streaming and full runs pick the same argmax.
     """
-    squares = torch.relu(flat).square_() if relu else flat.square()
-    return squares.sum(dim=1)
+    b, c, p = flat.shape
+    out = torch.empty(b, p, dtype=flat.dtype, device=flat.device)
+    step = b if flat.is_cuda else max(1, _CACHE_ELEMENTS // max(1, c * p))
+    for s in range(0, b, step):
+        part = flat[s : s + step]
+        squares = torch.relu(part).square_() if relu else part.square()
+        torch.sum(squares, dim=1, out=out[s : s + step])
+    return out
 
 
 # --------------------------------------------------------------------------- top_l2

@@ -156,3 +156,18 @@ def test_chunk_size_does_not_change_the_cloud(sampler):
     np.testing.assert_array_equal(one.image_index, many.image_index)
     np.testing.assert_array_equal(one.position, many.position)
     assert one.params == many.params
+
+
+@pytest.mark.parametrize("relu", [False, True])
+def test_top_l2_norms_in_cache_sized_chunks_match_one_pass(monkeypatch, relu):
+    from tda_widgets.point_clouds import samplers
+
+    acts = _acts(n=9, c=6, h=5, w=5)
+    whole = top_l2(relu=relu)(acts)
+    monkeypatch.setattr(samplers, "_CACHE_ELEMENTS", 2 * 6 * 25)  # two images per chunk
+    chunked = top_l2(relu=relu)(acts)
+    np.testing.assert_array_equal(whole.position, chunked.position)
+    np.testing.assert_array_equal(whole.points, chunked.points)
+    source = np.maximum(acts, 0) if relu else acts
+    best = (source**2).sum(axis=1).reshape(9, -1).argmax(axis=1)
+    np.testing.assert_array_equal(whole.position, np.stack([best // 5, best % 5], axis=1))
