@@ -13,6 +13,7 @@ import {
   drawBarcode,
   drawCloud,
   edgeCount,
+  FADED,
   hitBar,
   toBars,
   toEdgeList,
@@ -159,7 +160,7 @@ describe("drawing", () => {
     const l = barcodeLayout(squareBars, 1.6, 300, 300);
     drawBarcode(ctx, l, theme, { bars: squareBars, radius: 1.2, selected: [1, 0] });
     const strokes = calls.filter((c) => c.op === "stroke" && c.stroke === CATEGORICAL[1]);
-    expect(strokes.map((c) => c.alpha)).toEqual([0.28, 1]); // faded pass, alive pass
+    expect(strokes.map((c) => c.alpha)).toEqual([FADED, 1]); // faded pass, alive pass
     const xr = barX(l, 1.2);
     expect(calls.some((c) => c.op === "moveTo" && c.args[0] === xr)).toBe(true);
     expect(calls.some((c) => c.op === "strokeRect")).toBe(true); // the selected bar

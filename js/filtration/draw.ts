@@ -26,6 +26,8 @@ export interface CloudScene {
   generator: { dim: number; vertices: number[] } | null;
 }
 
+/** Opacity of the bars not alive at the current radius. */
+export const FADED = 0.38;
 const BALL = 4; // theme.categorical index of the balls' colour (sky blue)
 const TRIANGLE = 1; // orange
 
@@ -200,7 +202,7 @@ export function drawBarcode(ctx: Ctx, layout: BarcodeLayout, theme: Theme, scene
       const ys = layout.y[d.dim];
       if (!ys || d.births.length === 0) continue;
       ctx.strokeStyle = colorOf(theme, d.dim);
-      ctx.globalAlpha = alive ? 1 : 0.28;
+      ctx.globalAlpha = alive ? 1 : FADED;
       ctx.beginPath();
       for (let i = 0; i < d.births.length; i++) {
         if (isAlive(d, i, scene.radius) !== alive) continue;
@@ -230,14 +232,18 @@ export function drawBarcode(ctx: Ctx, layout: BarcodeLayout, theme: Theme, scene
     ctx.lineWidth = width;
     ctx.strokeRect(x0 - 2, y - h / 2, Math.max(x1 - x0, 1) + 4, h);
   }
-  // the current radius
+  // the current radius (in the text colour: the accent blue would read as an H0 bar)
   const xr = barX(layout, scene.radius);
-  ctx.strokeStyle = theme.accent;
+  ctx.strokeStyle = theme.foreground;
   ctx.lineWidth = 1.5;
   ctx.beginPath();
-  ctx.moveTo(xr, top - 4);
+  ctx.moveTo(xr, top - 2);
   ctx.lineTo(xr, top + plotH);
   ctx.stroke();
+  ctx.fillStyle = theme.foreground;
+  ctx.textAlign = "center";
+  ctx.textBaseline = "bottom";
+  ctx.fillText("r", xr, top - 3);
   ctx.restore();
 }
 

@@ -49,6 +49,8 @@ function render({ model, el: host }: RenderProps<FiltrationModel>): () => void {
   slider.type = "range";
   slider.min = "0";
   slider.setAttribute("aria-label", "Rips radius r");
+  // JupyterLab's command-mode shortcuts would swallow the arrow keys of a focused slider
+  slider.dataset.lmSuppressShortcuts = "true";
   const readout = el("span", "tdaw-fl-readout", "filtration-radius");
   const [ballsLabel, balls] = checkbox("balls", "filtration-balls");
   const [trisLabel, tris] = checkbox("triangles", "filtration-triangles");

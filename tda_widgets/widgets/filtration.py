@@ -324,6 +324,8 @@ def _projection(pts: NDArray[np.float32]) -> tuple[NDArray[np.float64], str]:
     share = float((s[:2] ** 2).sum()) / total if total > 0 else 1.0
     note = (
         f"2-D view: PCA projection of {d}-D points ({share:.0%} of the variance). "
-        f"Edges, triangles and bars are computed in all {d} dimensions."
+        f"Edges, triangles and bars are computed in all {d} dimensions; discs are off by "
+        "default, since projected points sit closer than they are and discs would touch "
+        "before their edge appears."
     )
     return xy, note
