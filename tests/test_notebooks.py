@@ -56,7 +56,6 @@ def test_notebook_runs_without_errors(
 
     # the kernel inherits this process' environment
     monkeypatch.setenv("TDA_WIDGETS_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setenv("MPLBACKEND", "agg")
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb,
