@@ -238,58 +238,27 @@ def extract_activations(
     dtype = model_dtype(model)
     batches = make_batches(data, batch_size, labels)
 
-    stores: dict[str, _FullStore | SamplerState] = {}
-    estimates: dict[str, int] = {}
-    state = {"offset": 0, "batch": 0, "size": 0}
-    n_unknown = batches.n_images is None and batches.n_batches is None
-
-    def on_output(name: str, output: Any, calls: int) -> None:
-        out = _layer_tensor(name, output, calls, state["size"], state["offset"])
-        if sampler is None:  # samplers check what they read, more cheaply
-            check_finite(out, where=f"layer {name!r}", image_offset=state["offset"])
-        if name not in stores:
-            shape = tuple(out.shape[1:])
-            n_total = batches.n_images
-            if n_total is None and batches.n_batches is not None:
-                n_total = batches.n_batches * state["size"]
-            n_est = n_total if n_total is not None else state["size"]
-            if sampler is None:
-                estimates[name] = n_est * int(np.prod(shape)) * 4
-            else:
-                estimates[name] = sampler.output_nbytes(n_est, shape)
-            _enforce_budget(estimates, budget, n_est, sampler is None)
-            if sampler is None:
-                stores[name] = _FullStore(batches.n_images, shape)
-            else:
-                stores[name] = sampler.start(name)
-        elif sampler is None and n_unknown:
-            # image count unknown up front: check the running size batch by batch
-            store = stores[name]
-            shape = store.shape if isinstance(store, _FullStore) else ()
-            estimates[name] = (state["offset"] + state["size"]) * int(np.prod(shape)) * 4
-            _enforce_budget(estimates, budget, state["offset"] + state["size"], True)
-        stores[name].update(out, state["offset"])
-
+    collector = _Collector(sampler, budget, batches.n_images, batches.n_batches)
     all_labels: list[torch.Tensor] = []
     has_labels: bool | None = None
     bar = tqdm(total=batches.n_batches, disable=not progress, desc="activations", unit="batch")
     try:
-        with torch.no_grad(), hooked_run(model, modules, dev, on_output) as run:
-            for images, batch_labels in batches.batches:
+        with torch.no_grad(), hooked_run(model, modules, dev, collector.on_output) as run:
+            for k, (images, batch_labels) in enumerate(batches.batches):
                 if images.shape[0] == 0:
                     continue
                 if has_labels is None:
                     has_labels = batch_labels is not None
                 elif has_labels != (batch_labels is not None):
-                    raise ValueError(
-                        f"data: batch {state['batch']} "
-                        + (
-                            "has no labels but earlier ones do"
-                            if has_labels
-                            else "has labels but earlier ones do not"
-                        )
+                    which = (
+                        "no labels but earlier ones had"
+                        if has_labels
+                        else "labels, earlier ones none"
                     )
-                state["size"] = int(images.shape[0])
+                    raise ValueError(
+                        f"data: expected every batch to have labels or none to, batch {k} has {which}"
+                    )
+                collector.size = int(images.shape[0])
                 run.clear()
                 model(images.to(device=dev, dtype=dtype or images.dtype, non_blocking=True))
                 missing = [name for name in modules if name not in run.calls]
@@ -301,23 +270,76 @@ def extract_activations(
                     )
                 if batch_labels is not None:
                     all_labels.append(batch_labels.cpu())
-                state["offset"] += state["size"]
-                state["batch"] += 1
+                collector.offset += collector.size
                 bar.update(1)
     finally:
         bar.close()
-    n_images = state["offset"]
+    n_images = collector.offset
     if n_images == 0:
         raise ValueError("data: expected at least one image, got none (no batch had images)")
     label_array = torch.cat(all_labels).numpy().astype(np.int64) if has_labels else None
-    results: dict[str, Any] = {}
-    for name in modules:
-        store = stores[name]
-        if isinstance(store, _FullStore):
-            results[name] = store.finish(n_images)
-        else:
-            results[name] = store.finish(labels=label_array, n_images=n_images)
-    return Activations(results, label_array, n_images)
+    return Activations(collector.results(modules, label_array), label_array, n_images)
+
+
+class _Collector:
+    """Receives each hooked layer's output (inside the hook) and keeps what is asked."""
+
+    def __init__(
+        self,
+        sampler: StreamingSampler | None,
+        budget: int | None,
+        n_images: int | None,
+        n_batches: int | None,
+    ) -> None:
+        self.sampler, self.budget = sampler, budget
+        self.n_images, self.n_batches = n_images, n_batches
+        self.offset = 0  # index of the current batch's first image
+        self.size = 0  # images in the current batch
+        self.stores: dict[str, _FullStore | SamplerState] = {}
+        self.shapes: dict[str, tuple[int, ...]] = {}
+
+    def _expected_images(self) -> tuple[int, bool]:
+        """(number of images to plan for, whether it is only what was seen so far)."""
+        if self.n_images is not None:
+            return self.n_images, False
+        if self.n_batches is not None:  # a loader of known length: assume full batches
+            return self.n_batches * self.size, False
+        return self.offset + self.size, True
+
+    def _check_budget(self) -> None:
+        n, _ = self._expected_images()
+        estimates = {
+            name: n * int(np.prod(shape)) * 4
+            if self.sampler is None
+            else self.sampler.output_nbytes(n, shape)
+            for name, shape in self.shapes.items()
+        }
+        _enforce_budget(estimates, self.budget, n, self.sampler is None)
+
+    def on_output(self, name: str, output: Any, calls: int) -> None:
+        out = _layer_tensor(name, output, calls, self.size, self.offset)
+        if self.sampler is None:  # samplers check what they read, more cheaply
+            check_finite(out, where=f"layer {name!r}", image_offset=self.offset)
+        if name not in self.stores:
+            self.shapes[name] = tuple(out.shape[1:])
+            self._check_budget()  # before this layer's store is allocated
+            if self.sampler is None:
+                self.stores[name] = _FullStore(self.n_images, self.shapes[name])
+            else:
+                self.stores[name] = self.sampler.start(name)
+        elif self._expected_images()[1]:
+            self._check_budget()  # image count unknown up front: check as it grows
+        self.stores[name].update(out, self.offset)
+
+    def results(self, names: Any, labels: NDArray[np.int64] | None) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in names:
+            store = self.stores[name]
+            if isinstance(store, _FullStore):
+                out[name] = store.finish(self.offset)
+            else:
+                out[name] = store.finish(labels=labels, n_images=self.offset)
+        return out
 
 
 def _enforce_budget(

@@ -182,3 +182,12 @@ def test_layers_that_cannot_be_extracted(images):
         _run(flat, images.reshape(10, -1, 1, 1), "0", point_cloud="pooled")
     with pytest.raises(ValueError, match=r"top_l2 \(layer '1'\): expected a conv feature map"):
         _run(nn.Sequential(nn.Flatten(), nn.Linear(192, 4)), images, "1", point_cloud="top_l2")
+
+
+def test_batches_with_and_without_labels_mixed(tiny, images):
+    batches = [images[:4], (images[4:8], torch.zeros(4, dtype=torch.long))]
+    with pytest.raises(
+        ValueError,
+        match="data: expected every batch to have labels or none to, batch 1 has labels, earlier ones none",
+    ):
+        _run(tiny, DataLoader(batches, batch_size=None))

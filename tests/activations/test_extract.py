@@ -187,8 +187,14 @@ def test_memory_budget_with_a_loader_of_unknown_length(tiny, images):
     loader = DataLoader(Stream(), batch_size=2)
     acts = extract_activations(tiny, loader, "conv1", progress=False)
     assert acts["conv1"].shape == (10, 4, 8, 8)
-    with pytest.raises(MemoryError, match="memory_budget"):
+    with pytest.raises(
+        MemoryError, match="memory_budget: keeping the full activations of 4 images"
+    ):
         extract_activations(tiny, loader, "conv1", memory_budget=3000, progress=False)
+    with pytest.raises(MemoryError, match="memory_budget: keeping the point clouds of 4 images"):
+        extract_activations(
+            tiny, loader, "conv1", memory_budget=3000, point_cloud="flatten", progress=False
+        )
 
 
 def test_shuffling_loader_warns(tiny, images):
