@@ -23,6 +23,7 @@ __all__ = [
     "check_choice",
     "check_int",
     "check_point_cloud_fields",
+    "format_bytes",
     "unknown_name_error",
 ]
 
@@ -32,6 +33,23 @@ def _describe(value: Any) -> str:
     if isinstance(value, np.ndarray):
         return f"array of shape {value.shape} and dtype {value.dtype}"
     return f"{type(value).__name__} {value!r}"[:120]
+
+
+def format_bytes(n: float) -> str:
+    """A byte count for messages.
+
+    Examples
+    --------
+    >>> format_bytes(512), format_bytes(1536), format_bytes(3 * 1024**3)
+    ('512 B', '1.5 KiB', '3.0 GiB')
+    """
+    if n < 1024:
+        return f"{int(n)} B"
+    for unit in ("KiB", "MiB", "GiB", "TiB"):
+        n /= 1024
+        if n < 1024 or unit == "TiB":
+            break
+    return f"{n:.1f} {unit}"
 
 
 def as_points(points: Any, *, name: str = "points") -> NDArray[np.float32]:
@@ -45,7 +63,9 @@ def as_points(points: Any, *, name: str = "points") -> NDArray[np.float32]:
     try:
         arr = np.asarray(points)
     except Exception as exc:  # ragged lists and friends
-        raise ValueError(f"{name}: expected an (n, d) array of numbers, got {_describe(points)}") from exc
+        raise ValueError(
+            f"{name}: expected an (n, d) array of numbers, got {_describe(points)}"
+        ) from exc
     if arr.ndim != 2:
         raise ValueError(f"{name}: expected an (n, d) array, got shape {arr.shape}")
     if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_) or np.iscomplexobj(arr):
@@ -95,7 +115,9 @@ def check_choice(value: Any, choices: Iterable[str], *, name: str) -> str:
     raise unknown_name_error(value, options, name=name)
 
 
-def unknown_name_error(value: Any, options: Sequence[str], *, name: str, hint: str = "") -> ValueError:
+def unknown_name_error(
+    value: Any, options: Sequence[str], *, name: str, hint: str = ""
+) -> ValueError:
     """A ``ValueError`` for an unknown name, listing close matches.
 
     Examples
@@ -142,7 +164,9 @@ def as_diagram_list(diagrams: Any, *, name: str = "diagrams") -> list[NDArray[np
         try:
             arr = np.asarray(dgm, dtype=np.float64)
         except (TypeError, ValueError) as exc:
-            raise ValueError(f"{where}: expected an (n, 2) array of numbers, got {_describe(dgm)}") from exc
+            raise ValueError(
+                f"{where}: expected an (n, 2) array of numbers, got {_describe(dgm)}"
+            ) from exc
         if arr.size == 0:
             arr = arr.reshape(0, 2)
         if arr.ndim != 2 or arr.shape[1] != 2:

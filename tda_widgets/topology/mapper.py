@@ -16,6 +16,7 @@ node pairs.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -38,7 +39,9 @@ def elbow_eps(points: Any) -> float:
 
     Each point's distance to its nearest neighbour, sorted in decreasing order; the
     knee (kneed, convex, decreasing) is the eps; the median when there is no knee;
-    rounded to 3 decimals (unrounded if that would give 0).
+    rounded to 3 decimals (unrounded if that would give 0). When that is 0 (many
+    duplicate points, e.g. dead units) the smallest positive distance is taken; when
+    every point is identical there is no scale and a ``ValueError`` says so.
 
     Examples
     --------
@@ -56,8 +59,19 @@ def elbow_eps(points: Any) -> float:
         raise ValueError(f"points: expected at least 3 points, got {pts.shape[0]}")
     dist = NearestNeighbors(n_neighbors=2).fit(pts).kneighbors(pts)[0][:, 1]
     dist = np.sort(dist)[::-1]
-    knee = KneeLocator(np.arange(dist.size), dist, curve="convex", direction="decreasing").knee_y
+    if not dist[0] > 0:
+        raise ValueError(
+            f"points: expected points that are not all identical, got {pts.shape[0]} copies "
+            "of one point (a dead layer?), so there is no scale to pick DBSCAN's eps from"
+        )
+    with warnings.catch_warnings():  # kneed's normalisation of a flat curve divides by 0
+        warnings.simplefilter("ignore", RuntimeWarning)
+        knee = KneeLocator(
+            np.arange(dist.size), dist, curve="convex", direction="decreasing"
+        ).knee_y
     eps = float(np.median(dist)) if knee is None else float(knee)
+    if not eps > 0:
+        eps = float(dist[dist > 0].min())
     rounded = round(eps, 3)
     return rounded if rounded > 0 else eps
 
@@ -132,7 +146,9 @@ def mapper_graph(
     overlap : float, default 0.5
         Overlap fraction of neighbouring intervals (kmapper's ``perc_overlap``).
     clusterer : sklearn-style clusterer, optional
-        Default ``DBSCAN(eps=elbow_eps(cloud), min_samples=5)``.
+        Default ``DBSCAN(eps=elbow_eps(cloud), min_samples=5)``, which needs at least 3
+        points. When every point is the same (a dead layer), any ``eps`` gives the same
+        clusters: ``eps=1.0`` is used with a warning and recorded in ``params``.
     labels : array_like of int, shape (n,), optional
         Class of each point; defaults to ``cloud.labels``. Gives ``class_counts``.
     n_jobs : int, optional
@@ -145,6 +161,11 @@ def mapper_graph(
         Node ``k`` is the ``k``-th node kmapper would create (cube order, then
         cluster label); ``edge_weights`` are Jaccard overlaps; ``lens_mean`` is the
         mean of the first lens column over each node's members.
+        A graph without nodes (no interval held enough points for the clusterer,
+        e.g. more intervals than points) is returned with a warning.
+        A constant lens (e.g. a dead layer, or points on a sphere with the
+        ``"l2norm"`` lens) gives one interval instead of ``n_intervals`` copies of it,
+        with a warning; ``params["cover"]`` records it.
 
     Examples
     --------
@@ -164,6 +185,8 @@ def mapper_graph(
     else:
         pts, layer = as_points(cloud, name="cloud").astype(np.float64), ""
     n = pts.shape[0]
+    if n == 0:
+        raise ValueError("cloud: expected at least one point, got an empty cloud")
     if isinstance(n_intervals, bool) or not isinstance(n_intervals, (int, np.integer)):
         raise ValueError(f"n_intervals: expected a positive integer, got {n_intervals!r}")
     if n_intervals < 1:
@@ -180,13 +203,37 @@ def mapper_graph(
     lens_values = compute_lens(pts, lens)
     eps = None
     if clusterer is None:
-        eps = elbow_eps(pts)
+        if n < 3:
+            raise ValueError(
+                f"cloud: expected at least 3 points to pick DBSCAN's eps (elbow_eps), got "
+                f"{n}; pass clusterer= (e.g. DBSCAN(eps=..., min_samples=1)) for tiny clouds"
+            )
+        if np.all(pts == pts[0]):
+            eps = 1.0
+            warnings.warn(
+                f"cloud: all {n} points are identical (a dead layer?); DBSCAN eps=1.0 is used "
+                "(any eps gives one cluster per interval) and recorded in params",
+                stacklevel=2,
+            )
+        else:
+            eps = elbow_eps(pts)
         clusterer = DBSCAN(eps=eps, min_samples=5)
 
-    cover = km.Cover(n_cubes=int(n_intervals), perc_overlap=float(overlap))
-    data = np.c_[np.arange(n), lens_values]
-    cover.fit(data)
-    cubes = [c[:, 0].astype(np.int64) for c in cover.transform(data)]
+    constant = bool(np.all(np.ptp(lens_values, axis=0) == 0))
+    if constant:
+        # every interval of a constant lens holds every point: kmapper would repeat the
+        # same nodes n_intervals times; one interval gives the graph once
+        warnings.warn(
+            f"lens: all {n} lens values are equal ({lens_values[0, 0]:g}), so the cover has "
+            "one interval (recorded as params['cover'])",
+            stacklevel=2,
+        )
+        cubes = [np.arange(n, dtype=np.int64)]
+    else:
+        cover = km.Cover(n_cubes=int(n_intervals), perc_overlap=float(overlap))
+        data = np.c_[np.arange(n), lens_values]
+        cover.fit(data)
+        cubes = [c[:, 0].astype(np.int64) for c in cover.transform(data)]
     smallest = _min_cluster_samples(clusterer)
     todo = [i for i, ids in enumerate(cubes) if ids.size >= smallest]
     with_threads = Parallel(n_jobs=n_jobs, prefer="threads")
@@ -197,6 +244,14 @@ def mapper_graph(
         for label in np.unique(pred):
             if label != -1 and not np.isnan(label):
                 node_members.append(cubes[i][pred == label])
+    if not node_members:
+        warnings.warn(
+            f"mapper_graph: the graph has no nodes: none of the {len(cubes)} non-empty "
+            f"intervals (of n_intervals={n_intervals}) held {smallest} or more of the {n} "
+            "points, or the clusterer marked every point as noise; use fewer intervals, "
+            "more overlap or another clusterer",
+            stacklevel=2,
+        )
     return _assemble(
         node_members,
         n,
@@ -209,6 +264,7 @@ def mapper_graph(
             "overlap": float(overlap),
             "clusterer": repr(clusterer),
             "eps": eps,
+            "cover": "one interval (constant lens)" if constant else "uniform",
         },
     )
 

@@ -23,6 +23,7 @@ every backend (see :func:`persistence_diagrams`).
 from __future__ import annotations
 
 import importlib.util
+import math
 from typing import Any
 
 import numpy as np
@@ -31,9 +32,27 @@ from scipy.sparse.csgraph import minimum_spanning_tree
 from sklearn.metrics import pairwise_distances
 
 from tda_widgets._types import Diagrams, PointCloud
-from tda_widgets._validation import as_points, check_choice
+from tda_widgets._validation import as_points, check_choice, format_bytes
 
-__all__ = ["available_backends", "greedy_subsample", "persistence_diagrams"]
+__all__ = [
+    "BYTES_PER_PAIR",
+    "DEFAULT_MEMORY_BUDGET",
+    "MAX_DIM",
+    "available_backends",
+    "greedy_subsample",
+    "persistence_diagrams",
+]
+
+MAX_DIM = 3
+"""Highest homology dimension :func:`persistence_diagrams` computes (see ``maxdim``)."""
+
+DEFAULT_MEMORY_BUDGET = 4 * 1024**3
+"""Default ``memory_budget`` of :func:`persistence_diagrams`: 4 GiB."""
+
+BYTES_PER_PAIR = 96
+"""Estimated peak bytes per pair of points (``n**2`` of them) of one persistence run:
+the n x n distances (float64, then float32), the spanning tree and edge index built
+for the generators, and ripser's own work for H0/H1 (measured 65-90 on random clouds)."""
 
 _PREFERENCE = ("gudhi", "giotto-ph", "ripser")
 _MODULES = {"gudhi": "gudhi", "giotto-ph": "gph", "ripser": "ripser"}
@@ -75,6 +94,23 @@ def greedy_subsample(points: Any, n_points: int) -> tuple[NDArray[np.int64], flo
         kept[i] = int(np.argmax(dist))
         np.minimum(dist, np.linalg.norm(pts - pts[kept[i]], axis=1), out=dist)
     return kept, float(dist.max())
+
+
+def _check_memory(n: int, budget: int | None, n_points: int | None) -> None:
+    """Refuse, before allocating anything, a cloud whose persistence would not fit."""
+    need = BYTES_PER_PAIR * n * n
+    if budget is None or need <= budget:
+        return
+    fit = max(1, math.isqrt(budget // BYTES_PER_PAIR))
+    what = f"n_points={n_points} is too large; pass" if n_points is not None else "pass"
+    raise MemoryError(
+        f"memory_budget: persistence of {n} points needs about {format_bytes(need)} "
+        f"(the {n} x {n} distance matrix and the filtration, ~{BYTES_PER_PAIR} bytes per "
+        f"pair of points), more than memory_budget={format_bytes(budget)}; {what} "
+        f"n_points={fit} or fewer to subsample by farthest-point sampling first (the "
+        "covering radius r is recorded and the diagrams stay within bottleneck distance "
+        "2r), or raise memory_budget"
+    )
 
 
 def _distance_matrix(points: NDArray[np.float32]) -> NDArray[np.float32]:
@@ -205,6 +241,7 @@ def persistence_diagrams(
     backend: str = "auto",
     n_points: int | None = None,
     threshold: float = np.inf,
+    memory_budget: int | None = DEFAULT_MEMORY_BUDGET,
 ) -> Diagrams:
     """Vietoris-Rips persistence diagrams of a point cloud (Z/2 coefficients).
 
@@ -213,7 +250,10 @@ def persistence_diagrams(
     cloud : PointCloud or array_like of shape (n, d)
         The points (Euclidean metric, as in the paper).
     maxdim : int, default 1
-        Highest homology dimension (the paper uses H0 and H1).
+        Highest homology dimension, 0 to ``MAX_DIM`` = 3 (the paper uses H0 and H1).
+        Higher dimensions are refused: a Rips complex needs simplices of ``k + 2``
+        points for ``H_k``, whose number grows like ``n**(k + 2)``, so they do not
+        finish for clouds of any useful size.
     backend : {"auto", "ripser", "gudhi", "giotto-ph"}
         ``"auto"`` takes the fastest installed backend (see :func:`available_backends`).
         All give the same diagrams as ``ripser.ripser(points)``.
@@ -223,6 +263,11 @@ def persistence_diagrams(
         diagrams are within bottleneck distance ``2 r`` of the full cloud's.
     threshold : float, default inf
         Largest edge length in the filtration; bars alive there get death ``inf``.
+    memory_budget : int or None, default 4 GiB
+        Most bytes the run may take, estimated as ``BYTES_PER_PAIR * n**2`` for the
+        ``n`` points left after ``n_points``. A larger cloud is refused with a
+        ``MemoryError`` *before* anything large is allocated; the message says which
+        ``n_points`` fits. ``None`` turns the check off.
 
     Returns
     -------
@@ -257,6 +302,20 @@ def persistence_diagrams(
         points, layer = as_points(cloud, name="cloud"), ""
     if isinstance(maxdim, bool) or not isinstance(maxdim, (int, np.integer)) or maxdim < 0:
         raise ValueError(f"maxdim: expected an integer >= 0, got {maxdim!r}")
+    if maxdim > MAX_DIM:
+        raise ValueError(
+            f"maxdim: expected an integer in 0..{MAX_DIM}, got {maxdim}; H_k of a Rips "
+            f"complex needs simplices of k + 2 points, whose number grows like n**(k + 2), "
+            f"so dimensions above {MAX_DIM} are refused (the paper uses H0 and H1)"
+        )
+    if memory_budget is not None and (
+        isinstance(memory_budget, bool)
+        or not isinstance(memory_budget, (int, np.integer, float))
+        or not memory_budget > 0
+    ):
+        raise ValueError(
+            f"memory_budget: expected a positive number of bytes or None, got {memory_budget!r}"
+        )
     installed = available_backends()
     if backend == "auto":
         backend = installed[0]
@@ -274,12 +333,14 @@ def persistence_diagrams(
         raise ValueError("cloud: expected at least one point, got an empty cloud")
     params: dict[str, Any] = {"maxdim": int(maxdim), "threshold": threshold, "n_points": n_points}
     kept = None
+    if n_points is not None and n_points < 1:
+        raise ValueError(f"n_points: expected a positive integer, got {n_points}")
+    n_used = points.shape[0] if n_points is None else min(int(n_points), points.shape[0])
+    _check_memory(n_used, None if memory_budget is None else int(memory_budget), n_points)
     if n_points is not None and n_points < points.shape[0]:
         kept, radius = greedy_subsample(points, int(n_points))
         points = points[kept]
         params.update(indices=kept, covering_radius=radius)
-    elif n_points is not None and n_points < 1:
-        raise ValueError(f"n_points: expected a positive integer, got {n_points}")
 
     dm = _distance_matrix(points)
     dgms = [_sort_diagram(d) for d in _run_backend(backend, dm, int(maxdim), threshold)]

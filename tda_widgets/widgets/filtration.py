@@ -204,6 +204,8 @@ class FiltrationWidget(TdaWidget):
             raise ValueError(
                 f"selected_bar: dim must be in 0..{len(sizes) - 1}, got {dim} (value {value})"
             )
+        if not sizes[dim]:
+            raise ValueError(f"selected_bar: H{dim} has no bars, got index {index}")
         if not 0 <= index < sizes[dim]:
             raise ValueError(
                 f"selected_bar: index must be in 0..{sizes[dim] - 1} for H{dim} "

@@ -197,6 +197,13 @@ class LayerDistanceMatrixWidget(TdaWidget):
     @traitlets.validate("values")
     def _validate_values(self, proposal: dict[str, Any]) -> NDArray[np.float64]:
         values = as_float_array(proposal["value"], name="values", ndim=2)
+        names = (len(self.layers), len(self.columns))
+        if values.shape != names:
+            raise ValueError(
+                f"values: expected shape {names} to match layers ({names[0]} names) and "
+                f"columns ({names[1]} names), got shape {values.shape}; use set_matrix() to "
+                "change the values and the names together"
+            )
         if self.values2 is not None and self.values2.shape != values.shape:
             raise ValueError(
                 f"values: shape {values.shape} differs from values2's {self.values2.shape}"
@@ -283,7 +290,9 @@ class LayerDistanceMatrixWidget(TdaWidget):
             )
         cols = getattr(matrix, "columns", None) or (names if n_rows == n_cols else None)
         if cols is None:
-            raise ValueError(f"matrix: a {n_rows}x{n_cols} matrix needs a DistanceMatrix with columns")
+            raise ValueError(
+                f"matrix: a {n_rows}x{n_cols} matrix needs a DistanceMatrix with columns"
+            )
         with self.hold_trait_notifications():
             self.values2 = None
             self.values = values

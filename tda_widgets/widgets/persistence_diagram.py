@@ -288,6 +288,8 @@ class PersistenceDiagramWidget(TdaWidget):
                 raise ValueError(
                     f"selected_points[{n}]: dimension must be in 0..{len(sizes) - 1}, got {dim}"
                 )
+            if not sizes[dim]:
+                raise ValueError(f"selected_points[{n}]: H{dim} has no points, got index {index}")
             if not 0 <= index < sizes[dim]:
                 raise ValueError(
                     f"selected_points[{n}]: index must be in 0..{sizes[dim] - 1} for H{dim} "

@@ -24,7 +24,7 @@ def check_layer_names(model: Any, layers: Sequence[str]) -> list[str]:
                 layer,
                 names,
                 name="layers",
-                hint="See all names with tda_widgets.list_layers(model).",
+                hint="(tda_widgets.list_layers(model) shows them all)",
             )
         out.append(str(layer))
     if not out:
