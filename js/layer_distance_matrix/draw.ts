@@ -155,12 +155,13 @@ function drawLabels(
 
 function drawColorBar(ctx: Ctx, layout: MatrixLayout, scale: ColorScale, theme: Theme, metric: string): void {
   const { x, y, w, h } = layout.bar;
-  const steps = 64;
+  // one pixel row per step, on whole pixels, so the bar shows no seams
+  const steps = Math.max(1, Math.round(h));
   for (let s = 0; s < steps; s++) {
     // top of the bar is the maximum
     const v = scale.hi - ((s + 0.5) / steps) * (scale.hi - scale.lo);
     ctx.fillStyle = scale.css(v);
-    ctx.fillRect(x, y + (s * h) / steps, w, h / steps + 0.5);
+    ctx.fillRect(x, Math.round(y) + s, w, 1);
   }
   ctx.strokeStyle = theme.muted;
   ctx.lineWidth = 1;

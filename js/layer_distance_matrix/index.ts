@@ -1,7 +1,7 @@
 // anywidget glue for LayerDistanceMatrixWidget: DOM, events, model sync. Drawing is in draw.ts.
 import type { RenderProps } from "@anywidget/types";
 import { decode } from "../shared/codec";
-import { el, localPoint, sizeCanvas, text } from "../shared/dom";
+import { el, localPoint, placeTooltip, sizeCanvas, text } from "../shared/dom";
 import { formatNumber } from "../shared/scale";
 import { readTheme } from "../shared/theme";
 import { describeCell, drawMatrix, toMatrix, type Matrix } from "./draw";
@@ -138,9 +138,7 @@ function render({ model, el: host }: RenderProps<LayerDistanceMatrixModel>): () 
       canvas.style.cursor = "default";
     } else {
       tooltip.textContent = describeCell(matrix, hit[0], hit[1]);
-      tooltip.style.left = `${x + 14}px`;
-      tooltip.style.top = `${y + 14}px`;
-      tooltip.hidden = false;
+      placeTooltip(tooltip, x, y, layout.width);
       canvas.style.cursor = "pointer";
     }
     if (changed) redraw();

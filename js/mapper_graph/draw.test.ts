@@ -4,7 +4,7 @@ import { classColor } from "../shared/colormap";
 import { recordingCtx } from "../shared/ctx";
 import { CATEGORICAL, type Theme } from "../shared/theme";
 import { describeNode, drawGraph, hitNode, nodesInPolygon, pointInPolygon, toScreen } from "./draw";
-import { dimmedNodes, lassoSelection, matchClasses, nextSelection, nodeRadius, pieAngles, radii, toGraph, visibleEdges } from "./graph";
+import { dimmedNodes, lassoSelection, maxRadius, matchClasses, nextSelection, nodeRadius, pieAngles, radii, toGraph, visibleEdges } from "./graph";
 import { compose, fitTransform, forceLayout, invert, apply, seededRandom } from "./layout";
 
 const theme: Theme = {
@@ -45,6 +45,10 @@ describe("graph data", () => {
     expect(nodeRadius(0, 100)).toBe(4);
     expect(nodeRadius(25, 100)).toBe(11);
     expect(Array.from(radii(graph()))[0]).toBe(18);
+    // many nodes in a small drawing get smaller discs
+    expect(maxRadius(1000, 800 * 600)).toBeCloseTo(0.45 * Math.sqrt(480));
+    expect(maxRadius(3, 800 * 600)).toBe(18);
+    expect(maxRadius(100000, 100)).toBe(5);
   });
   it("cuts pies clockwise from 12 o'clock, skipping empty classes", () => {
     const s = pieAngles([1, 0, 3]);

@@ -88,8 +88,8 @@ export function drawGraph(
   }
   buckets.forEach((list, b) => {
     if (!list.length) return;
-    ctx.lineWidth = 0.75 + b * 0.9;
-    ctx.globalAlpha = 0.35 + b * 0.1;
+    ctx.lineWidth = 1 + b;
+    ctx.globalAlpha = 0.55 + b * 0.1;
     ctx.beginPath();
     for (const e of list) {
       const s = g.edges[2 * e] as number;

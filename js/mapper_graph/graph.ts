@@ -84,16 +84,24 @@ export function toGraph(raw: {
   }
 }
 
-/** Node radius in CSS pixels: area proportional to member count, 4..18 px. */
-export function nodeRadius(size: number, maxSize: number): number {
-  if (maxSize <= 0) return 4;
-  return 4 + 14 * Math.sqrt(Math.max(0, size) / maxSize);
+/** Node radius in CSS pixels: area grows with member count, from rMax / 4.5 to rMax. */
+export function nodeRadius(size: number, maxSize: number, rMax = 18): number {
+  const rMin = rMax / 4.5;
+  if (maxSize <= 0) return rMin;
+  return rMin + (rMax - rMin) * Math.sqrt(Math.max(0, size) / maxSize);
 }
 
-export function radii(g: Graph): Float64Array {
+/** The largest radius: 18 px, less when many nodes share the drawing's `area` (px²). */
+export function maxRadius(n: number, area: number): number {
+  if (n <= 0) return 18;
+  return Math.min(18, Math.max(5, 0.45 * Math.sqrt(area / n)));
+}
+
+export function radii(g: Graph, area = Infinity): Float64Array {
   let max = 0;
   for (let i = 0; i < g.n; i++) max = Math.max(max, g.sizes[i] as number);
-  return g.sizes.map((s) => nodeRadius(s, max));
+  const rMax = maxRadius(g.n, area);
+  return g.sizes.map((s) => nodeRadius(s, max, rMax));
 }
 
 export interface Slice {

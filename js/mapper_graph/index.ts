@@ -4,8 +4,7 @@ import type { RenderProps } from "@anywidget/types";
 import { select } from "d3-selection";
 import { zoom, zoomIdentity, type D3ZoomEvent, type ZoomTransform } from "d3-zoom";
 import { at, decode, encode } from "../shared/codec";
-import { el, localPoint, sizeCanvas, text } from "../shared/dom";
-import { formatNumber } from "../shared/scale";
+import { el, localPoint, placeTooltip, sizeCanvas, text } from "../shared/dom";
 import { readTheme } from "../shared/theme";
 import { describeNode, drawGraph, hitNode, nodesInPolygon, screenRadius, toScreen } from "./draw";
 import { dimmedNodes, EMPTY_GRAPH, lassoSelection, matchClasses, nextSelection, radii, toGraph, visibleEdges, type Graph } from "./graph";
@@ -22,6 +21,7 @@ type Gesture =
 const MOVE_PX = 4;
 
 function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void {
+  performance.mark("tdaw:mapper_graph:setup-start");
   const root = el("div", "tdaw-mapper-graph", "mapper-graph");
   root.tabIndex = 0;
   root.dataset.lmSuppressShortcuts = "true";
@@ -47,7 +47,7 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
   slider.step = "0.01";
   slider.setAttribute("aria-label", "Hide edges lighter than this Jaccard overlap");
   const edgeCount = el("span", "tdaw-mg-edge-count", "mg-edge-count");
-  sliderLabel.append(text("span", "", "Edges ≥"), slider, edgeCount);
+  sliderLabel.append(text("span", "", "Edges: Jaccard ≥"), slider, edgeCount);
   const search = el("input", "tdaw-mg-search", "mg-search");
   search.type = "search";
   search.placeholder = "Filter classes…";
@@ -96,16 +96,22 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
     })
     .on("zoom", (event: D3ZoomEvent<HTMLCanvasElement, unknown>) => {
       zoomT = event.transform;
-      redraw();
+      if (!quiet) redraw();
     });
   select(canvas).call(zoomer);
+  let quiet = false; // resetting the zoom must not draw: the caller draws once after
   const resetZoom = (): void => {
     zoomT = zoomIdentity;
+    quiet = true;
     select(canvas).call(zoomer.transform, zoomIdentity);
+    quiet = false;
   };
+
+  performance.mark("tdaw:mapper_graph:setup-end");
 
   // -- data ----------------------------------------------------------------------
   function loadGraph(): void {
+    performance.mark("tdaw:mapper_graph:decode-start");
     g = toGraph({
       sizes: model.get("sizes"),
       edges: model.get("edges"),
@@ -114,7 +120,8 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
       class_names: model.get("class_names") ?? [],
       node_values: model.get("node_values"),
     });
-    baseR = radii(g);
+    baseR = radii(g, width() * height());
+    performance.mark("tdaw:mapper_graph:decode-end");
     world = new Float64Array(0);
     legendSlot.replaceChildren(
       buildLegend(g, model.get("color_mode"), model.get("value_name") ?? "", (name) => {
@@ -124,7 +131,7 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
       }),
     );
     search.hidden = !g.counts;
-    onFilter();
+    onFilter(false);
     adoptPositions(true);
   }
 
@@ -149,10 +156,7 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
   /** Use positions from the model (pinned) or lay the graph out and send them back. */
   function adoptPositions(refit: boolean): void {
     const p = modelPositions();
-    if (p && sameAsWorld(p) && !refit) {
-      redraw();
-      return;
-    }
+    if (p && sameAsWorld(p) && !refit) return; // our own layout or drag, echoed
     if (p) {
       world = p;
     } else if (g.n > 0) {
@@ -165,7 +169,9 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
   }
 
   function relayout(): void {
+    performance.mark("tdaw:mapper_graph:layout-start");
     world = forceLayout({ n: g.n, edges: g.edges, weights: g.weights, radii: baseR }, model.get("layout_seed") ?? 0);
+    performance.mark("tdaw:mapper_graph:layout-end");
     fit = fitTransform(world, baseR, width(), height());
     resetZoom();
     redraw();
@@ -193,17 +199,19 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
     root.dataset.visibleEdges = String(edges.length);
     root.dataset.mode = mode;
     canvas.dataset.transform = JSON.stringify(t);
-    edgeCount.textContent = `${formatNumber(model.get("edge_threshold") ?? 0)} · ${edges.length} of ${g.weights.length} shown`;
+    edgeCount.textContent = `${(model.get("edge_threshold") ?? 0).toFixed(2)} (${edges.length} of ${g.weights.length} shown)`;
     panBtn.setAttribute("aria-pressed", String(mode === "pan"));
     lassoBtn.setAttribute("aria-pressed", String(mode === "lasso"));
     const ctx = sizeCanvas(canvas, w, h);
     if (!ctx || isEmpty) return;
+    const theme = readTheme(root);
+    performance.mark("tdaw:mapper_graph:draw-start");
     drawGraph(
       ctx,
       g,
       screen,
       screenR,
-      readTheme(root),
+      theme,
       {
         selected: new Set(selected),
         dimmed,
@@ -215,14 +223,18 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
       w,
       h,
     );
+    performance.mark("tdaw:mapper_graph:draw-end");
   }
 
-  function onFilter(): void {
+  function onFilter(draw = true): void {
     const q = model.get("class_filter") ?? "";
     if (search.value !== q) search.value = q;
     dimmed = dimmedNodes(g, matchClasses(g.classNames, q));
     root.dataset.dimmed = String(dimmed.reduce((s, d) => s + d, 0));
-    redraw();
+    legendSlot.querySelectorAll<HTMLButtonElement>(".tdaw-mg-legend-item").forEach((b, c) => {
+      b.setAttribute("aria-pressed", String(q !== "" && g.classNames[c] === q));
+    });
+    if (draw) redraw();
   }
 
   function onThreshold(): void {
@@ -316,9 +328,7 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
       return;
     }
     tooltip.textContent = describeNode(g, hit, model.get("value_name") ?? "", model.get("color_mode"));
-    tooltip.style.left = `${x + 14}px`;
-    tooltip.style.top = `${y + 14}px`;
-    tooltip.hidden = false;
+    placeTooltip(tooltip, x, y, width());
     canvas.style.cursor = "pointer";
   }
 
@@ -401,7 +411,7 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
     ["change:layout_seed", () => g.n > 0 && relayout()],
     ["change:selected_nodes", redraw],
     ["change:edge_threshold", onThreshold],
-    ["change:class_filter", onFilter],
+    ["change:class_filter", () => onFilter()],
     ["change:detail", onDetail],
     ["change:thumbnails", onDetail],
     ["change:thumbnail_indices", onDetail],

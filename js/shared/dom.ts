@@ -50,3 +50,12 @@ export function localPoint(event: MouseEvent, target: Element): [number, number]
   const rect = target.getBoundingClientRect();
   return [event.clientX - rect.left, event.clientY - rect.top];
 }
+
+/** Place a tooltip near (x, y) inside a container `width` wide: flipped left near the right edge. */
+export function placeTooltip(tooltip: HTMLElement, x: number, y: number, width: number): void {
+  tooltip.hidden = false;
+  const w = tooltip.offsetWidth || 0;
+  const left = x + 14 + w > width ? Math.max(0, x - 14 - w) : x + 14;
+  tooltip.style.left = `${left}px`;
+  tooltip.style.top = `${y + 14}px`;
+}

@@ -196,14 +196,25 @@ class Lab:
     def open(self, notebook: str, timeout: float = 120_000) -> None:
         """Open ``notebook`` (relative to notebooks/) and wait for its kernel to be idle."""
         self.page.goto(f"{self.server.url}/lab/tree/{notebook}?token={self.server.token}")
+        # the workspace may restore notebooks opened by earlier tests: make this one current
         self.page.wait_for_function(
-            """() => {
+            """(path) => {
               const app = window.jupyterapp;
-              const w = app && app.shell.currentWidget;
-              const k = w && w.sessionContext && w.sessionContext.session
-                && w.sessionContext.session.kernel;
+              if (!app) return false;
+              let w = app.shell.currentWidget;
+              if (!w || !w.context || w.context.path !== path) {
+                for (const x of app.shell.widgets('main')) {
+                  if (x.context && x.context.path === path) {
+                    app.shell.activateById(x.id);
+                    w = x;
+                  }
+                }
+              }
+              const k = w && w.context && w.context.path === path && w.sessionContext
+                && w.sessionContext.session && w.sessionContext.session.kernel;
               return !!k && k.status === 'idle';
             }""",
+            arg=notebook,
             timeout=timeout,
         )
 
