@@ -81,7 +81,9 @@ def test_interrupt_during_extraction_leaves_no_entry_and_restores_the_model(tmp_
     assert _hooks(model) == 0
     assert list(tmp_path.iterdir()) == []  # nothing half-written, nothing at all
     # the next run starts clean and gives the uninterrupted answer
-    model[3].at = 0
+    interrupt = model[3]
+    assert isinstance(interrupt, _Interrupt)
+    interrupt.at = 0
     again = Analysis(model, _images(), LAYERS, cache_dir=tmp_path, batch_size=8, progress=False)
     ref = Analysis(_model(), _images(), LAYERS, cache_dir=False, batch_size=8, progress=False)
     np.testing.assert_array_equal(again.diagrams("2")[1], ref.diagrams("2")[1])
