@@ -46,7 +46,7 @@ def _gather(x: torch.Tensor, images: Any, flat_positions: Any) -> torch.Tensor:
     return x.flatten(2)[img, :, pos]
 
 
-_CACHE_ELEMENTS = 2**20  # elements per squared-norm chunk: a 4 MB float32 temporary
+_CACHE_ELEMENTS = 2**21  # elements per squared-norm chunk: an 8 MB float32 temporary
 
 
 def _squared_norms(flat: torch.Tensor, relu: bool) -> torch.Tensor:
