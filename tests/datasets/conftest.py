@@ -20,3 +20,18 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ.pop("TDA_WIDGETS_CACHE", None)
     else:
         os.environ["TDA_WIDGETS_CACHE"] = old
+
+
+@pytest.fixture(autouse=True)
+def one_torch_thread() -> Iterator[None]:
+    """Run each test on one torch thread, then restore the thread count.
+
+    On a shared two-core machine two OpenMP threads are many times slower than one when
+    other processes are busy; one thread keeps these tests fast and their timing stable.
+    """
+    import torch
+
+    old = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(old)
