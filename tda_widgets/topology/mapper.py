@@ -245,11 +245,15 @@ def mapper_graph(
             if label != -1 and not np.isnan(label):
                 node_members.append(cubes[i][pred == label])
     if not node_members:
+        why = (
+            f"none of the {len(cubes)} non-empty intervals (of n_intervals={n_intervals}) "
+            f"held the {smallest} points the clusterer needs"
+            if not todo
+            else f"the clusterer marked all {n} points as noise"
+        )
         warnings.warn(
-            f"mapper_graph: the graph has no nodes: none of the {len(cubes)} non-empty "
-            f"intervals (of n_intervals={n_intervals}) held {smallest} or more of the {n} "
-            "points, or the clusterer marked every point as noise; use fewer intervals, "
-            "more overlap or another clusterer",
+            f"mapper_graph: the graph has no nodes: {why}; use fewer intervals, more "
+            "overlap or another clusterer",
             stacklevel=2,
         )
     return _assemble(
