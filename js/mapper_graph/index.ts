@@ -188,6 +188,9 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
     const isEmpty = g.n === 0;
     empty.hidden = !isEmpty;
     canvas.style.visibility = isEmpty ? "hidden" : "visible";
+    // nothing to pan, filter or select: only the message
+    toolbar.hidden = isEmpty;
+    side.hidden = isEmpty;
     const w = width();
     const h = height();
     const t = total();
