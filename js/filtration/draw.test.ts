@@ -14,6 +14,8 @@ import {
   drawCloud,
   edgeCount,
   FADED,
+  FADED_DARK,
+  isDark,
   hitBar,
   toBars,
   toEdgeList,
@@ -165,6 +167,13 @@ describe("drawing", () => {
     expect(calls.some((c) => c.op === "moveTo" && c.args[0] === xr)).toBe(true);
     expect(calls.some((c) => c.op === "strokeRect")).toBe(true); // the selected bar
     expect(calls.some((c) => c.op === "fillText" && c.text === "H1")).toBe(true);
+  });
+
+  it("fades dead bars less on dark backgrounds", () => {
+    expect([isDark("#111111"), isDark("#fff"), isDark("rgb(20, 20, 30)"), isDark("var(--x)")]).toEqual([true, false, true, false]);
+    const { ctx, calls } = recordingCtx();
+    drawBarcode(ctx, barcodeLayout(squareBars, 1.6, 300, 300), { ...theme, background: "#111" }, { bars: squareBars, radius: 1.2, selected: [] });
+    expect(calls.filter((c) => c.op === "stroke" && c.stroke === CATEGORICAL[1])[0]!.alpha).toBe(FADED_DARK);
   });
 
   it("describes a bar in words", () => {

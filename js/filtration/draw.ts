@@ -26,8 +26,27 @@ export interface CloudScene {
   generator: { dim: number; vertices: number[] } | null;
 }
 
-/** Opacity of the bars not alive at the current radius. */
+/** Opacity of the bars not alive at the current radius (higher on dark backgrounds). */
 export const FADED = 0.38;
+export const FADED_DARK = 0.6;
+
+/** Whether a CSS colour (#rgb, #rrggbb or rgb()) is dark; unknown formats count as light. */
+export function isDark(color: string): boolean {
+  const c = color.trim();
+  let rgb: number[] | null = null;
+  const hex = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(c);
+  if (hex) {
+    const h = hex[1] as string;
+    const full = h.length === 3 ? [...h].map((x) => x + x).join("") : h;
+    rgb = [0, 2, 4].map((k) => parseInt(full.slice(k, k + 2), 16));
+  } else {
+    const m = /^rgba?\(([^)]+)\)$/i.exec(c);
+    if (m) rgb = (m[1] as string).split(",").slice(0, 3).map((v) => parseFloat(v));
+  }
+  if (!rgb || rgb.some((v) => !Number.isFinite(v))) return false;
+  const [r, g, b] = rgb as [number, number, number];
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b < 128;
+}
 const BALL = 4; // theme.categorical index of the balls' colour (sky blue)
 const TRIANGLE = 1; // orange
 
@@ -187,14 +206,18 @@ export function drawBarcode(ctx: Ctx, layout: BarcodeLayout, theme: Theme, scene
   ctx.fillStyle = theme.foreground;
   ctx.textBaseline = "bottom";
   ctx.fillText("radius r (edge length)", left + plotW / 2, layout.height - 2);
-  // group labels
+  // group labels: text in the text colour (readable in both themes) after a colour swatch
   ctx.textAlign = "right";
   ctx.textBaseline = "middle";
   for (const g of layout.groups) {
+    const y = (g.y0 + g.y1) / 2;
     ctx.fillStyle = colorOf(theme, g.dim);
-    ctx.fillText(`H${g.dim}`, left - 6, (g.y0 + g.y1) / 2);
+    ctx.fillRect(left - 10, y - 3, 6, 6);
+    ctx.fillStyle = theme.foreground;
+    ctx.fillText(`H${g.dim}`, left - 13, y);
   }
   // bars: alive at r strong, the others faded
+  const faded = isDark(theme.background) ? FADED_DARK : FADED;
   const thick = Math.max(1, Math.min(6, layout.rowH * 0.65));
   ctx.lineWidth = thick;
   for (const alive of [false, true]) {
@@ -202,7 +225,7 @@ export function drawBarcode(ctx: Ctx, layout: BarcodeLayout, theme: Theme, scene
       const ys = layout.y[d.dim];
       if (!ys || d.births.length === 0) continue;
       ctx.strokeStyle = colorOf(theme, d.dim);
-      ctx.globalAlpha = alive ? 1 : FADED;
+      ctx.globalAlpha = alive ? 1 : faded;
       ctx.beginPath();
       for (let i = 0; i < d.births.length; i++) {
         if (isAlive(d, i, scene.radius) !== alive) continue;

@@ -84,7 +84,7 @@ export interface BarcodeLayout {
   groups: { dim: number; y0: number; y1: number }[];
 }
 
-export const BAR_MARGIN = { left: 34, right: 14, top: 18, bottom: 34 };
+export const BAR_MARGIN = { left: 40, right: 14, top: 18, bottom: 34 };
 const MAX_ROW = 14;
 
 /** Bars of a dimension in drawing order: by birth, longest first among equal births. */
