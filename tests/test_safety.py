@@ -235,3 +235,20 @@ def test_package_never_loads_with_pickle() -> None:
         if (hits := _unsafe_loads(p.read_text(encoding="utf-8")))
     }
     assert found == {}
+
+
+def test_tampered_cifar_batches_are_refused_before_unpickling(tmp_path: Path) -> None:
+    """CIFAR-10's python batches are pickles, read by torchvision: only after their md5
+    matches the official files', so a planted pickle is refused and never runs."""
+    import pickle
+
+    from tda_widgets.datasets import cifar10
+
+    folder = tmp_path / "cifar-10-batches-py"
+    folder.mkdir()
+    names = [*(f"data_batch_{i}" for i in range(1, 6)), "test_batch", "batches.meta"]
+    for name in names:
+        (folder / name).write_bytes(pickle.dumps({"data": _Evil()}))
+    with pytest.raises(RuntimeError, match="corrupted"):
+        cifar10(tmp_path)
+    assert _RAN == []
