@@ -2,72 +2,79 @@
 
 import json
 
+SINGLE = ".tdaw-persistence-diagram:has([data-testid='pd-title']:text(': H0 and H1'))"
+
 
 def _pixel(plot, birth, death, box):
-    """Screen coordinates of the point (birth, death); `plot` is the canvas' data-plot."""
-    span = plot["hi"] - plot["lo"]
+    """Page coordinates of the point (birth, death) from the canvas' data-plot mapping."""
     y_value = plot["inf"] if death is None else death
-    x = plot["left"] + (birth - plot["lo"]) / span * plot["plotW"]
-    y = plot["top"] + plot["plotH"] - (y_value - plot["lo"]) / span * plot["plotH"]
+    x = plot["left"] + (birth - plot["xlo"]) / (plot["xhi"] - plot["xlo"]) * plot["plotW"]
+    y = (
+        plot["top"]
+        + plot["plotH"]
+        - (y_value - plot["ylo"]) / (plot["yhi"] - plot["ylo"]) * plot["plotH"]
+    )
     return box["x"] + x, box["y"] + y
 
 
-def test_click_on_diagram_point_reaches_the_kernel(lab):
+def test_quickstart_runs_and_a_click_on_a_diagram_point_reaches_the_kernel(lab):
     lab.open("01_quickstart.ipynb")
-    lab.run_all()
-    canvas = lab.page.locator(".tdaw-persistence-diagram [data-testid='pd-canvas']")
+    lab.run_all(timeout=480_000)
+    assert lab.value("len(explorer.layers)") == 17
+    root = lab.page.locator(SINGLE).first
+    canvas = root.locator("[data-testid='pd-canvas']")
     canvas.wait_for(state="visible", timeout=60_000)
     canvas.scroll_into_view_if_needed()
     lab.page.wait_for_timeout(300)
-    lab.screenshot("quickstart-diagram", lab.page.locator(".tdaw-persistence-diagram").first)
+    lab.screenshot("quickstart-diagram", root)
 
-    # the most persistent H1 point (the circle's loop), as the kernel knows it
+    # the most persistent H1 point, as the kernel knows it
     idx, birth, death = lab.value(
         "(lambda d: (lambda i: [i, float(d[i, 0]), float(d[i, 1])])"
-        "(int((d[:, 1] - d[:, 0]).argmax())))(widget.diagrams[1])"
+        "(int((d[:, 1] - d[:, 0]).argmax())))(diagram.diagrams[1])"
     )
     plot = json.loads(canvas.get_attribute("data-plot"))
     box = canvas.bounding_box()
     lab.page.mouse.click(*_pixel(plot, birth, death, box))
     lab.page.wait_for_timeout(500)
-    assert lab.value("widget.selected_points") == [[1, idx]]
+    assert lab.value("diagram.selected_points") == [[1, idx]]
+    assert 2 <= len(lab.value("diagram.selected_images().tolist()")) <= 4
 
     # shift-click the H0 point at infinity: added to the selection
-    inf_idx = lab.value("int(__import__('numpy').isinf(widget.diagrams[0][:, 1]).nonzero()[0][0])")
+    inf_idx = lab.value("int(__import__('numpy').isinf(diagram.diagrams[0][:, 1]).nonzero()[0][0])")
     x, y = _pixel(plot, 0.0, None, box)
     lab.page.keyboard.down("Shift")
     lab.page.mouse.click(x, y)
     lab.page.keyboard.up("Shift")
     lab.page.wait_for_timeout(500)
-    assert lab.value("widget.selected_points") == [[1, idx], [0, inf_idx]]
-    lab.screenshot(
-        "quickstart-diagram-selected", lab.page.locator(".tdaw-persistence-diagram").first
-    )
+    assert lab.value("diagram.selected_points") == [[1, idx], [0, inf_idx]]
+    lab.screenshot("quickstart-diagram-selected", root)
 
-    # a click on empty space clears; Python -> view updates the view's tooltip-free state
+    # a click on empty space clears
     lab.page.mouse.click(
         box["x"] + plot["left"] + plot["plotW"] - 5, box["y"] + plot["top"] + plot["plotH"] - 5
     )
     lab.page.wait_for_timeout(500)
-    assert lab.value("widget.selected_points") == []
+    assert lab.value("diagram.selected_points") == []
+    lab.screenshot("quickstart-explorer", lab.page.locator(".tdaw-explorer").first)
     assert not [e for e in lab.console_errors if "tdaw" in e or "persistence" in e]
 
 
 def test_python_side_changes_reach_the_view(lab):
-    lab.open("01_quickstart.ipynb")
+    lab.open("ui/persistence_views.ipynb")
     lab.run_all()
-    legend = lab.page.locator("[data-testid='pd-legend-h1']")
+    legend = lab.page.locator("[data-testid='pd-legend-h1']").first
     legend.wait_for(timeout=60_000)
     assert legend.get_attribute("aria-pressed") == "true"
-    lab.run("widget.visible_dims = [0]")
+    lab.run("w.visible_dims = [0]")
     lab.page.wait_for_function(
         "() => document.querySelector(\"[data-testid='pd-legend-h1']\").getAttribute('aria-pressed') === 'false'"
     )
     # and the legend button hides/shows from the view, reaching the kernel
-    lab.page.locator("[data-testid='pd-legend-h1']").click()
+    legend.click()
     lab.page.wait_for_timeout(500)
-    assert lab.value("widget.visible_dims") == [0, 1]
-    lab.run("widget.title = 'Changed from Python'")
+    assert lab.value("w.visible_dims") == [0, 1]
+    lab.run("w.title = 'Changed from Python'")
     lab.page.wait_for_function(
         "() => document.querySelector(\"[data-testid='pd-title']\").textContent === 'Changed from Python'"
     )
