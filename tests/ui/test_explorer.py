@@ -13,6 +13,7 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 
 @pytest.fixture
 def explorer(lab):
+    lab.page.set_viewport_size({"width": 1400, "height": 2200})  # the whole dashboard in view
     lab.open("ui/explorer.ipynb")
     lab.run_all(timeout=480_000)
     lab.page.locator(f"{EX} .tdaw-layer-distance-matrix").wait_for(timeout=120_000)

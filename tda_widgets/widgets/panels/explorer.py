@@ -137,10 +137,13 @@ class ActivationExplorer(widgets.VBox):
             )
         first_pair = [0, 1] if len(self.layers) > 1 else [0, 0]
         self.matrix = LayerDistanceMatrixWidget(
-            matrix, second, title=f"Layer distances ({matrix.metric or metric}, H1)"
+            matrix,
+            second,
+            title=f"Layer distances ({matrix.metric or metric}, H1)",
+            cell_size=max(12, min(24, 320 // max(1, len(self.layers)))),
         )
         self.diagram = PersistenceDiagramWidget(
-            self.diagrams[self.layers[0]], cloud=self.clouds[0], width=400, height=400
+            self.diagrams[self.layers[0]], cloud=self.clouds[0], width=380, height=380
         )
         self.gallery = ImageGallery(self.source, captions=captions, max_images=max_gallery)
         self.layer_picker = widgets.Dropdown(
@@ -178,15 +181,18 @@ class ActivationExplorer(widgets.VBox):
         self.n_intervals.observe(self._on_mapper_params, names="value")
         self.overlap.observe(self._on_mapper_params, names="value")
 
-        controls = widgets.HBox([self.layer_picker, self.n_intervals, self.overlap])
+        wrap = widgets.Layout(flex_flow="row wrap", align_items="flex-start", grid_gap="12px")
+        controls = widgets.HBox([self.layer_picker, self.n_intervals, self.overlap], layout=wrap)
+        self.gallery.layout = widgets.Layout(width="320px")
         super().__init__(
             [
                 self.status,
-                widgets.HBox([self.matrix, self.diagram]),
+                widgets.HBox([self.matrix, self.diagram], layout=wrap),
                 controls,
-                widgets.HBox([self.mapper_slot, self.gallery]),
+                widgets.HBox([self.mapper_slot, self.gallery], layout=wrap),
                 self.summary,
-            ]
+            ],
+            layout=widgets.Layout(max_width="1100px"),
         )
         self.add_class("tdaw-explorer")
         self.matrix.selected_pair = first_pair
@@ -225,8 +231,8 @@ class ActivationExplorer(widgets.VBox):
                 images=self._images_for_mapper(),
                 image_index=cloud.image_index,
                 title=f"Mapper of {layer}",
-                width=560,
-                height=420,
+                width=520,
+                height=380,
             )
             self._mappers[key].observe(self._on_nodes, names="selected_nodes")
         return self._mappers[key]

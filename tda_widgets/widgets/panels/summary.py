@@ -138,9 +138,10 @@ class LayerSummaryPanel(widgets.VBox):
         )
         self.highlight([0])
 
-    def _radius_grid(self) -> NDArray[np.float64]:
+    def _radius_grid(self, names: Sequence[str] | None = None) -> NDArray[np.float64]:
+        """Radii from 0 to the largest finite H1 death of ``names`` (default: all layers)."""
         hi = 0.0
-        for dg in self.diagrams.values():
+        for dg in (self.diagrams[n] for n in (names or self.layers)):
             d = dg[1] if len(dg) > 1 else np.zeros((0, 2))
             finite = d[np.isfinite(d[:, 1])]
             if finite.size:
@@ -178,5 +179,8 @@ class LayerSummaryPanel(widgets.VBox):
         finally:
             self._highlighting = False
         names = [self.layers[i] for i in idx]
-        self.curves.y = np.array([betti_curve(self.diagrams[n][1], self.radii) for n in names])
-        self.curves.labels = names
+        self.radii = self._radius_grid(names)
+        with self.curves.hold_sync():
+            self.curves.x = self.radii
+            self.curves.y = np.array([betti_curve(self.diagrams[n][1], self.radii) for n in names])
+            self.curves.labels = names
