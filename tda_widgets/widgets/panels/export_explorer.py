@@ -48,7 +48,11 @@ _BODY = """<div id="tdaw-root">
 def _mapper_state(explorer: ActivationExplorer, j: int) -> dict[str, Any]:
     widget = explorer._mapper_widget(j)
     state = widget.get_state()
-    return {k: v for k, v in state.items() if k not in _SKIP and k not in _MAPPER_SELECTION}
+    out = {k: v for k, v in state.items() if k not in _SKIP and k not in _MAPPER_SELECTION}
+    # the page maps selected nodes to images itself: it needs each node's members
+    out["member_offsets"] = array_to_json(widget.graph.member_offsets)
+    out["members"] = array_to_json(widget.graph.members)
+    return out
 
 
 def explorer_html(explorer: ActivationExplorer, *, title: str = "tda_widgets explorer") -> str:
