@@ -91,7 +91,20 @@ def mapper_1000() -> Any:
     )
 
 
+def diagram_20000() -> Any:
+    """A 20,000-point persistence diagram: 15,000 H0 points (one infinite) and 5,000 H1."""
+    from tda_widgets import PersistenceDiagramWidget
+
+    rng = np.random.default_rng(0)
+    h0 = np.c_[np.zeros(15_000), rng.gamma(2.0, 0.3, 15_000)]
+    h0[0, 1] = np.inf
+    births = rng.uniform(0.2, 2.0, 5_000)
+    h1 = np.c_[births, births + rng.gamma(1.0, 0.15, 5_000)]
+    return PersistenceDiagramWidget([h0, h1], title="20,000 points", width=600, height=600)
+
+
 CASES: list[Case] = [
+    Case("diagram_20000_points", "persistence_diagram", diagram_20000, 100, "first paint"),
     Case("mapper_1000_nodes", "mapper_graph", mapper_1000, 500, "layout + first paint"),
 ]
 

@@ -213,3 +213,56 @@ describe("the infinity label", () => {
     expect(label!.args[0]).toBeLessThan(layout.left);
   });
 });
+
+describe("large diagrams", () => {
+  it("hand their discs to the rasteriser and blit one bitmap", async () => {
+    const { recordingCtx } = await import("../shared/ctx");
+    const { RASTER_THRESHOLD } = await import("./draw");
+    const n = RASTER_THRESHOLD + 10;
+    const big = diagramsOf(Array.from({ length: 2 * n }, (_, k) => (k % 2 ? 1 + (k % 7) : 0.5)));
+    const layout = computeLayout("diagram", [big], 400, 400);
+    const bitmap = {} as CanvasImageSource;
+    const seen: number[] = [];
+    const { ctx, calls } = recordingCtx();
+    drawScene(ctx, layout, theme, {
+      diagrams: big,
+      selected: [],
+      rasterize: (layers) => {
+        seen.push(...layers.map((l) => l.xs.length));
+        const [x, y] = pointPixel(layout, big[0]!, 3);
+        expect(layers[0]!.xs[3]).toBeCloseTo(x);
+        expect(layers[0]!.ys[3]).toBeCloseTo(y);
+        return bitmap;
+      },
+    });
+    expect(seen).toEqual([n]);
+    expect(calls.filter((c) => c.op === "drawImage")).toHaveLength(1);
+    expect(calls.filter((c) => c.op === "arc")).toHaveLength(0);
+  });
+});
+
+describe("rasterize", () => {
+  it("paints discs of the right area and colour, blending overlaps", async () => {
+    const { rasterize, discOffsets, parseHex } = await import("./raster");
+    expect(parseHex("#0072B2")).toEqual([0, 114, 178]);
+    expect(parseHex("#fff")).toEqual([255, 255, 255]);
+    const w = 40;
+    const h = 20;
+    const buf = new Uint8ClampedArray(4 * w * h);
+    const drawn = rasterize(
+      buf, w, h,
+      [{ xs: Float64Array.from([10, 30]), ys: Float64Array.from([10, 10]), color: "#ff0000", alpha: 1 }],
+      4,
+    );
+    expect(drawn).toBe(2);
+    const painted = Array.from({ length: w * h }, (_, k) => buf[4 * k + 3]!).filter((a) => a > 0).length;
+    expect(painted).toBe(2 * discOffsets(4).length / 2);
+    expect([buf[4 * (10 * w + 10)], buf[4 * (10 * w + 10) + 1], buf[4 * (10 * w + 10) + 3]]).toEqual([255, 0, 255]);
+    // half-transparent blue over the red disc: a blend of both, fully opaque
+    rasterize(buf, w, h, [{ xs: Float64Array.from([10]), ys: Float64Array.from([10]), color: "#0000ff", alpha: 0.5 }], 2);
+    const i = 4 * (10 * w + 10);
+    expect(buf[i]).toBeCloseTo(127.5, -1);
+    expect(buf[i + 2]).toBeCloseTo(127.5, -1);
+    expect(buf[i + 3]).toBe(255);
+  });
+});

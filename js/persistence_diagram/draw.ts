@@ -1,5 +1,6 @@
 // Pure canvas rendering of the persistence views: no anywidget, testable with a recording context.
 import type { Ctx } from "../shared/ctx";
+import type { RasterLayer } from "./raster";
 import { formatNumber, niceTicks } from "../shared/scale";
 import type { Theme } from "../shared/theme";
 import {
@@ -27,7 +28,15 @@ export interface Scene {
   selected: ReadonlyArray<readonly number[]>;
   visible?: Visible;
   brush?: [number, number, number, number] | null;
+  /**
+   * For large diagrams: turns discs into one bitmap of the plot's size (see raster.ts),
+   * far cheaper than filling a canvas path of thousands of arcs.
+   */
+  rasterize?: (layers: RasterLayer[]) => CanvasImageSource | null;
 }
+
+/** Above this many points of one dimension, discs are rasterised (when available). */
+export const RASTER_THRESHOLD = 1500;
 
 export function colorOf(theme: Theme, dim: number): string {
   return theme.categorical[dim % theme.categorical.length] as string;
@@ -137,7 +146,16 @@ function drawReferenceLines(ctx: Ctx, layout: Layout, theme: Theme): void {
   ctx.setLineDash([]);
 }
 
-function drawMarks(ctx: Ctx, layout: Layout, theme: Theme, diagrams: Diagram[], visible: Visible, hollow: boolean): void {
+function drawMarks(
+  ctx: Ctx,
+  layout: Layout,
+  theme: Theme,
+  diagrams: Diagram[],
+  visible: Visible,
+  hollow: boolean,
+  rasterize?: Scene["rasterize"],
+): void {
+  const big: RasterLayer[] = [];
   for (const d of diagrams) {
     if (!shown(d, visible) || d.births.length === 0) continue;
     const color = colorOf(theme, d.dim);
@@ -154,8 +172,16 @@ function drawMarks(ctx: Ctx, layout: Layout, theme: Theme, diagrams: Diagram[], 
       ctx.stroke();
       continue;
     }
-    // one path per dimension: fast enough for tens of thousands of points
     ctx.globalAlpha = hollow ? 1 : d.births.length > 2000 ? 0.55 : 0.85;
+    if (!hollow && rasterize && d.births.length > RASTER_THRESHOLD) {
+      const xs = new Float64Array(d.births.length);
+      const ys = new Float64Array(d.births.length);
+      for (let i = 0; i < d.births.length; i++) [xs[i], ys[i]] = pointPixel(layout, d, i);
+      big.push({ xs, ys, color, alpha: ctx.globalAlpha });
+      ctx.globalAlpha = 1;
+      continue;
+    }
+    // one path per dimension
     ctx.beginPath();
     for (let i = 0; i < d.births.length; i++) {
       const [x, y] = pointPixel(layout, d, i);
@@ -172,6 +198,8 @@ function drawMarks(ctx: Ctx, layout: Layout, theme: Theme, diagrams: Diagram[], 
     }
     ctx.globalAlpha = 1;
   }
+  const bitmap = big.length && rasterize ? rasterize(big) : null;
+  if (bitmap) ctx.drawImage(bitmap, 0, 0, layout.width, layout.height);
 }
 
 /** Diagonal projection of (b, e) in the current mode, in pixels. */
@@ -235,7 +263,7 @@ export function drawScene(ctx: Ctx, layout: Layout, theme: Theme, scene: Scene):
   ctx.clip();
   drawReferenceLines(ctx, layout, theme);
   drawMatching(ctx, layout, theme, scene);
-  drawMarks(ctx, layout, theme, scene.diagrams, scene.visible, false);
+  drawMarks(ctx, layout, theme, scene.diagrams, scene.visible, false, scene.rasterize);
   if (scene.overlay) drawMarks(ctx, layout, theme, scene.overlay, scene.visible, true);
   drawSelection(ctx, layout, theme, scene);
   ctx.restore();

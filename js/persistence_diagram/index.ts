@@ -14,6 +14,7 @@ import {
   hitTest,
   nextSelection,
   panBy,
+  POINT_RADIUS,
   pointsInBox,
   toDiagrams,
   zoomAt,
@@ -23,6 +24,7 @@ import {
   type Window,
 } from "./draw";
 import type { PersistenceDiagramModel } from "./model";
+import { rasterize, type RasterLayer } from "./raster";
 import "./styles.css";
 
 function button(label: string, testid: string, title: string): HTMLButtonElement {
@@ -80,6 +82,19 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
   let brush: [number, number, number, number] | null = null;
 
   const visible = (): Set<number> => new Set(model.get("visible_dims") ?? []);
+  // large diagrams: discs rasterised in JS into one bitmap (see raster.ts)
+  const bitmap = document.createElement("canvas");
+  const rasterizeLayers = (layers: RasterLayer[]): HTMLCanvasElement | null => {
+    bitmap.width = canvas.width;
+    bitmap.height = canvas.height;
+    const c = bitmap.getContext("2d");
+    if (!c) return null;
+    const image = c.createImageData(bitmap.width, bitmap.height);
+    rasterize(image.data, bitmap.width, bitmap.height, layers, POINT_RADIUS, window.devicePixelRatio || 1);
+    c.putImageData(image, 0, 0);
+    return bitmap;
+  };
+
   const mode = (): Mode => (model.get("mode") as Mode) ?? "diagram";
   const labels = (): string[] => model.get("labels") ?? [];
 
@@ -112,6 +127,7 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
       selected: model.get("selected_points") ?? [],
       visible: vis,
       brush,
+      rasterize: rasterizeLayers,
     });
   }
 

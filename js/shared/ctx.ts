@@ -18,6 +18,7 @@ export type Ctx = Pick<
   | "fill"
   | "stroke"
   | "fillText"
+  | "drawImage"
   | "measureText"
   | "setLineDash"
   | "rotate"
@@ -88,6 +89,7 @@ export function recordingCtx(): { ctx: Ctx; calls: Call[] } {
     fill: rec("fill"),
     stroke: rec("stroke"),
     fillText: rec("fillText"),
+    drawImage: rec("drawImage"),
     setLineDash: () => undefined,
     setTransform: () => undefined,
     rotate: rec("rotate"),
