@@ -121,10 +121,9 @@ def accuracy(model: nn.Module, dataset: ImageDataset, batch_size: int = 500) -> 
 
     Examples
     --------
-    >>> import torch
-    >>> from tda_widgets.datasets import digits, resnet18_cifar
-    >>> net = resnet18_cifar(num_classes=10, in_channels=1, width=4)
-    >>> 0.0 <= accuracy(net, digits()) <= 1.0
+    >>> from tda_widgets.datasets import hierarchical_shapes, resnet18_cifar
+    >>> net = resnet18_cifar(num_classes=8, width=4)
+    >>> 0.0 <= accuracy(net, hierarchical_shapes(2)) <= 1.0
     True
     """
     was_training = model.training
