@@ -59,6 +59,12 @@ def _unpack(matrix: Any, name: str) -> tuple[NDArray[np.float64], list[str] | No
     return as_float_array(matrix, name=name, ndim=2), None, ""
 
 
+def _check_second_shape(values: NDArray[np.float64], values2: NDArray[np.float64]) -> None:
+    """Checked before the traits are set: their validators run in no fixed order."""
+    if values2.shape != values.shape:
+        raise ValueError(f"second: expected shape {values.shape}, got shape {values2.shape}")
+
+
 class LayerDistanceMatrixWidget(TdaWidget):
     """A heatmap of a :class:`~tda_widgets.DistanceMatrix` with clickable cells.
 
@@ -175,6 +181,7 @@ class LayerDistanceMatrixWidget(TdaWidget):
         own_metric2 = ""
         if second is not None:
             values2, names2, own_metric2 = _unpack(second, "second")
+            _check_second_shape(values, values2)
             if names2 is not None and list(names2) != names:
                 raise ValueError(
                     f"second: its layers {list(names2)} differ from the first matrix's {names}"
@@ -283,6 +290,8 @@ class LayerDistanceMatrixWidget(TdaWidget):
         """
         values, names, metric = _unpack(matrix, "matrix")
         values2 = None if second is None else _unpack(second, "second")[0]
+        if values2 is not None:
+            _check_second_shape(values, values2)
         n_rows, n_cols = values.shape
         if names is None:
             names = (
