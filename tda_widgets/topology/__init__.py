@@ -25,7 +25,6 @@ from tda_widgets.topology.matrices import cross_distance_matrix, layer_distance_
 from tda_widgets.topology.measures import graph_measures
 from tda_widgets.topology.persistence import (
     available_backends,
-    greedy_subsample,
     persistence_diagrams,
 )
 
@@ -41,7 +40,6 @@ __all__ = [
     "diagram_matching",
     "elbow_eps",
     "graph_measures",
-    "greedy_subsample",
     "layer_distance_matrix",
     "linear_cka",
     "mapper_graph",

@@ -39,7 +39,6 @@ __all__ = [
     "DEFAULT_MEMORY_BUDGET",
     "MAX_DIM",
     "available_backends",
-    "greedy_subsample",
     "persistence_diagrams",
 ]
 
@@ -67,33 +66,6 @@ def available_backends() -> tuple[str, ...]:
     True
     """
     return tuple(b for b in _PREFERENCE if importlib.util.find_spec(_MODULES[b]) is not None)
-
-
-def greedy_subsample(points: Any, n_points: int) -> tuple[NDArray[np.int64], float]:
-    """Greedy farthest-point (max-min) subsample, starting from point 0.
-
-    Returns the kept indices (in the order chosen) and the covering radius: the
-    largest distance from any point to its nearest kept point. The Rips diagrams of
-    the subsample are within bottleneck distance ``2 * radius`` of the full ones.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> idx, r = greedy_subsample(np.array([[0.0], [1.0], [10.0]]), 2)
-    >>> idx.tolist(), r
-    ([0, 2], 1.0)
-    """
-    pts = as_points(points, name="points").astype(np.float64)
-    n = pts.shape[0]
-    if not 1 <= n_points <= n:
-        raise ValueError(f"n_points: expected an integer in [1, {n}], got {n_points}")
-    kept = np.empty(n_points, dtype=np.int64)
-    kept[0] = 0
-    dist = np.linalg.norm(pts - pts[0], axis=1)
-    for i in range(1, n_points):
-        kept[i] = int(np.argmax(dist))
-        np.minimum(dist, np.linalg.norm(pts - pts[kept[i]], axis=1), out=dist)
-    return kept, float(dist.max())
 
 
 def _check_memory(n: int, budget: int | None, n_points: int | None) -> None:
@@ -338,7 +310,9 @@ def persistence_diagrams(
     n_used = points.shape[0] if n_points is None else min(int(n_points), points.shape[0])
     _check_memory(n_used, None if memory_budget is None else int(memory_budget), n_points)
     if n_points is not None and n_points < points.shape[0]:
-        kept, radius = greedy_subsample(points, int(n_points))
+        from tda_widgets.point_clouds.subsample import farthest_point_subsample
+
+        kept, radius = farthest_point_subsample(points, int(n_points))
         points = points[kept]
         params.update(indices=kept, covering_radius=radius)
 
