@@ -174,9 +174,21 @@ function drawMarks(
     }
     ctx.globalAlpha = hollow ? 1 : d.births.length > 2000 ? 0.55 : 0.85;
     if (!hollow && rasterize && d.births.length > RASTER_THRESHOLD) {
-      const xs = new Float64Array(d.births.length);
-      const ys = new Float64Array(d.births.length);
-      for (let i = 0; i < d.births.length; i++) [xs[i], ys[i]] = pointPixel(layout, d, i);
+      const n = d.births.length;
+      const xs = new Float64Array(n);
+      const ys = new Float64Array(n);
+      // pointPixel, unrolled: no tuple per point
+      const sx = layout.plotW / (layout.xhi - layout.xlo);
+      const sy = layout.plotH / (layout.yhi - layout.ylo);
+      const y0 = layout.top + layout.plotH;
+      const lifetime = layout.mode === "lifetime";
+      for (let i = 0; i < n; i++) {
+        const b = d.births[i] as number;
+        const e = d.deaths[i] as number;
+        const v = Number.isFinite(e) ? (lifetime ? e - b : e) : layout.inf;
+        xs[i] = layout.left + (b - layout.xlo) * sx;
+        ys[i] = y0 - (v - layout.ylo) * sy;
+      }
       big.push({ xs, ys, color, alpha: ctx.globalAlpha });
       ctx.globalAlpha = 1;
       continue;

@@ -89,9 +89,11 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
     bitmap.height = canvas.height;
     const c = bitmap.getContext("2d");
     if (!c) return null;
+    mark("raster-start");
     const image = c.createImageData(bitmap.width, bitmap.height);
     rasterize(image.data, bitmap.width, bitmap.height, layers, POINT_RADIUS, window.devicePixelRatio || 1);
     c.putImageData(image, 0, 0);
+    mark("raster-end");
     return bitmap;
   };
 
@@ -106,6 +108,7 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
     canvas.style.height = `${height}px`;
     canvas.width = Math.round(width * dpr);
     canvas.height = Math.round(height * dpr);
+    mark("draw-start");
     const vis = visible();
     const groups = overlay ? [diagrams, overlay] : [diagrams];
     layout = computeLayout(mode(), groups, width, height, vis, zoom);
@@ -129,6 +132,7 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
       brush,
       rasterize: rasterizeLayers,
     });
+    mark("draw-end");
   }
 
   function buildLegend(): void {
@@ -163,7 +167,12 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
     }
   }
 
+  const mark = (name: string): void => {
+    performance.mark(`tdaw:persistence_diagram:${name}`);
+  };
+
   function onData(): void {
+    mark("decode-start");
     diagrams = toDiagrams((model.get("diagrams") ?? []).map(decode));
     const other = model.get("compare_diagrams") ?? [];
     overlay = other.length ? toDiagrams(other.map(decode)) : undefined;
@@ -175,7 +184,10 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
         })
       : undefined;
     zoom = null;
+    mark("decode-end");
+    mark("legend-start");
     buildLegend();
+    mark("legend-end");
     redraw();
   }
 

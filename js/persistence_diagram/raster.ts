@@ -48,17 +48,27 @@ export function rasterize(
   for (const layer of layers) {
     const [r, g, b] = parseHex(layer.color);
     const a = Math.min(1, Math.max(0, layer.alpha));
+    const a255 = Math.round(a * 255);
     for (let p = 0; p < layer.xs.length; p++) {
       const cx = Math.round((layer.xs[p] as number) * scale);
       const cy = Math.round((layer.ys[p] as number) * scale);
-      if (cx < -disc.length || cy < -disc.length || cx > width + 64 || cy > height + 64) continue;
+      if (cx < -64 || cy < -64 || cx > width + 64 || cy > height + 64) continue;
       drawn++;
       for (let k = 0; k < disc.length; k += 2) {
         const x = cx + (disc[k] as number);
         const y = cy + (disc[k + 1] as number);
         if (x < 0 || y < 0 || x >= width || y >= height) continue;
         const i = 4 * (y * width + x);
-        const da = (buf[i + 3] as number) / 255;
+        const dst = buf[i + 3] as number;
+        if (dst === 0) {
+          // empty pixel (the common case): no blending needed
+          buf[i] = r;
+          buf[i + 1] = g;
+          buf[i + 2] = b;
+          buf[i + 3] = a255;
+          continue;
+        }
+        const da = dst / 255;
         const oa = a + da * (1 - a);
         const w = da * (1 - a);
         buf[i] = (r * a + (buf[i] as number) * w) / oa;
