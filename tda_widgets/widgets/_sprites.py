@@ -1,9 +1,8 @@
-"""Thumbnails for the views: images -> one PNG sprite sheet (numpy + zlib only)."""
+"""Thumbnails for the views: images -> PNG bytes and one PNG sprite sheet (Pillow)."""
 
 from __future__ import annotations
 
-import struct
-import zlib
+import io
 from typing import Any
 
 import numpy as np
@@ -21,25 +20,18 @@ def encode_png(image: NDArray[np.uint8]) -> bytes:
     >>> png[:8] == b"\\x89PNG\\r\\n\\x1a\\n", len(png) > 40
     (True, True)
     """
+    from PIL import Image  # Pillow: a dependency of torchvision
+
     img = np.ascontiguousarray(image, dtype=np.uint8)
-    if img.ndim == 2:
-        img = img[:, :, None]
-    h, w, c = img.shape
-    color_type = {1: 0, 3: 2, 4: 6}[c]
-    rows = np.concatenate([np.zeros((h, 1), dtype=np.uint8), img.reshape(h, w * c)], axis=1)
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    if img.ndim == 3 and img.shape[2] == 1:
+        img = img[:, :, 0]
+    if img.ndim not in (2, 3) or (img.ndim == 3 and img.shape[2] not in (3, 4)):
+        raise ValueError(
+            f"image: expected (h, w), (h, w, 1), (h, w, 3) or (h, w, 4), got {img.shape}"
         )
-
-    header = struct.pack(">IIBBBBB", w, h, 8, color_type, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows.tobytes(), 6))
-        + chunk(b"IEND", b"")
-    )
+    out = io.BytesIO()
+    Image.fromarray(img).save(out, format="PNG", compress_level=6)
+    return out.getvalue()
 
 
 def as_images(images: Any, *, name: str = "images") -> NDArray[np.uint8]:
