@@ -78,7 +78,7 @@ class Sampler(ABC):
         return state.finish(labels=lab, n_images=n)
 
 
-class SamplerStateBase:
+class SamplerStateBase(ABC):
     """Collects the sampled points of one layer, batch by batch.
 
     Subclasses implement :meth:`update` and call :meth:`_keep` with the points they
@@ -126,9 +126,9 @@ class SamplerStateBase:
         self._image_index.append(np.asarray(image_index, dtype=np.int64))
         self._position.append(np.asarray(position, dtype=np.int64).reshape(-1, 2))
 
+    @abstractmethod
     def update(self, activations: torch.Tensor, image_offset: int) -> None:
         """Take in a batch whose first image has index ``image_offset``."""
-        raise NotImplementedError
 
     def _collected(self) -> tuple[NDArray[np.float32], NDArray[np.int64], NDArray[np.int64]]:
         if not self._points:
