@@ -20,7 +20,6 @@ import base64
 import functools
 import http.server
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -33,19 +32,12 @@ from typing import Any
 
 import numpy as np
 
+from tda_widgets.widgets._export import CHROMIUM_ARGS, chromium_path
+
 ROOT = Path(__file__).resolve().parents[1]
 STATIC = ROOT / "tda_widgets" / "static"
 RESULTS = ROOT / "benchmarks" / "results"
-CHROMIUM = os.environ.get("TDAW_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM = chromium_path()
 
 
 @dataclass(frozen=True)
@@ -218,7 +210,7 @@ def main() -> None:
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(
-                    executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+                    executable_path=CHROMIUM, headless=True, args=list(CHROMIUM_ARGS)
                 )
                 for case in cases:
                     paints, renders, phases = [], [], []

@@ -25,7 +25,7 @@ from ipywidgets.widgets.widget import _remove_buffers
 
 from tda_widgets.widgets._base import STATIC, bundle
 
-__all__ = ["page_html", "save_png", "view_spec", "write_html"]
+__all__ = ["CHROMIUM_ARGS", "chromium_path", "page_html", "save_png", "view_spec", "write_html"]
 
 #: traits that exist for Jupyter's widget manager, not for the view
 _SKIP = {"_esm", "_css", "_anywidget_id", "layout", "tabbable", "tooltip", "_dom_classes"}
@@ -114,8 +114,27 @@ def write_html(path: str | os.PathLike[str], text: str) -> Path:
     return out
 
 
+#: flags for headless Chromium on a machine with no network (also used by the tests
+#: and benchmarks): without the background-networking ones it keeps trying to connect
+CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+)
+
+
+def chromium_path() -> str:
+    """Where Chromium is: ``$TDAW_CHROMIUM``, else Debian's ``/usr/bin/chromium``."""
+    return os.environ.get("TDAW_CHROMIUM", "/usr/bin/chromium")
+
+
 def _chromium() -> str:
-    path = os.environ.get("TDAW_CHROMIUM", "/usr/bin/chromium")
+    path = chromium_path()
     if not Path(path).exists():
         raise RuntimeError(
             f"save_png needs Chromium: none at {path}. Install it (Debian: apt-get install "
@@ -151,15 +170,7 @@ def save_png(
                 with sync_playwright() as p:
                     browser = p.chromium.launch(
                         executable_path=chromium,
-                        args=[
-                            "--headless",
-                            "--no-sandbox",
-                            "--disable-gpu",
-                            "--disable-background-networking",
-                            "--disable-component-update",
-                            "--disable-sync",
-                            "--no-first-run",
-                        ],
+                        args=list(CHROMIUM_ARGS),
                     )
                     try:
                         tab = browser.new_page(
