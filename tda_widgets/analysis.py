@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 import tempfile
 import warnings
 import zipfile
@@ -58,16 +57,9 @@ def default_cache_dir() -> Path:
     >>> default_cache_dir().name
     'analysis'
     """
-    override = os.environ.get("TDA_WIDGETS_CACHE", "").strip()
-    if override:
-        return Path(override).expanduser() / "analysis"
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "tda_widgets" / "analysis"
+    from tda_widgets.datasets._cache import cache_dir  # the one place that knows the rule
+
+    return cache_dir() / "analysis"
 
 
 def _hash_tensor(h: Any, t: Any) -> None:
