@@ -1,26 +1,11 @@
 // Geometry of the filtration views: where points, bars and the radius line go.
 // Pure functions: no DOM, no anywidget.
-import { at, type NDArray } from "../shared/codec";
+import { toDiagrams, type Diagram } from "../shared/diagrams";
 
-/** One homology dimension's bars as parallel birth/death arrays. */
-export interface Bars {
-  dim: number;
-  births: Float64Array;
-  deaths: Float64Array;
-}
-
-export function toBars(arrays: NDArray[]): Bars[] {
-  return arrays.map((arr, dim) => {
-    const n = arr.shape.length === 2 ? (arr.shape[0] ?? 0) : 0;
-    const births = new Float64Array(n);
-    const deaths = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      births[i] = at(arr, 2 * i);
-      deaths[i] = at(arr, 2 * i + 1);
-    }
-    return { dim, births, deaths };
-  });
-}
+/** One homology dimension's bars (the shared diagram record). */
+export type Bars = Diagram;
+/** Decode the `(n_k, 2)` arrays into bars (see js/shared/diagrams.ts). */
+export const toBars = toDiagrams;
 
 /** The cloud: data coordinates to pixels, same scale on both axes, y up. */
 export interface CloudLayout {

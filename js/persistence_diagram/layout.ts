@@ -1,14 +1,9 @@
 // Geometry of the persistence views: domains, scales and where each point or bar goes.
 // Pure functions: no DOM, no anywidget.
-import type { NDArray } from "../shared/codec";
-import { at } from "../shared/codec";
+import { toDiagrams, type Diagram } from "../shared/diagrams";
 
-/** One homology dimension's diagram as parallel birth/death arrays. */
-export interface Diagram {
-  dim: number;
-  births: Float64Array;
-  deaths: Float64Array;
-}
+export type { Diagram };
+export { toDiagrams };
 
 export type Mode = "diagram" | "lifetime" | "barcode";
 
@@ -41,20 +36,6 @@ export const POINT_RADIUS = 4;
 export type Visible = ReadonlySet<number> | undefined;
 
 const shown = (d: Diagram, visible: Visible): boolean => !visible || visible.has(d.dim);
-
-/** Split `(n, 2)` arrays into per-dimension birth/death columns. */
-export function toDiagrams(arrays: NDArray[]): Diagram[] {
-  return arrays.map((arr, dim) => {
-    const n = arr.shape.length === 2 ? (arr.shape[0] ?? 0) : 0;
-    const births = new Float64Array(n);
-    const deaths = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      births[i] = at(arr, 2 * i);
-      deaths[i] = at(arr, 2 * i + 1);
-    }
-    return { dim, births, deaths };
-  });
-}
 
 export function countPoints(diagrams: Diagram[], visible?: Visible): number {
   return diagrams.filter((d) => shown(d, visible)).reduce((s, d) => s + d.births.length, 0);
