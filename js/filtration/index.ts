@@ -24,6 +24,7 @@ import {
   type EdgeList,
 } from "./draw";
 import type { FiltrationModel } from "./model";
+import "../shared/base.css";
 import "./styles.css";
 
 /** Seconds the play button takes to sweep the whole slider. */
@@ -40,7 +41,7 @@ function checkbox(label: string, testid: string): [HTMLLabelElement, HTMLInputEl
 }
 
 function render({ model, el: host }: RenderProps<FiltrationModel>): () => void {
-  const root = el("div", "tdaw-filtration", "filtration");
+  const root = el("div", "tdaw-filtration tdaw-view", "filtration");
   const title = el("div", "tdaw-fl-title", "filtration-title");
   const controls = el("div", "tdaw-fl-controls");
   const play = el("button", "tdaw-fl-button", "filtration-play");
@@ -63,7 +64,7 @@ function render({ model, el: host }: RenderProps<FiltrationModel>): () => void {
   const barBox = el("div", "tdaw-fl-panel");
   const barcode = el("canvas", "tdaw-fl-canvas", "filtration-bars");
   barcode.setAttribute("role", "img");
-  const tooltip = el("div", "tdaw-fl-tooltip", "filtration-tooltip");
+  const tooltip = el("div", "tdaw-fl-tooltip tdaw-tooltip", "filtration-tooltip");
   cloudBox.append(cloud);
   barBox.append(barcode, tooltip);
   panels.append(cloudBox, barBox);

@@ -7,6 +7,7 @@ import { readTheme } from "../shared/theme";
 import { describeCell, drawMatrix, toMatrix, type Matrix } from "./draw";
 import { cellAt, computeLayout, FONT_PX, moveSelection, roughMeasure, type MatrixLayout, type Measure } from "./layout";
 import type { LayerDistanceMatrixModel } from "./model";
+import "../shared/base.css";
 import "./styles.css";
 
 function safeDecode(value: LayerDistanceMatrixModel["values"]): ReturnType<typeof decode> | null {
@@ -18,7 +19,7 @@ function safeDecode(value: LayerDistanceMatrixModel["values"]): ReturnType<typeo
 }
 
 function render({ model, el: host }: RenderProps<LayerDistanceMatrixModel>): () => void {
-  const root = el("div", "tdaw-layer-distance-matrix", "layer-distance-matrix");
+  const root = el("div", "tdaw-layer-distance-matrix tdaw-view", "layer-distance-matrix");
   root.tabIndex = 0;
   root.setAttribute("role", "grid");
   root.setAttribute("aria-label", "Layer distance matrix; arrow keys move the selected cell");
@@ -34,7 +35,7 @@ function render({ model, el: host }: RenderProps<LayerDistanceMatrixModel>): () 
   bar.append(toggle, corr);
   const stage = el("div", "tdaw-ldm-stage");
   const canvas = el("canvas", "tdaw-ldm-canvas", "ldm-canvas");
-  const tooltip = el("div", "tdaw-ldm-tooltip", "ldm-tooltip");
+  const tooltip = el("div", "tdaw-ldm-tooltip tdaw-tooltip", "ldm-tooltip");
   const empty = text("div", "tdaw-ldm-empty", "No layers to compare: the matrix is empty.", "ldm-empty");
   stage.append(canvas, tooltip, empty);
   root.append(title, bar, stage, status);

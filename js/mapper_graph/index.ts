@@ -11,6 +11,7 @@ import { dimmedNodes, EMPTY_GRAPH, lassoSelection, matchClasses, nextSelection, 
 import { compose, fitTransform, forceLayout, invert, type Transform } from "./layout";
 import type { MapperGraphModel } from "./model";
 import { buildDetail, buildLegend } from "./panel";
+import "../shared/base.css";
 import "./styles.css";
 
 type Gesture =
@@ -22,7 +23,7 @@ const MOVE_PX = 4;
 
 function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void {
   performance.mark("tdaw:mapper_graph:setup-start");
-  const root = el("div", "tdaw-mapper-graph", "mapper-graph");
+  const root = el("div", "tdaw-mapper-graph tdaw-view", "mapper-graph");
   root.tabIndex = 0;
   root.dataset.lmSuppressShortcuts = "true";
   const title = el("div", "tdaw-mg-title", "mg-title");
@@ -56,8 +57,8 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
   const body = el("div", "tdaw-mg-body");
   const stage = el("div", "tdaw-mg-stage");
   const canvas = el("canvas", "tdaw-mg-canvas", "mg-canvas");
-  const tooltip = el("div", "tdaw-mg-tooltip", "mg-tooltip");
-  const empty = text("div", "tdaw-mg-empty", "This Mapper graph has no nodes.", "mg-empty");
+  const tooltip = el("div", "tdaw-mg-tooltip tdaw-tooltip", "mg-tooltip");
+  const empty = text("div", "tdaw-mg-empty tdaw-overlay-message", "This Mapper graph has no nodes.", "mg-empty");
   stage.append(canvas, tooltip, empty);
   const side = el("div", "tdaw-mg-side", "mg-detail");
   side.setAttribute("aria-live", "polite");

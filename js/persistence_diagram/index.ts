@@ -25,6 +25,7 @@ import {
 } from "./draw";
 import type { PersistenceDiagramModel } from "./model";
 import { rasterize, type RasterLayer } from "./raster";
+import "../shared/base.css";
 import "./styles.css";
 
 function button(label: string, testid: string, title: string): HTMLButtonElement {
@@ -42,7 +43,7 @@ const MODES: [Mode, string][] = [
 ];
 
 function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () => void {
-  const root = el("div", "tdaw-persistence-diagram", "persistence-diagram");
+  const root = el("div", "tdaw-persistence-diagram tdaw-view", "persistence-diagram");
   root.tabIndex = 0;
   root.setAttribute("role", "group");
   const title = el("div", "tdaw-pd-title", "pd-title");
@@ -65,8 +66,8 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
   const stage = el("div", "tdaw-pd-stage");
   const canvas = el("canvas", "tdaw-pd-canvas", "pd-canvas");
   canvas.setAttribute("role", "img");
-  const tooltip = el("div", "tdaw-pd-tooltip", "pd-tooltip");
-  const empty = el("div", "tdaw-pd-empty", "pd-empty");
+  const tooltip = el("div", "tdaw-pd-tooltip tdaw-tooltip", "pd-tooltip");
+  const empty = el("div", "tdaw-pd-empty tdaw-overlay-message", "pd-empty");
   empty.textContent = "No persistence pairs to show.";
   const hint = el("div", "tdaw-pd-hint");
   hint.textContent = "Click or drag to select · shift adds · ctrl+wheel zooms · alt+drag pans";
