@@ -12,6 +12,7 @@ Views are linked through their traits, so every link also works from Python:
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from typing import Any
 
@@ -302,8 +303,8 @@ class ActivationExplorer(widgets.VBox):
         self._show_mapper(j)
         self.summary.highlight([i, j])
         self.status.value = (
-            f"<b>{len(self.layers)} layers</b> · showing <code>{_esc(a)}</code> and "
-            f"<code>{_esc(b)}</code> · {len(self.source)} images"
+            f"<b>{len(self.layers)} layers</b> · showing <code>{html.escape(a)}</code> and "
+            f"<code>{html.escape(b)}</code> · {len(self.source)} images"
         )
 
     def _on_points(self, change: dict[str, Any]) -> None:
@@ -352,9 +353,3 @@ class ActivationExplorer(widgets.VBox):
         from tda_widgets.widgets.panels.export_explorer import explorer_html
 
         return save_png(explorer_html(self), path, selector="body", scale=scale)
-
-
-def _esc(text: str) -> str:
-    import html
-
-    return html.escape(text)
