@@ -16,8 +16,15 @@ the order measured fastest for ~1000-point clouds; see ``benchmarks/p1_persisten
 ``"ripser"``
     ripser.py, the reference (always installed).
 
-Generators are computed after the fact, from the distance matrix, the same way for
-every backend (see :func:`persistence_diagrams`).
+H0 does not need a backend: it is read off a minimum spanning tree of the distance
+matrix (``_rips.py``), which also gives its generators. For H1 (``maxdim=1``, the
+paper's case) the backend first runs on a truncated filtration: every H1 bar is born by
+a bound computed from the distance matrix (the longest edge of the relative
+neighbourhood graph outside the tree), so a truncated run that ends with no infinite
+bar is the whole diagram. If a bar outlives the cut-off, the backend runs again on the
+whole filtration. Either way the diagrams equal ``ripser.ripser``'s; ``params`` record
+the bound, the cut-off used and the number of backend runs. Generators of H1 and up
+are found afterwards, from the distance matrix, the same way for every backend.
 """
 
 from __future__ import annotations
@@ -28,11 +35,16 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.sparse.csgraph import minimum_spanning_tree
 from sklearn.metrics import pairwise_distances
 
 from tda_widgets._types import Diagrams, PointCloud
 from tda_widgets._validation import as_points, check_choice, format_bytes
+from tda_widgets.topology._rips import (
+    edges_of_lengths,
+    h0_diagram,
+    h1_birth_bound,
+    spanning_forest,
+)
 
 __all__ = [
     "BYTES_PER_PAIR",
@@ -50,8 +62,13 @@ DEFAULT_MEMORY_BUDGET = 4 * 1024**3
 
 BYTES_PER_PAIR = 96
 """Estimated peak bytes per pair of points (``n**2`` of them) of one persistence run:
-the n x n distances (float64, then float32), the spanning tree and edge index built
-for the generators, and ripser's own work for H0/H1 (measured 65-90 on random clouds)."""
+the n x n distances (float64, then float32), the masks and edge lists of the H1 bound
+and of the generator look-up, and the backend's own work for H0/H1 (measured 65-90 on
+random clouds)."""
+
+_CUT_GROWTH = 1.6
+_CUT_SLACK = 0.02
+_CUT_MAX_SHARE = 0.6
 
 _PREFERENCE = ("gudhi", "giotto-ph", "ripser")
 _MODULES = {"gudhi": "gudhi", "giotto-ph": "gph", "ripser": "ripser"}
@@ -125,85 +142,64 @@ def _run_backend(
     return out
 
 
-def _sort_diagram(dgm: NDArray[np.float64]) -> NDArray[np.float64]:
+def _sort_diagram(
+    dgm: NDArray[np.float64], gens: NDArray[np.int64]
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     """Rows by decreasing persistence (infinite first), then birth: a canonical order."""
     order = np.lexsort((dgm[:, 0], -(dgm[:, 1] - dgm[:, 0])))
-    return dgm[order]
+    return dgm[order], gens[order]
 
 
-def _h0_generators(
-    dm: NDArray[np.float32], dgm0: NDArray[np.float64], threshold: float
-) -> NDArray[np.int64]:
-    """Birth vertex and merging edge of each H0 bar (elder rule, older = smaller index)."""
+def _pairs_at_most(dm: NDArray[np.float32], value: float) -> int:
+    """Number of pairs ``i < j`` with ``dm[i, j] <= value`` (``value >= 0``)."""
+    return (int(np.count_nonzero(dm <= value)) - dm.shape[0]) // 2
+
+
+def _h1_cutoff(dm: NDArray[np.float32], bound: float, threshold: float) -> float | None:
+    """First filtration cut-off to try for H1, or ``None`` when one full run is cheaper.
+
+    Every H1 bar is born by ``bound``; most die soon after. The cut-off keeps
+    ``_CUT_GROWTH`` times the share of edges up to ``bound`` (plus ``_CUT_SLACK``). A
+    backend's work grows with the number of edges it sees, so when that is more than
+    ``_CUT_MAX_SHARE`` of the edges a full run sees (those up to the enclosing radius,
+    past which every Rips complex is a cone), truncating would not pay for the risk of
+    a second run.
+    """
     n = dm.shape[0]
-    # scipy reads a zero weight as "no edge": shift every edge by 1 so that duplicate
-    # points (distance 0, e.g. dead activations) stay connected; the order is unchanged
-    w = dm.astype(np.float64) + 1.0
-    w[dm > threshold] = 0.0  # not an edge
-    np.fill_diagonal(w, 0.0)
-    mst = minimum_spanning_tree(w).tocoo()
-    lengths = mst.data - 1.0
-    order = np.argsort(lengths, kind="stable")
-    parent = np.arange(n)
-
-    def find(v: int) -> int:
-        while parent[v] != v:
-            parent[v] = parent[parent[v]]
-            v = int(parent[v])
-        return v
-
-    deaths: list[float] = []
-    rows: list[tuple[int, int, int, int]] = []
-    for e in order:
-        a, b = int(mst.row[e]), int(mst.col[e])
-        ra, rb = find(a), find(b)  # roots are the components' smallest vertices
-        young, old = max(ra, rb), min(ra, rb)
-        parent[young] = old
-        death = float(dm[a, b])
-        if death > 0.0:  # zero-length bars are not in the diagram
-            deaths.append(death)
-            rows.append((young, young, a, b))
-    roots = sorted({find(v) for v in range(n)})
-    gens = np.full((dgm0.shape[0], 4), -1, dtype=np.int64)
-    fin = np.isfinite(dgm0[:, 1])
-    want = np.flatnonzero(fin)[np.argsort(dgm0[fin, 1], kind="stable")]
-    got = np.argsort(np.asarray(deaths), kind="stable")
-    if want.size != got.size or not np.array_equal(
-        dgm0[want, 1], np.asarray(deaths, dtype=np.float64)[got]
-    ):
-        raise RuntimeError("H0 generators: the MST does not reproduce the H0 deaths")
-    gens[want] = np.asarray(rows, dtype=np.int64).reshape(-1, 4)[got]
-    inf_rows = np.flatnonzero(~fin)
-    if inf_rows.size != len(roots):
-        raise RuntimeError("H0 generators: component count differs from infinite H0 bars")
-    gens[inf_rows, 0] = roots
-    gens[inf_rows, 1] = roots
-    return gens
+    pairs = n * (n - 1) // 2
+    full = _pairs_at_most(dm, min(threshold, float(dm.max(axis=1).min())))
+    share = _pairs_at_most(dm, bound) / pairs
+    target = min(pairs - 1, math.ceil((_CUT_GROWTH * share + _CUT_SLACK) * pairs))
+    kth = n + 2 * target  # dm holds n zeros on its diagonal and every pair twice
+    cut = max(bound, float(np.partition(dm.ravel(), kth)[kth]))
+    if cut >= threshold or _pairs_at_most(dm, cut) > _CUT_MAX_SHARE * full:
+        return None
+    return cut
 
 
-class _EdgeIndex:
-    """Look up an edge of the distance matrix by its exact (float32) length."""
-
-    def __init__(self, dm: NDArray[np.float32]) -> None:
-        n = dm.shape[0]
-        self.iu, self.ju = np.triu_indices(n, k=1)
-        vals = dm[self.iu, self.ju]
-        self.order = np.argsort(vals, kind="stable")
-        self.sorted = vals[self.order]
-        self.ties = 0
-
-    def find(self, values: NDArray[np.float64]) -> NDArray[np.int64]:
-        out = np.full((values.shape[0], 2), -1, dtype=np.int64)
-        ok = np.isfinite(values)
-        v = values[ok].astype(np.float32)
-        lo = np.searchsorted(self.sorted, v, side="left")
-        hi = np.searchsorted(self.sorted, v, side="right")
-        if np.any(hi == lo):
-            raise RuntimeError("generators: a diagram value is not an edge length")
-        self.ties += int(np.count_nonzero(hi - lo > 1))
-        e = self.order[lo]
-        out[ok, 0], out[ok, 1] = self.iu[e], self.ju[e]
-        return out
+def _higher_diagrams(
+    dm: NDArray[np.float32],
+    backend: str,
+    maxdim: int,
+    threshold: float,
+    tree: NDArray[np.int64],
+    params: dict[str, Any],
+) -> list[NDArray[np.float64]]:
+    """Diagrams of dimensions 1..maxdim from the backend, truncated when that is exact."""
+    cut = None
+    if maxdim == 1 and dm.shape[0] >= 4:
+        bound = h1_birth_bound(dm, tree)
+        params["h1_birth_bound"] = bound
+        cut = _h1_cutoff(dm, bound, threshold)
+    params["backend_runs"] = 1
+    if cut is not None:
+        h1 = _run_backend(backend, dm, 1, cut)[1]
+        if not np.isinf(h1[:, 1]).any():  # every bar died by the cut-off: exact
+            params["filtration_cutoff"] = cut
+            return [h1]
+        params["backend_runs"] = 2
+    params["filtration_cutoff"] = threshold
+    return _run_backend(backend, dm, maxdim, threshold)[1:]
 
 
 def persistence_diagrams(
@@ -255,6 +251,10 @@ def persistence_diagrams(
         component with the smaller least index survives). For ``k >= 1`` the edges are
         found by their exact length; when several edges have exactly the same length
         one of them is reported and ``params["generator_ties"]`` counts such cases.
+        ``params`` also hold ``h1_birth_bound`` (no H1 bar is born after it, when
+        ``maxdim == 1``), ``filtration_cutoff`` (the threshold of the backend run that
+        gave the diagrams) and ``backend_runs`` (1, or 2 when a truncated run was not
+        enough); see the module docstring.
 
     Examples
     --------
@@ -317,13 +317,19 @@ def persistence_diagrams(
         params.update(indices=kept, covering_radius=radius)
 
     dm = _distance_matrix(points)
-    dgms = [_sort_diagram(d) for d in _run_backend(backend, dm, int(maxdim), threshold)]
-    gens = [_h0_generators(dm, dgms[0], threshold)]
+    tree, lengths = spanning_forest(dm, threshold)
+    dgm0, gen0 = _sort_diagram(*h0_diagram(points.shape[0], tree, lengths))
+    dgms, gens = [dgm0], [gen0]
     if maxdim >= 1:
-        index = _EdgeIndex(dm)
-        for d in dgms[1:]:
-            gens.append(np.c_[index.find(d[:, 0]), index.find(d[:, 1])])
-        params["generator_ties"] = index.ties
+        ties = 0
+        for d in _higher_diagrams(dm, backend, int(maxdim), threshold, tree, params):
+            births, t_birth = edges_of_lengths(dm, d[:, 0])
+            deaths, t_death = edges_of_lengths(dm, d[:, 1])
+            dgm, gen = _sort_diagram(d, np.c_[births, deaths])
+            dgms.append(dgm)
+            gens.append(gen)
+            ties += t_birth + t_death
+        params["generator_ties"] = ties
     if kept is not None:
         gens = [np.where(g >= 0, kept[np.maximum(g, 0)], -1) for g in gens]
     return Diagrams(
