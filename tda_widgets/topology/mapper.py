@@ -9,9 +9,11 @@ when they share points.
 :func:`mapper_graph` uses ``kmapper.Cover`` for the intervals and the same
 "min points per cube" rule and node order as ``KeplerMapper.map``, so its nodes equal
 kmapper's (tested). It differs in how it runs: the clusterer runs on the cubes in
-parallel with joblib (threads by default, so ``joblib.parallel_config`` can move it),
-and edges come from one sparse incidence product instead of kmapper's loop over all
-node pairs.
+parallel with joblib (threads by default, so ``joblib.parallel_config`` can move it);
+a plain Euclidean ``DBSCAN`` (the default) gets scikit-learn's labels from
+``_dbscan.py``, which skips the pairs of points that a principal-coordinate bound
+proves are too far apart; and edges come from one sparse incidence product instead of
+kmapper's loop over all node pairs.
 """
 
 from __future__ import annotations
@@ -30,6 +32,13 @@ from sklearn.cluster import DBSCAN
 
 from tda_widgets._types import MapperGraph, PointCloud
 from tda_widgets._validation import as_points
+from tda_widgets.topology._dbscan import (
+    Basis,
+    dbscan_labels,
+    principal_basis,
+    radius_pairs,
+    uses_fast_path,
+)
 
 __all__ = ["compute_lens", "elbow_eps", "mapper_graph"]
 
@@ -122,6 +131,12 @@ def _min_cluster_samples(clusterer: Any) -> int:
 
 def _cluster(clusterer: Any, x: NDArray[np.float64]) -> NDArray[np.int64]:
     return np.asarray(clone(clusterer).fit_predict(x))
+
+
+def _dbscan(clusterer: Any, x: NDArray[np.float64], basis: Basis) -> NDArray[np.int64]:
+    """``clusterer.fit_predict(x)`` for a Euclidean DBSCAN, computed by ``_dbscan.py``."""
+    i, j = radius_pairs(x, float(clusterer.eps), basis)
+    return dbscan_labels(x.shape[0], i, j, int(clusterer.min_samples))
 
 
 def mapper_graph(
@@ -237,7 +252,11 @@ def mapper_graph(
     smallest = _min_cluster_samples(clusterer)
     todo = [i for i, ids in enumerate(cubes) if ids.size >= smallest]
     with_threads = Parallel(n_jobs=n_jobs, prefer="threads")
-    preds = with_threads(delayed(_cluster)(clusterer, pts[cubes[i]]) for i in todo)
+    if uses_fast_path(clusterer):
+        basis = principal_basis(pts)
+        preds = with_threads(delayed(_dbscan)(clusterer, pts[cubes[i]], basis) for i in todo)
+    else:
+        preds = with_threads(delayed(_cluster)(clusterer, pts[cubes[i]]) for i in todo)
 
     node_members: list[NDArray[np.int64]] = []
     for i, pred in zip(todo, preds, strict=True):
