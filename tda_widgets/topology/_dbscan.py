@@ -8,7 +8,9 @@ projecting onto an orthonormal basis ``V`` never increases a distance,
 tree on their first principal coordinates and skips every pair of leaves whose boxes
 are farther apart than ``eps`` in those coordinates. Activation clouds are clustered
 by class, so most pairs of leaves are skipped. The distances that remain are computed
-as ``|x|^2 + |y|^2 - 2 x.y`` in float64, as scikit-learn's brute-force search does.
+as ``|x|^2 + |y|^2 - 2 x.y`` with one float32 matrix product per block, and the pairs
+that this leaves within its (bounded) rounding error of ``eps`` are decided by the exact
+float64 sum of squared differences.
 
 :func:`dbscan_labels` then labels the points exactly as
 ``sklearn.cluster.DBSCAN(eps, min_samples).fit_predict`` does: a point is a core point
@@ -17,10 +19,19 @@ the connected components of the core points, numbered in the order of their firs
 core point; a non-core point within ``eps`` of a core point joins the lowest-numbered
 such cluster (scikit-learn's search reaches it first); the rest are noise, ``-1``.
 ``tests/topology/test_dbscan.py`` checks both against scikit-learn.
+
+A pair whose distance equals ``eps`` up to rounding is decided as scipy's ``cdist``
+decides it: the squared differences summed one coordinate after another, then the
+square root, ``<= eps``. scikit-learn's own decision for such a pair depends on its
+search (its trees compare squared distances, its brute force uses the matrix-product
+formula), so only there can its labels differ from these. Away from such ties the labels
+are scikit-learn's (tested on decimal grids, duplicates and 400 random clouds).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
@@ -29,7 +40,13 @@ from scipy import sparse
 from scipy.linalg import eigh
 from scipy.sparse.csgraph import connected_components
 
-__all__ = ["dbscan_labels", "principal_basis", "radius_pairs", "uses_fast_path"]
+__all__ = [
+    "dbscan_labels",
+    "nearest_distances",
+    "principal_basis",
+    "radius_pairs",
+    "uses_fast_path",
+]
 
 _LEAF = 128
 """Most points in a leaf of the tree."""
@@ -44,6 +61,10 @@ valid bound; a good one skips more pairs)."""
 _SLACK = 1e-6
 """Relative margin on the bound, far above float64 rounding: a pair of leaves is
 skipped only when every pair between them is certainly farther apart than ``eps``."""
+
+_PROJECTION_ROUNDING = 1e-12
+"""Relative rounding error allowed for the float64 projections (against the largest
+squared norm)."""
 
 Basis = tuple[NDArray[np.float64], NDArray[np.float64]]
 
@@ -62,8 +83,12 @@ def uses_fast_path(clusterer: Any) -> bool:
     if type(clusterer) is not DBSCAN:
         return False
     p = clusterer.get_params()
-    euclidean = p["metric"] == "euclidean" or (p["metric"] == "minkowski" and p["p"] in (None, 2))
-    return euclidean and not p["metric_params"]
+    euclidean = p["metric"] == "euclidean" or (p["metric"] == "minkowski" and p["p"] == 2)
+    # anything scikit-learn would refuse is left to it, so that it raises its own error
+    eps, least = p["eps"], p["min_samples"]
+    valid = isinstance(eps, Real) and float(eps) > 0
+    valid = valid and isinstance(least, Integral) and int(least) >= 1
+    return euclidean and not p["metric_params"] and valid
 
 
 def principal_basis(points: NDArray[np.float64]) -> Basis:
@@ -80,7 +105,7 @@ def principal_basis(points: NDArray[np.float64]) -> Basis:
     pick = np.random.default_rng(0).choice(n, size=min(n, _BASIS_SAMPLE), replace=False)
     sample = points[pick] - centre
     k = min(_COMPONENTS, d)
-    _, vectors = eigh(sample.T @ sample, subset_by_index=[d - k, d - 1])
+    _, vectors = eigh(sample.T @ sample, subset_by_index=[d - k, d - 1], driver="evx")
     return centre, vectors[:, ::-1]
 
 
@@ -99,6 +124,89 @@ def _leaves(z: NDArray[np.float64]) -> list[NDArray[np.int64]]:
         part = np.argpartition(sub[:, dim], half)
         stack += [idx[part[half:]], idx[part[:half]]]
     return out
+
+
+class _Tree:
+    """Points reordered leaf by leaf, with the squared gaps between the leaves' boxes."""
+
+    def __init__(self, points: NDArray[np.float64], basis: Basis | None) -> None:
+        centre, directions = principal_basis(points) if basis is None else basis
+        proj = (points - centre) @ directions
+        leaves = _leaves(proj)
+        lo = np.asarray([proj[leaf].min(axis=0) for leaf in leaves])
+        hi = np.asarray([proj[leaf].max(axis=0) for leaf in leaves])
+        self.gap2 = np.empty((len(leaves), len(leaves)))
+        for a in range(len(leaves)):  # a row at a time: L x L x k would not scale
+            gap = np.maximum(np.maximum(lo - hi[a], lo[a] - hi), 0.0)
+            self.gap2[a] = np.einsum("bk,bk->b", gap, gap)
+        self.order = np.concatenate(leaves)
+        self.bounds = np.r_[0, np.cumsum([leaf.size for leaf in leaves])]
+        self.xs = points[self.order]
+        self.sq = np.einsum("ij,ij->i", self.xs, self.xs)
+        # the blocks are float32 products (twice the speed of float64); their error is
+        # bounded by (d + 6) float32 epsilons of the larger squared norms, inputs' own
+        # rounding to float32 included
+        self.xs32 = self.xs.astype(np.float32)
+        self.sq32 = self.sq.astype(np.float32)
+        self.rounding = (points.shape[1] + 6) * 2.0**-23
+        # the float64 projections' own rounding, against the largest squared norm
+        self.pad = _PROJECTION_ROUNDING * 2 * float(self.sq.max(initial=0.0))
+
+    def exact(self, i: NDArray[np.int64], j: NDArray[np.int64]) -> NDArray[np.float64]:
+        """Squared distances of the pairs ``(i, j)`` (tree order), summed directly.
+
+        The squares are added one coordinate after another, the order in which
+        scipy's ``cdist`` and scikit-learn's trees add them, so that a distance equal
+        to ``eps`` up to rounding is decided as they decide it."""
+        diff = self.xs[i] - self.xs[j]
+        diff *= diff
+        total = np.zeros(diff.shape[0])
+        for column in diff.T:
+            total += column
+        return total
+
+    def tolerance(self, a: int, c0: int, d2: NDArray[np.float32]) -> float:
+        """Bound on the rounding error of the block ``d2`` of :meth:`blocks`."""
+        r0 = self.bounds[a]
+        return self.rounding * float(
+            self.sq[r0 : r0 + d2.shape[0]].max() + self.sq[c0 : c0 + d2.shape[1]].max()
+        )
+
+    def improve(self, a: int, c0: int, d2: NDArray[np.float32], best: NDArray[np.float64]) -> None:
+        """Lower ``best`` (exact squared distances of leaf ``a``'s points) by the block."""
+        r0 = self.bounds[a]
+        rows = best[r0 : r0 + d2.shape[0]]
+        tol = self.tolerance(a, c0, d2)
+        # an entry more than the rounding error above the best so far, or more than
+        # twice that above the block's least, cannot be the nearest; the rest are
+        # summed exactly (an all-inf row, a one-point leaf against itself, has none)
+        least = d2.min(axis=1)
+        limit = np.where(np.isfinite(least), np.minimum(rows + tol, least + 2 * tol), -1.0)
+        ri, ci = np.nonzero(d2 <= limit[:, None])
+        if ri.size == 0:
+            return
+        exact = self.exact(ri + r0, ci + c0)
+        np.minimum.at(rows, ri, exact)
+
+    def rows(self, a: int) -> slice:
+        return slice(self.bounds[a], self.bounds[a + 1])
+
+    def blocks(
+        self, a: int, partners: NDArray[np.int64]
+    ) -> Iterator[tuple[int, NDArray[np.float32]]]:
+        """Approximate squared distances (float32, within :meth:`tolerance`) from leaf
+        ``a`` to the leaves ``partners`` (sorted), one block per run of consecutive
+        leaves (one contiguous slice of ``xs``)."""
+        r = self.rows(a)
+        for run in np.split(partners, np.flatnonzero(np.diff(partners) != 1) + 1):
+            if run.size == 0:
+                continue
+            c0, c1 = self.bounds[run[0]], self.bounds[run[-1] + 1]
+            d2 = self.xs32[r] @ self.xs32[c0:c1].T
+            d2 *= -2.0
+            d2 += self.sq32[r, None]
+            d2 += self.sq32[None, c0:c1]
+            yield c0, d2
 
 
 def radius_pairs(
@@ -126,40 +234,64 @@ def radius_pairs(
     >>> sorted(zip(i.tolist(), j.tolist()))
     [(0, 1), (2, 3)]
     """
-    n = points.shape[0]
-    if n < 2:
+    if points.shape[0] < 2:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    centre, directions = principal_basis(points) if basis is None else basis
-    proj = (points - centre) @ directions
-    leaves = _leaves(proj)
-    lo = np.asarray([proj[leaf].min(axis=0) for leaf in leaves])
-    hi = np.asarray([proj[leaf].max(axis=0) for leaf in leaves])
-    gap = np.maximum(np.maximum(lo[None] - hi[:, None], lo[:, None] - hi[None]), 0.0)
-    near = np.triu(np.einsum("abk,abk->ab", gap, gap) <= (eps * (1 + _SLACK)) ** 2)
-
-    order = np.concatenate(leaves)
-    bounds = np.r_[0, np.cumsum([leaf.size for leaf in leaves])]
-    xs = points[order]
-    sq = np.einsum("ij,ij->i", xs, xs)
+    tree = _Tree(points, basis)
+    near = np.triu(tree.gap2 <= (eps * (1 + _SLACK)) ** 2 + tree.pad)
     rows: list[NDArray[np.int64]] = []
     cols: list[NDArray[np.int64]] = []
-    for a in range(len(leaves)):
-        r0, r1 = bounds[a], bounds[a + 1]
-        partners = np.flatnonzero(near[a])
-        # consecutive leaves are one contiguous slice of xs: one product per run
-        for run in np.split(partners, np.flatnonzero(np.diff(partners) != 1) + 1):
-            c0, c1 = bounds[run[0]], bounds[run[-1] + 1]
-            d2 = xs[r0:r1] @ xs[c0:c1].T
-            d2 *= -2.0
-            d2 += sq[r0:r1, None]
-            d2 += sq[None, c0:c1]
-            if run[0] == a:  # the leaf against itself: keep each pair once
-                d2[np.tril_indices(r1 - r0, 0, c1 - c0)] = np.inf
-            r, c = np.nonzero(d2 <= eps * eps)
-            rows.append(r + r0)
-            cols.append(c + c0)
-    i, j = order[np.concatenate(rows)], order[np.concatenate(cols)]
+    for a in range(near.shape[0]):
+        r0 = tree.bounds[a]
+        for c0, d2 in tree.blocks(a, np.flatnonzero(near[a])):
+            if c0 == r0:  # the leaf against itself: keep each pair once
+                d2[np.tril_indices(d2.shape[0], 0, d2.shape[1])] = np.inf
+            # |x|^2 + |y|^2 - 2 x.y loses digits when x ~ y: decide the pairs within its
+            # rounding error of eps by the exact sum of squared differences
+            tol = tree.tolerance(a, c0, d2)
+            r, c = np.nonzero(d2 <= eps * eps + tol)
+            r, c = r + r0, c + c0
+            unsure = np.flatnonzero(d2[r - r0, c - c0] > eps * eps - tol)
+            if unsure.size:
+                keep = np.ones(r.size, dtype=bool)
+                keep[unsure] = np.sqrt(tree.exact(r[unsure], c[unsure])) <= eps
+                r, c = r[keep], c[keep]
+            rows.append(r)
+            cols.append(c)
+    i, j = tree.order[np.concatenate(rows)], tree.order[np.concatenate(cols)]
     return np.minimum(i, j), np.maximum(i, j)
+
+
+def nearest_distances(points: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Each point's distance to its nearest other point (0 for a duplicate).
+
+    Equals ``NearestNeighbors(n_neighbors=2).fit(x).kneighbors(x)[0][:, 1]`` up to
+    float64 rounding. Each leaf first searches itself; the largest distance found
+    there bounds the search, which then visits only the leaves whose boxes are that
+    close.
+
+    Examples
+    --------
+    >>> nearest_distances(np.array([[0.0, 0.0], [0.0, 1.0], [3.0, 1.0]])).tolist()
+    [1.0, 1.0, 3.0]
+    """
+    n = points.shape[0]
+    if n < 2:
+        raise ValueError(f"points: expected at least 2 points, got {n}")
+    tree = _Tree(points, None)
+    best = np.full(n, np.inf)  # exact squared distance to the nearest point found so far
+    leaves = tree.gap2.shape[0]
+    for a in range(leaves):
+        c0, d2 = next(tree.blocks(a, np.array([a])))
+        np.fill_diagonal(d2, np.inf)
+        tree.improve(a, c0, d2, best)
+    for a in range(leaves):
+        reach = best[tree.rows(a)].max() * (1 + _SLACK) ** 2 + tree.pad
+        partners = np.flatnonzero(tree.gap2[a] <= reach)
+        for c0, d2 in tree.blocks(a, partners[partners != a]):
+            tree.improve(a, c0, d2, best)
+    out = np.empty(n)
+    out[tree.order] = np.sqrt(best)
+    return out
 
 
 def dbscan_labels(

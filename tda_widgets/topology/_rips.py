@@ -14,9 +14,10 @@ Three pieces that :func:`~tda_widgets.topology.persistence_diagrams` builds on:
     a filtration value and ``K_<r`` the complex of simplices shorter than ``r``. If an
     edge ``ab`` of length ``r`` has a *witness* ``c`` with ``d(a, c) < r`` and
     ``d(b, c) < r``, the triangle ``abc`` enters with it, so ``ab`` is homologous to
-    the path ``a c b`` of ``K_<r``. An edge of the minimum spanning tree joins two
-    components of ``K_<r``, and those edges form a forest on the components, so no
-    cycle can use one. Hence if every edge of length ``r`` is a tree edge or has a
+    the path ``a c b`` of ``K_<r``. The tree's edges shorter than ``r`` span every
+    component of ``K_<r`` (the cut property), so its edges of length ``r`` form a
+    forest on those components, and a mod-2 cycle uses each of them an even number
+    of times, i.e. not at all. Hence if every edge of length ``r`` is a tree edge or has a
     witness, every 1-cycle of ``K_r`` is homologous to one of ``K_<r``: no H1 bar is
     born at ``r``. The bound returned is the longest non-tree edge without a witness,
     so no H1 bar is born after it.
@@ -28,7 +29,13 @@ Three pieces that :func:`~tda_widgets.topology.persistence_diagrams` builds on:
 With the bound ``B``, persistence truncated at any ``T >= B`` holds every H1 bar: a
 bar that dies at or below ``T`` has its exact death (a prefix of a filtration pairs
 its simplices as the whole filtration does), and one that dies later shows as
-``inf``. If no bar shows as ``inf``, the truncated diagram *is* the full one.
+``inf``. If no bar shows as ``inf``, the truncated diagram *is* the full one. (Every
+backend keeps the edges of length exactly ``T``; ``tests/topology/test_rips.py`` checks
+the result against ``ripser.ripser`` for each.)
+
+The distance matrix must be exactly symmetric, since these functions read whole rows
+and the backends one triangle. ``persistence._distance_matrix`` is: scikit-learn
+mirrors its blocks when it compares a set of points with itself.
 """
 
 from __future__ import annotations
@@ -190,7 +197,9 @@ def h1_birth_bound(
     if n < 4:  # a 1-cycle that is not a boundary needs four points
         return 0.0
     k = min(candidates, n - 1)
-    near = np.argpartition(dm, k, axis=1)[:, : k + 1]  # includes the point itself
+    near = np.empty((n, k + 1), dtype=np.int64)  # each row includes the point itself
+    for lo in range(0, n, _BLOCK):  # by blocks: a whole n x n index array would not fit
+        near[lo : lo + _BLOCK] = np.argpartition(dm[lo : lo + _BLOCK], k, axis=1)[:, : k + 1]
     witnessed = np.empty((n, n), dtype=bool)
     for lo in range(0, n, _BLOCK):
         hi = min(lo + _BLOCK, n)

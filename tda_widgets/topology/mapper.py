@@ -35,6 +35,7 @@ from tda_widgets._validation import as_points
 from tda_widgets.topology._dbscan import (
     Basis,
     dbscan_labels,
+    nearest_distances,
     principal_basis,
     radius_pairs,
     uses_fast_path,
@@ -46,7 +47,8 @@ __all__ = ["compute_lens", "elbow_eps", "mapper_graph"]
 def elbow_eps(points: Any) -> float:
     """DBSCAN ``eps`` by the authors' rule: knee of the sorted nearest-neighbour distances.
 
-    Each point's distance to its nearest neighbour, sorted in decreasing order; the
+    Each point's distance to its nearest neighbour (found with the pruned search of
+    ``_dbscan.nearest_distances``), sorted in decreasing order; the
     knee (kneed, convex, decreasing) is the eps; the median when there is no knee;
     rounded to 3 decimals (unrounded if that would give 0). When that is 0 (many
     duplicate points, e.g. dead units) the smallest positive distance is taken; when
@@ -61,12 +63,11 @@ def elbow_eps(points: Any) -> float:
     True
     """
     from kneed import KneeLocator
-    from sklearn.neighbors import NearestNeighbors
 
     pts = points.points if isinstance(points, PointCloud) else as_points(points, name="points")
     if pts.shape[0] < 3:
         raise ValueError(f"points: expected at least 3 points, got {pts.shape[0]}")
-    dist = NearestNeighbors(n_neighbors=2).fit(pts).kneighbors(pts)[0][:, 1]
+    dist = nearest_distances(pts.astype(np.float64))
     dist = np.sort(dist)[::-1]
     if not dist[0] > 0:
         raise ValueError(

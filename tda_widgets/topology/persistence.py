@@ -301,6 +301,9 @@ def persistence_diagrams(
     threshold = float(threshold)
     if np.isnan(threshold) or threshold < 0:
         raise ValueError(f"threshold: expected a number >= 0 or inf, got {threshold}")
+    # distances are float32 (as in ripser, which also rounds its threshold so): every
+    # backend and the spanning tree must compare them with the same float32 threshold
+    threshold = float(np.float32(threshold))
     if points.shape[0] == 0:
         raise ValueError("cloud: expected at least one point, got an empty cloud")
     params: dict[str, Any] = {"maxdim": int(maxdim), "threshold": threshold, "n_points": n_points}

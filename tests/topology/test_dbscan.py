@@ -19,6 +19,7 @@ from sklearn.neighbors import NearestNeighbors
 from tda_widgets.topology import _dbscan, mapper
 from tda_widgets.topology._dbscan import (
     dbscan_labels,
+    nearest_distances,
     principal_basis,
     radius_pairs,
     uses_fast_path,
@@ -90,17 +91,29 @@ def test_labels_equal_sklearn(name: str, min_samples: int) -> None:
     arrays(
         np.float64,
         st.tuples(st.integers(1, 60), st.integers(1, 3)),
-        elements=st.integers(0, 6).map(float),
+        elements=st.integers(0, 6).map(lambda v: v / 10),
     ),
-    st.sampled_from([1.0, 1.5, 2.0]),
+    st.sampled_from([0.1, 0.15, 0.2, 0.3]),
     st.integers(1, 6),
 )
 def test_labels_equal_sklearn_with_ties(x: np.ndarray, eps: float, min_samples: int) -> None:
-    """Integer points: distances exactly eps, duplicates, border points between clusters."""
-    ref = DBSCAN(eps=eps, min_samples=min_samples).fit_predict(x)
+    """Points on a 0.1 grid: distances equal to eps up to rounding, duplicates, border
+    points between clusters. A pair at eps is decided as scipy's cdist decides it;
+    scikit-learn's DBSCAN on cdist's matrix gives the labels to match."""
+    from scipy.spatial.distance import cdist
+
+    ref = DBSCAN(eps=eps, min_samples=min_samples, metric="precomputed").fit_predict(cdist(x, x))
     np.testing.assert_array_equal(
         dbscan_labels(x.shape[0], *radius_pairs(x, eps), min_samples), ref
     )
+
+
+def test_a_pair_at_eps_up_to_rounding() -> None:
+    """6.5 - 6.4 is 0.0999999999999996: within eps=0.1, as scikit-learn's KD-tree says."""
+    x = np.r_[[[6.4, 6.0], [6.5, 6.0]], [[20.0, 20.0]] * 10]
+    ref = DBSCAN(eps=0.1, min_samples=2).fit_predict(x)
+    assert ref[:2].tolist() == [0, 0]
+    np.testing.assert_array_equal(dbscan_labels(12, *radius_pairs(x, 0.1), 2), ref)
 
 
 def test_fast_path_choice() -> None:
@@ -108,7 +121,19 @@ def test_fast_path_choice() -> None:
     assert uses_fast_path(DBSCAN(eps=1.0, metric="minkowski", p=2))
     assert not uses_fast_path(DBSCAN(eps=1.0, metric="manhattan"))
     assert not uses_fast_path(DBSCAN(eps=1.0, metric="minkowski", p=1))
+    assert not uses_fast_path(DBSCAN(eps=1.0, metric="minkowski", p=None))
     assert not uses_fast_path(type("MyDBSCAN", (DBSCAN,), {})(eps=1.0))
+    # what scikit-learn would refuse is left to it
+    for bad in ({"eps": 0.0}, {"eps": -3.0}, {"min_samples": 0}, {"min_samples": 5.5}):
+        assert not uses_fast_path(DBSCAN(**bad))
+
+
+def test_invalid_dbscan_parameters_raise_sklearns_error() -> None:
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    x = np.random.default_rng(0).normal(size=(60, 3))
+    with pytest.raises(InvalidParameterError, match="eps"):
+        mapper.mapper_graph(x, clusterer=DBSCAN(eps=-3.0))
 
 
 def test_principal_basis_is_orthonormal() -> None:
@@ -134,3 +159,37 @@ def test_mapper_fast_path_equals_kmapper(monkeypatch: pytest.MonkeyPatch) -> Non
     assert ours.n_nodes == len(ref_nodes) > 10
     for k, members in enumerate(ref_nodes):
         assert ours.node_members(k).tolist() == sorted(members)
+
+
+@pytest.mark.parametrize("name", [n for n in CLOUDS if n != "one point"])
+def test_nearest_distances_equal_sklearn(name: str) -> None:
+    x = CLOUDS[name][0]()
+    ref = NearestNeighbors(n_neighbors=2).fit(x).kneighbors(x)[0][:, 1]
+    np.testing.assert_allclose(nearest_distances(x), ref, rtol=1e-9, atol=1e-9)
+
+
+def test_elbow_eps_equals_the_sklearn_rule() -> None:
+    """elbow_eps's knee on our distances is the knee on scikit-learn's."""
+    from kneed import KneeLocator
+
+    for seed in range(3):
+        x = _classes(1200, 96, 6, seed)
+        dist = np.sort(NearestNeighbors(n_neighbors=2).fit(x).kneighbors(x)[0][:, 1])[::-1]
+        knee = KneeLocator(np.arange(dist.size), dist, curve="convex", direction="decreasing")
+        assert mapper.elbow_eps(x) == round(float(knee.knee_y), 3)
+
+
+def test_far_from_the_origin_pairs_are_decided_exactly() -> None:
+    """|x|^2 + |y|^2 - 2 x.y cancels badly for close points with large norms; such
+    pairs are decided by the exact sum of squared differences (as scipy's cdist)."""
+    from scipy.spatial.distance import cdist
+
+    x = 1000.0 + np.random.default_rng(7).normal(scale=1e-5, size=(300, 32))
+    eps = float(np.median(np.sort(cdist(x, x), axis=1)[:, 3]))
+    i, j = radius_pairs(x, eps)
+    d = cdist(x, x)
+    ref = {(a, b) for a, b in zip(*np.nonzero(d <= eps), strict=True) if a < b}
+    assert set(zip(i.tolist(), j.tolist(), strict=True)) == ref
+    np.testing.assert_allclose(nearest_distances(x), np.sort(d, axis=1)[:, 1], rtol=1e-9)
+    tree_labels = DBSCAN(eps=eps, min_samples=4, algorithm="ball_tree").fit_predict(x)
+    np.testing.assert_array_equal(dbscan_labels(300, i, j, 4), tree_labels)

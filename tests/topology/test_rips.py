@@ -154,3 +154,15 @@ def test_integer_clouds_equal_ripser(points: np.ndarray) -> None:
     dg = persistence_diagrams(x, backend="ripser")
     for k in range(2):
         np.testing.assert_array_equal(_sorted(dg[k]), _sorted(ref[k]))
+
+
+@pytest.mark.parametrize("backend", available_backends())
+def test_threshold_is_rounded_to_float32_like_ripser(backend: str) -> None:
+    """1.4142135 is not a float32: every backend and the tree use its float32 rounding,
+    which is sqrt(2) as a float32, so the square closes and its loop is born there."""
+    x = np.array([[-2, 0], [-1, -1], [-1, 1], [0, 0], [0, 1]], dtype=np.float32)
+    ref = ripser.ripser(x, maxdim=1, thresh=1.4142135)["dgms"]
+    dg = persistence_diagrams(x, backend=backend, threshold=1.4142135)
+    for k in range(2):
+        np.testing.assert_array_equal(_sorted(dg[k]), _sorted(ref[k]))
+    assert len(dg[1]) == 1
