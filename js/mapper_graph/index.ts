@@ -47,6 +47,8 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
   slider.max = "1";
   slider.step = "0.01";
   slider.setAttribute("aria-label", "Hide edges lighter than this Jaccard overlap");
+  // JupyterLab's command-mode shortcuts would swallow the arrow keys of a focused slider
+  slider.dataset.lmSuppressShortcuts = "true";
   const edgeCount = el("span", "tdaw-mg-edge-count", "mg-edge-count");
   sliderLabel.append(text("span", "", "Edges: Jaccard ≥"), slider, edgeCount);
   const search = el("input", "tdaw-mg-search", "mg-search");

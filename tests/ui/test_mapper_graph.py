@@ -105,6 +105,14 @@ def test_slider_and_class_search(mapper):
     assert lab.value("g.edge_threshold") == pytest.approx(0.3)
     shown = lab.value("int((g.edge_weights >= 0.3 - 1e-12).sum())")
     assert root.get_attribute("data-visible-edges") == str(shown)
+    # arrow keys step the focused slider (JupyterLab's shortcuts must not take them)
+    root.locator("[data-testid='mg-threshold']").focus()
+    for _ in range(5):
+        lab.page.keyboard.press("ArrowRight")
+    lab.page.wait_for_timeout(400)
+    assert lab.value("g.edge_threshold") == pytest.approx(0.35)
+    root.locator("[data-testid='mg-threshold']").fill("0.3")
+    lab.page.wait_for_timeout(400)
     root.locator("[data-testid='mg-search']").fill("B")
     lab.page.wait_for_timeout(400)
     assert lab.value("g.class_filter") == "B"
