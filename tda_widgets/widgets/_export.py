@@ -156,7 +156,10 @@ def save_png(
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as exc:  # pragma: no cover - the test extra has it
-        raise RuntimeError("save_png needs playwright: pip install playwright") from exc
+        raise RuntimeError(
+            "save_png needs playwright: pip install 'tda-widgets[png]' (or playwright), "
+            "and a Chromium (e.g. apt-get install chromium)"
+        ) from exc
     chromium = _chromium()
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
