@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from ui_geometry import diagram_point, isolated, matrix_cell
 
 EX = ".tdaw-explorer"
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -18,27 +19,6 @@ def explorer(lab):
     lab.run_all(timeout=480_000)
     lab.page.locator(f"{EX} .tdaw-layer-distance-matrix").wait_for(timeout=120_000)
     return lab
-
-
-def _cell(canvas, i, j):
-    plot = json.loads(canvas.get_attribute("data-plot"))
-    box = canvas.bounding_box()
-    return (
-        box["x"] + plot["left"] + (j + 0.5) * plot["cell"],
-        box["y"] + plot["top"] + (i + 0.5) * plot["cell"],
-    )
-
-
-def _diagram_pixel(canvas, birth, death):
-    plot = json.loads(canvas.get_attribute("data-plot"))
-    box = canvas.bounding_box()
-    x = plot["left"] + (birth - plot["xlo"]) / (plot["xhi"] - plot["xlo"]) * plot["plotW"]
-    y = (
-        plot["top"]
-        + plot["plotH"]
-        - (death - plot["ylo"]) / (plot["yhi"] - plot["ylo"]) * plot["plotH"]
-    )
-    return box["x"] + x, box["y"] + y
 
 
 def _wait_positions(lab, expr="ex.mapper.positions is not None"):
@@ -61,18 +41,12 @@ def _eventually(lab, expr, expected, timeout_s=20):
     raise AssertionError(f"{expr} = {value!r}, expected {expected!r}")
 
 
-def _isolated(xy, count):
-    d = np.linalg.norm(xy[:, None] - xy[None], axis=-1)
-    np.fill_diagonal(d, np.inf)
-    return [int(k) for k in np.argsort(-d.min(axis=1))[:count]]
-
-
 def test_matrix_cell_diagram_point_and_mapper_nodes_are_linked(explorer):
     lab = explorer
     page = lab.page
     matrix = page.locator(f"{EX} [data-testid='ldm-canvas']")
     matrix.scroll_into_view_if_needed()
-    page.mouse.click(*_cell(matrix, 2, 10))
+    page.mouse.click(*matrix_cell(matrix, 2, 10))
     _eventually(lab, "ex.matrix.selected_pair", [2, 10])
     assert lab.value("list(ex.selection.layers)") == lab.value("[layers[2], layers[10]]")
     assert lab.value("ex.diagram.labels") == lab.value("[layers[2], layers[10]]")
@@ -87,7 +61,7 @@ def test_matrix_cell_diagram_point_and_mapper_nodes_are_linked(explorer):
     )
     canvas = page.locator(f"{EX} [data-testid='pd-canvas']")
     canvas.scroll_into_view_if_needed()
-    page.mouse.click(*_diagram_pixel(canvas, birth, death))
+    page.mouse.click(*diagram_point(canvas, birth, death))
     page.wait_for_timeout(1000)
     assert lab.value("ex.diagram.selected_points") == [[1, k]]
     expected = lab.value(
@@ -107,7 +81,7 @@ def test_matrix_cell_diagram_point_and_mapper_nodes_are_linked(explorer):
     t = json.loads(mcanvas.get_attribute("data-transform"))
     box = mcanvas.bounding_box()
     xy = np.c_[box["x"] + pos[:, 0] * t["k"] + t["x"], box["y"] + pos[:, 1] * t["k"] + t["y"]]
-    (node,) = _isolated(xy, 1)
+    (node,) = isolated(xy, 1)
     page.mouse.click(*xy[node])
     page.wait_for_timeout(1000)
     assert lab.value("ex.mapper.selected_nodes") == [node]
@@ -154,7 +128,7 @@ def test_exported_html_works_offline_from_file(explorer, browser, tmp_path):
         page.goto(out.as_uri())
         page.wait_for_function("() => window.tdaw && window.tdaw.ready", timeout=60_000)
         matrix = page.locator("[data-view='matrix'] [data-testid='ldm-canvas']")
-        page.mouse.click(*_cell(matrix, 1, 7))
+        page.mouse.click(*matrix_cell(matrix, 1, 7))
         page.wait_for_timeout(800)
         layers = lab.value("[layers[1], layers[7]]")
         assert json.loads(page.evaluate("() => document.body.dataset.layers")) == layers
@@ -178,7 +152,7 @@ def test_exported_html_works_offline_from_file(explorer, browser, tmp_path):
               return out;
             }"""
         )
-        (node,) = _isolated(np.array(xy), 1)
+        (node,) = isolated(np.array(xy), 1)
         page.mouse.click(*xy[node])
         page.wait_for_timeout(800)
         expected = lab.value(

@@ -4,11 +4,11 @@ no script from the data ever runs (the sentinel ``window.__pwned`` stays unset).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from ui_geometry import diagram_point, matrix_cell
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 IMG = '<img src=x onerror="window.__pwned=1">'
@@ -45,27 +45,13 @@ def _text(page: Any, selector: str) -> str:
 
 
 def _hover_cell(page: Any, canvas: Any, i: int, j: int) -> None:
-    plot = json.loads(canvas.get_attribute("data-plot"))
-    box = canvas.bounding_box()
     canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    page.mouse.move(
-        box["x"] + plot["left"] + (j + 0.5) * plot["cell"],
-        box["y"] + plot["top"] + (i + 0.5) * plot["cell"],
-    )
+    page.mouse.move(*matrix_cell(canvas, i, j))
 
 
 def _hover_diagram_point(page: Any, canvas: Any, birth: float, death: float) -> None:
     canvas.scroll_into_view_if_needed()
-    plot = json.loads(canvas.get_attribute("data-plot"))
-    box = canvas.bounding_box()
-    x = plot["left"] + (birth - plot["xlo"]) / (plot["xhi"] - plot["xlo"]) * plot["plotW"]
-    y = (
-        plot["top"]
-        + plot["plotH"]
-        - (death - plot["ylo"]) / (plot["yhi"] - plot["ylo"]) * plot["plotH"]
-    )
-    page.mouse.move(box["x"] + x, box["y"] + y)
+    page.mouse.move(*diagram_point(canvas, birth, death))
 
 
 def test_views_and_explorer_show_hostile_labels_as_text(hostile: Any) -> None:

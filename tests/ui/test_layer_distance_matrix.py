@@ -1,8 +1,7 @@
 """LayerDistanceMatrixWidget in JupyterLab: cell click, arrow keys, toggle, Python -> view, themes."""
 
-import json
-
 import pytest
+from ui_geometry import matrix_cell
 
 ROOT_SEL = ".tdaw-layer-distance-matrix"
 
@@ -19,23 +18,14 @@ def matrix(lab):
     return lab, root, canvas
 
 
-def _cell(canvas, i, j):
-    plot = json.loads(canvas.get_attribute("data-plot"))
-    box = canvas.bounding_box()
-    return (
-        box["x"] + plot["left"] + (j + 0.5) * plot["cell"],
-        box["y"] + plot["top"] + (i + 0.5) * plot["cell"],
-    )
-
-
 def test_cell_click_and_arrow_keys_reach_the_kernel(matrix):
     lab, root, canvas = matrix
-    lab.page.mouse.move(*_cell(canvas, 3, 10))
+    lab.page.mouse.move(*matrix_cell(canvas, 3, 10))
     tooltip = root.locator("[data-testid='ldm-tooltip']")
     tooltip.wait_for(state="visible")
     names = lab.value("[w.layers[3], w.columns[10], float(w.values[3, 10])]")
     assert tooltip.text_content().startswith(f"{names[0]} ↔ {names[1]} · sliced Wasserstein")
-    lab.page.mouse.click(*_cell(canvas, 3, 10))
+    lab.page.mouse.click(*matrix_cell(canvas, 3, 10))
     lab.page.wait_for_timeout(400)
     assert lab.value("w.selected_pair") == [3, 10]
     lab.screenshot("matrix-light", root)

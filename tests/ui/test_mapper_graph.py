@@ -4,6 +4,7 @@ import json
 
 import numpy as np
 import pytest
+from ui_geometry import isolated
 
 ROOT_SEL = ".tdaw-mapper-graph"
 
@@ -33,17 +34,10 @@ def _screen(lab, canvas):
     return np.c_[box["x"] + pos[:, 0] * t["k"] + t["x"], box["y"] + pos[:, 1] * t["k"] + t["y"]]
 
 
-def _isolated(xy, count):
-    """The `count` nodes farthest from their nearest neighbour (safe to click)."""
-    d = np.linalg.norm(xy[:, None] - xy[None], axis=-1)
-    np.fill_diagonal(d, np.inf)
-    return [int(k) for k in np.argsort(-d.min(axis=1))[:count]]
-
-
 def test_click_and_shift_click_select_nodes_and_indices(mapper):
     lab, root, canvas = mapper
     xy = _screen(lab, canvas)
-    a, b = _isolated(xy, 2)
+    a, b = isolated(xy, 2)
     lab.page.mouse.click(*xy[a])
     lab.page.wait_for_timeout(400)
     assert lab.value("g.selected_nodes") == [a]
@@ -136,7 +130,7 @@ def test_python_selection_positions_and_drag(mapper):
     )
     # drag a node: it stays where it is dropped and the kernel gets its new position
     xy = _screen(lab, canvas)
-    k = _isolated(xy, 1)[0]
+    k = isolated(xy, 1)[0]
     before = lab.value(f"g.positions[{k}].tolist()")
     page = lab.page
     page.mouse.move(*xy[k])

@@ -3,20 +3,9 @@
 import json
 
 import pytest
+from ui_geometry import diagram_pixel
 
 ROOT_SEL = ".tdaw-persistence-diagram"
-
-
-def _pixel(plot, x_value, y_value, box):
-    """Page coordinates of a value pair, from the canvas' data-plot mapping."""
-    y_value = plot["inf"] if y_value is None else y_value
-    x = plot["left"] + (x_value - plot["xlo"]) / (plot["xhi"] - plot["xlo"]) * plot["plotW"]
-    y = (
-        plot["top"]
-        + plot["plotH"]
-        - (y_value - plot["ylo"]) / (plot["yhi"] - plot["ylo"]) * plot["plotH"]
-    )
-    return box["x"] + x, box["y"] + y
 
 
 def _drag(page, start, end, shift=False):
@@ -52,7 +41,7 @@ def test_brush_selects_exactly_the_points_inside_and_maps_to_images(views):
     lab = views
     loop, birth, death = lab.value("[loop, *map(float, w.diagrams[1][loop])]")
     _, plot, box = _canvas(lab)
-    x, y = _pixel(plot, birth, death, box)
+    x, y = diagram_pixel(plot, birth, death, box)
     _drag(lab.page, (x - 9, y - 9), (x + 9, y + 9))
     assert lab.value("w.selected_points") == [[1, loop]]
     # the feature's generator images, computed independently in the kernel
@@ -60,7 +49,7 @@ def test_brush_selects_exactly_the_points_inside_and_maps_to_images(views):
     assert lab.value("w.selected_images().tolist()") == expected
     # shift-brush around the infinite H0 point adds it
     inf_idx = lab.value("int(np.isinf(w.diagrams[0][:, 1]).nonzero()[0][0])")
-    x, y = _pixel(plot, lab.value(f"float(w.diagrams[0][{inf_idx}, 0])"), None, box)
+    x, y = diagram_pixel(plot, lab.value(f"float(w.diagrams[0][{inf_idx}, 0])"), None, box)
     _drag(lab.page, (x - 8, y - 8), (x + 8, y + 8), shift=True)
     assert lab.value("w.selected_points") == [[1, loop], [0, inf_idx]]
 
@@ -77,8 +66,8 @@ def test_barcode_mode_click_and_keyboard(views):
         " float(d1[loop, 0]), float(d1[loop, 1])])(w.diagrams[0], w.diagrams[1])"
     )
     _, plot, box = _canvas(lab)
-    x, _ = _pixel(plot, (birth + death) / 2, 0, box)
-    _, y = _pixel(plot, 0, plot["yhi"] - 0.5 - row, box)
+    x, _ = diagram_pixel(plot, (birth + death) / 2, 0, box)
+    _, y = diagram_pixel(plot, 0, plot["yhi"] - 0.5 - row, box)
     lab.page.mouse.click(x, y)
     lab.page.wait_for_timeout(400)
     assert lab.value("w.selected_points") == [[1, loop]]
@@ -118,7 +107,7 @@ def test_overlay_shows_both_diagrams_and_clicks_select_in_the_first(views):
         "(lambda d: (lambda i: [i, float(d[i, 0]), float(d[i, 1])])(int((d[:, 1] - d[:, 0]).argmax())))(ov.diagrams[1])"
     )
     _, plot, box = _canvas(lab, 1)
-    lab.page.mouse.click(*_pixel(plot, birth, death, box))
+    lab.page.mouse.click(*diagram_pixel(plot, birth, death, box))
     lab.page.wait_for_timeout(400)
     assert lab.value("ov.selected_points") == [[1, i]]
     lab.screenshot("pd-overlay-light", root)

@@ -2,19 +2,9 @@
 
 import json
 
+from ui_geometry import diagram_pixel
+
 SINGLE = ".tdaw-persistence-diagram:has([data-testid='pd-title']:text(': H0 and H1'))"
-
-
-def _pixel(plot, birth, death, box):
-    """Page coordinates of the point (birth, death) from the canvas' data-plot mapping."""
-    y_value = plot["inf"] if death is None else death
-    x = plot["left"] + (birth - plot["xlo"]) / (plot["xhi"] - plot["xlo"]) * plot["plotW"]
-    y = (
-        plot["top"]
-        + plot["plotH"]
-        - (y_value - plot["ylo"]) / (plot["yhi"] - plot["ylo"]) * plot["plotH"]
-    )
-    return box["x"] + x, box["y"] + y
 
 
 def test_quickstart_runs_and_a_click_on_a_diagram_point_reaches_the_kernel(lab):
@@ -35,14 +25,14 @@ def test_quickstart_runs_and_a_click_on_a_diagram_point_reaches_the_kernel(lab):
     )
     plot = json.loads(canvas.get_attribute("data-plot"))
     box = canvas.bounding_box()
-    lab.page.mouse.click(*_pixel(plot, birth, death, box))
+    lab.page.mouse.click(*diagram_pixel(plot, birth, death, box))
     lab.page.wait_for_timeout(500)
     assert lab.value("diagram.selected_points") == [[1, idx]]
     assert 2 <= len(lab.value("diagram.selected_images().tolist()")) <= 4
 
     # shift-click the H0 point at infinity: added to the selection
     inf_idx = lab.value("int(__import__('numpy').isinf(diagram.diagrams[0][:, 1]).nonzero()[0][0])")
-    x, y = _pixel(plot, 0.0, None, box)
+    x, y = diagram_pixel(plot, 0.0, None, box)
     lab.page.keyboard.down("Shift")
     lab.page.mouse.click(x, y)
     lab.page.keyboard.up("Shift")
