@@ -3,7 +3,7 @@ import { encode } from "../shared/codec";
 import { classColor } from "../shared/colormap";
 import { recordingCtx } from "../shared/ctx";
 import { CATEGORICAL, type Theme } from "../shared/theme";
-import { describeNode, drawGraph, hitNode, nodesInPolygon, pointInPolygon, toScreen } from "./draw";
+import { describeNode, drawGraph, FOCUS_GAP, hitNode, nodesInPolygon, pointInPolygon, toScreen } from "./draw";
 import { dimmedNodes, lassoSelection, maxRadius, matchClasses, nextSelection, nodeRadius, pieAngles, radii, toGraph, visibleEdges } from "./graph";
 import { compose, fitTransform, forceLayout, invert, apply, seededRandom } from "./layout";
 
@@ -154,6 +154,19 @@ describe("hit testing and drawing", () => {
     // the selection ring around node 1
     const rings = calls.filter((c) => c.op === "arc" && c.args[2] === 11);
     expect(rings.length).toBe(2);
+  });
+  it("draws the keyboard focus ring in the accent colour, outside the selection ring", () => {
+    const { ctx, calls } = recordingCtx();
+    const base = { selected: new Set([1]), dimmed: new Uint8Array(3), edges: [], mode: "classes" as const, hover: null, lasso: null };
+    drawGraph(ctx, graph(), screen, r, theme, { ...base, focus: 1 }, 200, 200);
+    const strokes = calls.filter((c) => c.op === "stroke" && c.stroke === theme.accent);
+    expect(strokes).toHaveLength(1);
+    expect(strokes[0]!.lineWidth).toBe(2.5);
+    const arcs = calls.filter((c) => c.op === "arc" && c.args[0] === 100 && c.args[2] === 8 + FOCUS_GAP);
+    expect(arcs).toHaveLength(2); // the halo and the ring
+    const { ctx: ctx2, calls: none } = recordingCtx();
+    drawGraph(ctx2, graph(), screen, r, theme, { ...base, focus: null }, 200, 200);
+    expect(none.some((c) => c.op === "stroke" && c.stroke === theme.accent)).toBe(false);
   });
   it("colours by value without class counts", () => {
     const g = graph(false);

@@ -56,6 +56,9 @@ export function nodesInPolygon(screen: ArrayLike<number>, poly: readonly number[
   return out;
 }
 
+/** Focus ring radius minus node radius: clear of the selection ring (r + 3) and its halo. */
+export const FOCUS_GAP = 7.5;
+
 export interface DrawState {
   selected: ReadonlySet<number>;
   dimmed: Uint8Array;
@@ -63,6 +66,8 @@ export interface DrawState {
   mode: "classes" | "values";
   hover: number | null;
   lasso: readonly number[] | null;
+  /** The keyboard's current node: a focus ring in the accent colour, outside any selection ring. */
+  focus?: number | null;
 }
 
 export function drawGraph(
@@ -141,6 +146,10 @@ export function drawGraph(
   if (state.hover !== null && state.hover < g.n && !state.selected.has(state.hover)) {
     ring(ctx, screen[2 * state.hover] as number, screen[2 * state.hover + 1] as number, (r[state.hover] as number) + 2, theme, 1.5);
   }
+  const f = state.focus;
+  if (f !== null && f !== undefined && f >= 0 && f < g.n) {
+    ring(ctx, screen[2 * f] as number, screen[2 * f + 1] as number, (r[f] as number) + FOCUS_GAP, theme, 2.5, theme.accent);
+  }
 
   if (state.lasso && state.lasso.length >= 4) {
     ctx.strokeStyle = theme.accent;
@@ -167,14 +176,14 @@ function fillCircle(ctx: Ctx, x: number, y: number, r: number, fill: string): vo
   ctx.fill();
 }
 
-function ring(ctx: Ctx, x: number, y: number, r: number, theme: Theme, w: number): void {
+function ring(ctx: Ctx, x: number, y: number, r: number, theme: Theme, w: number, color = theme.foreground): void {
   ctx.lineWidth = w + 2;
   ctx.strokeStyle = theme.background;
   ctx.beginPath();
   ctx.arc(x, y, r, 0, 2 * Math.PI);
   ctx.stroke();
   ctx.lineWidth = w;
-  ctx.strokeStyle = theme.foreground;
+  ctx.strokeStyle = color;
   ctx.beginPath();
   ctx.arc(x, y, r, 0, 2 * Math.PI);
   ctx.stroke();

@@ -51,6 +51,15 @@ function pointer(type: string, x: number, y: number, shift = false): MouseEvent 
   return new MouseEvent(type, { clientX: x, clientY: y, shiftKey: shift, button: 0, bubbles: true });
 }
 
+function key(target: HTMLElement, k: string, shift = false): KeyboardEvent {
+  const event = new KeyboardEvent("keydown", { key: k, shiftKey: shift, bubbles: true, cancelable: true });
+  target.dispatchEvent(event);
+  return event;
+}
+
+// node 1 is nearest the centre; node 2 lies right of it (inside the right cone), node 0 left
+const LINE = () => encode({ dtype: "float64", shape: [3, 2], data: Float64Array.from([0, 0, 50, 0, 100, 30]) });
+
 beforeEach(() => {
   vi.spyOn(HTMLCanvasElement.prototype, "getContext").mockImplementation(
     () => recordingCtx().ctx as unknown as CanvasRenderingContext2D,
@@ -99,6 +108,83 @@ describe("MapperGraph view", () => {
     expect(model.get("selected_nodes")).toEqual([0, 1, 2]);
   });
 
+  it("arrow keys move a focus ring, Enter/space select like clicks, Escape clears", () => {
+    const draws: ReturnType<typeof recordingCtx>["calls"][] = [];
+    vi.spyOn(HTMLCanvasElement.prototype, "getContext").mockImplementation(() => {
+      const rec = recordingCtx();
+      draws.push(rec.calls);
+      return rec.ctx as unknown as CanvasRenderingContext2D;
+    });
+    const focusStrokes = () => draws[draws.length - 1]!.filter((c) => c.op === "stroke" && c.stroke === "#1976d2").length;
+    const model = new FakeModel(state({ positions: LINE() }));
+    const { q, root } = mount(model);
+    const tooltip = q("mg-tooltip");
+    const status = q("mg-status");
+    root.focus();
+    expect(focusStrokes()).toBe(0);
+    // the first arrow shows where navigation starts (the node nearest the centre): no move
+    expect(key(root, "ArrowRight").defaultPrevented).toBe(true);
+    expect(root.dataset.currentNode).toBe("1");
+    expect(focusStrokes()).toBe(1);
+    expect(tooltip.hidden).toBe(false);
+    expect(tooltip.textContent).toBe("node 1 · 2 members · <img src=x onerror=alert(1)> 1, dog 1");
+    expect(status.getAttribute("aria-live")).toBe("polite");
+    expect(status.textContent).toBe(tooltip.textContent);
+    expect(model.get("selected_nodes")).toEqual([]);
+    key(root, "ArrowRight");
+    expect(root.dataset.currentNode).toBe("2");
+    expect(tooltip.textContent).toMatch(/^node 2 · /);
+    key(root, "Enter");
+    expect(model.get("selected_nodes")).toEqual([2]);
+    expect(model.saved[model.saved.length - 1]).toEqual(["selected_nodes"]); // as a click saves it
+    expect(status.textContent).toMatch(/^node 2 · .* · selected$/);
+    key(root, "ArrowLeft");
+    expect(root.dataset.currentNode).toBe("1");
+    key(root, "Enter", true);
+    expect(model.get("selected_nodes")).toEqual([2, 1]);
+    key(root, " ", true); // shift+space removes it again
+    expect(model.get("selected_nodes")).toEqual([2]);
+    key(root, " ");
+    expect(model.get("selected_nodes")).toEqual([1]);
+    expect(root.dataset.selectedNodes).toBe("1");
+    key(root, "ArrowLeft");
+    expect(root.dataset.currentNode).toBe("0");
+    key(root, "ArrowDown"); // nothing below node 0: it stays
+    expect(root.dataset.currentNode).toBe("0");
+    key(root, "Escape");
+    expect(model.get("selected_nodes")).toEqual([]);
+    // keys typed in the search box are not the graph's
+    const search = q<HTMLInputElement>("mg-search");
+    expect(key(search, "ArrowRight").defaultPrevented).toBe(false);
+    expect(key(search, "Enter").defaultPrevented).toBe(false);
+    expect(root.dataset.currentNode).toBe("0");
+    expect(key(root, "a").defaultPrevented).toBe(false);
+    // leaving the view hides the ring and the tooltip; coming back shows them again
+    root.blur();
+    expect(focusStrokes()).toBe(0);
+    expect(tooltip.hidden).toBe(true);
+    root.focus();
+    expect(focusStrokes()).toBe(1);
+    expect(tooltip.hidden).toBe(false);
+  });
+
+  it("keys go on from a clicked node", () => {
+    const model = new FakeModel(state({ positions: LINE() }));
+    const { q, root } = mount(model);
+    const canvas = q("mg-canvas");
+    const [x0, y0] = nodeScreen(model, canvas, 0);
+    canvas.dispatchEvent(pointer("pointerdown", x0, y0));
+    canvas.dispatchEvent(pointer("pointerup", x0, y0));
+    expect(model.get("selected_nodes")).toEqual([0]);
+    expect(document.activeElement).toBe(root);
+    key(root, "ArrowRight"); // shows the ring on the clicked node
+    expect(root.dataset.currentNode).toBe("0");
+    key(root, "ArrowRight");
+    expect(root.dataset.currentNode).toBe("1");
+    key(root, "Enter", true);
+    expect(model.get("selected_nodes")).toEqual([0, 1]);
+  });
+
   it("the slider hides edges and the search dims nodes", () => {
     const model = new FakeModel(state());
     const { q, root } = mount(model);
@@ -130,8 +216,11 @@ describe("MapperGraph view", () => {
 
   it("renders an empty state for an empty graph and cleans up", () => {
     const model = new FakeModel(state({ sizes: encode({ dtype: "int64", shape: [0], data: new BigInt64Array(0) }), edges: null, edge_weights: null, class_counts: null }));
-    const { q, cleanup } = mount(model);
+    const { q, cleanup, root } = mount(model);
     expect(q("mg-empty").hidden).toBe(false);
+    root.focus();
+    for (const k of ["ArrowRight", "Enter", " "]) expect(key(root, k).defaultPrevented).toBe(false);
+    expect(root.dataset.currentNode).toBe("");
     const canvas = q("mg-canvas");
     canvas.dispatchEvent(pointer("pointerdown", 10, 10));
     canvas.dispatchEvent(pointer("pointerup", 10, 10));

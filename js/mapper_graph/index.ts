@@ -1,14 +1,16 @@
 // anywidget glue for MapperGraphWidget: DOM, events, zoom, model sync.
-// Layout is in layout.ts, drawing in draw.ts, the side panel in panel.ts.
+// Layout is in layout.ts, drawing in draw.ts, the side panel in panel.ts, the keyboard's
+// direction rule in keys.ts.
 import type { RenderProps } from "@anywidget/types";
 import { select } from "d3-selection";
 import { zoom, zoomIdentity, type D3ZoomEvent, type ZoomTransform } from "d3-zoom";
 import { at, decode, encode } from "../shared/codec";
 import { el, localPoint, placeTooltip, sizeCanvas, text } from "../shared/dom";
-import { readTheme } from "../shared/theme";
+import { onThemeChange, readTheme } from "../shared/theme";
 import { describeNode, drawGraph, hitNode, nodesInPolygon, screenRadius, toScreen } from "./draw";
 import { dimmedNodes, EMPTY_GRAPH, lassoSelection, matchClasses, nextSelection, radii, toGraph, visibleEdges, type Graph } from "./graph";
 import { compose, fitTransform, forceLayout, invert, type Transform } from "./layout";
+import { keyAction, nearestInDirection, startNode } from "./keys";
 import type { MapperGraphModel } from "./model";
 import { buildDetail, buildLegend } from "./panel";
 import "../shared/base.css";
@@ -25,7 +27,16 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
   performance.mark("tdaw:mapper_graph:setup-start");
   const root = el("div", "tdaw-mapper-graph tdaw-view", "mapper-graph");
   root.tabIndex = 0;
+  // JupyterLab: its notebook shortcuts (arrows, Enter, shift+Enter, space) stay out while
+  // this view has focus
   root.dataset.lmSuppressShortcuts = "true";
+  // "application": screen readers pass the arrow keys through instead of browsing with them
+  root.setAttribute("role", "application");
+  root.setAttribute("aria-roledescription", "Mapper graph");
+  root.setAttribute(
+    "aria-label",
+    "Mapper graph. Arrow keys move between nodes, Enter or space selects, shift+Enter adds or removes, Escape clears.",
+  );
   const title = el("div", "tdaw-mg-title", "mg-title");
   const toolbar = el("div", "tdaw-mg-toolbar");
   const modes = el("div", "tdaw-mg-modes");
@@ -64,9 +75,13 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
   stage.append(canvas, tooltip, empty);
   const side = el("div", "tdaw-mg-side", "mg-detail");
   side.setAttribute("aria-live", "polite");
+  // the keyboard's current node, announced (the canvas itself says nothing)
+  const status = el("div", "tdaw-mg-status", "mg-status");
+  status.setAttribute("aria-live", "polite");
+  status.setAttribute("aria-atomic", "true");
   body.append(stage, side);
   const legendSlot = el("div", "tdaw-mg-legend-slot");
-  root.append(title, toolbar, body, legendSlot);
+  root.append(title, toolbar, body, legendSlot, status);
   host.appendChild(root);
 
   let g: Graph = EMPTY_GRAPH;
@@ -79,6 +94,10 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
   let mode: "pan" | "lasso" = "pan";
   let gesture: Gesture | null = null;
   let hover: number | null = null;
+  // the keyboard's current node; its focus ring shows while keys drive the view
+  let current: number | null = null;
+  let keyNav = false;
+  let keyTooltip = false; // the tooltip describes `current` (not the node under the mouse)
   let dimmed: Uint8Array = new Uint8Array(0);
   let thumbUrl: string | null = null;
 
@@ -126,6 +145,7 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
     baseR = radii(g, width() * height());
     performance.mark("tdaw:mapper_graph:decode-end");
     world = new Float64Array(0);
+    if (current !== null && current >= g.n) current = null;
     legendSlot.replaceChildren(
       buildLegend(g, model.get("color_mode"), model.get("value_name") ?? "", (name) => {
         const next = model.get("class_filter") === name ? "" : name;
@@ -204,6 +224,7 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
     root.dataset.selectedNodes = selected.join(",");
     root.dataset.visibleEdges = String(edges.length);
     root.dataset.mode = mode;
+    root.dataset.currentNode = current === null ? "" : String(current);
     canvas.dataset.transform = JSON.stringify(t);
     edgeCount.textContent = `${(model.get("edge_threshold") ?? 0).toFixed(2)} (${edges.length} of ${g.weights.length} shown)`;
     panBtn.setAttribute("aria-pressed", String(mode === "pan"));
@@ -225,11 +246,13 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
         mode: model.get("color_mode") === "classes" ? "classes" : "values",
         hover,
         lasso: gesture?.kind === "lasso" ? gesture.poly : null,
+        focus: showFocus() ? current : null,
       },
       w,
       h,
     );
     performance.mark("tdaw:mapper_graph:draw-end");
+    if (keyTooltip) showKeyTooltip();
   }
 
   function onFilter(draw = true): void {
@@ -286,6 +309,14 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
     root.focus({ preventScroll: true });
     const [x, y] = localPoint(event, canvas);
     const hit = hitNode(screen, screenR, x, y);
+    // the mouse takes over: no focus ring; arrows go on from the clicked node
+    if (hit !== null) current = hit;
+    if (keyNav || keyTooltip) {
+      keyNav = false;
+      keyTooltip = false;
+      tooltip.hidden = true;
+      redraw();
+    }
     if (mode === "lasso" || (event.shiftKey && hit === null)) {
       gesture = { kind: "lasso", poly: [x, y], x0: x, y0: y, shift: event.shiftKey, hit };
     } else if (hit !== null && !event.shiftKey) {
@@ -324,12 +355,13 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
     }
     if (gesture) return; // panning
     const hit = hitNode(screen, screenR, x, y);
+    if (hit !== null) keyTooltip = false;
     if (hit !== hover) {
       hover = hit;
       redraw();
     }
     if (hit === null) {
-      tooltip.hidden = true;
+      if (!keyTooltip) tooltip.hidden = true;
       canvas.style.cursor = mode === "lasso" ? "crosshair" : "grab";
       return;
     }
@@ -358,13 +390,64 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
     }
   }
 
-  function onKey(event: KeyboardEvent): void {
-    if (event.target !== root) return; // typing in the search box
-    if (event.key === "Escape") {
-      select_([]);
-      event.preventDefault();
-      event.stopPropagation();
+  // -- keyboard: arrows move the current node (rule in keys.ts), Enter/space select ------
+  function showFocus(): boolean {
+    return keyNav && current !== null && current < g.n && root.ownerDocument.activeElement === root;
+  }
+
+  function showKeyTooltip(): void {
+    if (!showFocus() || current === null) {
+      keyTooltip = false;
+      tooltip.hidden = true;
+      return;
     }
+    const r = (screenR[current] as number) / 2;
+    tooltip.textContent = describeNode(g, current, model.get("value_name") ?? "", model.get("color_mode"));
+    placeTooltip(tooltip, (screen[2 * current] as number) + r, (screen[2 * current + 1] as number) + r, width());
+  }
+
+  function announce(): void {
+    if (current === null || current >= g.n) return;
+    const selected = (model.get("selected_nodes") ?? []).includes(current);
+    const msg = `${describeNode(g, current, model.get("value_name") ?? "", model.get("color_mode"))}${selected ? " · selected" : ""}`;
+    if (status.textContent !== msg) status.textContent = msg;
+  }
+
+  /** Pan (not zoom) just enough to bring node `i` inside the drawing. */
+  function reveal(i: number): void {
+    const m = (screenR[i] as number) + 2;
+    const x = screen[2 * i] as number;
+    const y = screen[2 * i + 1] as number;
+    const dx = x < m ? m - x : x > width() - m ? width() - m - x : 0;
+    const dy = y < m ? m - y : y > height() - m ? height() - m - y : 0;
+    if (dx || dy) select(canvas).call(zoomer.translateBy, dx / zoomT.k, dy / zoomT.k);
+  }
+
+  function onKey(event: KeyboardEvent): void {
+    if (event.target !== root) return; // typing in the search box, a focused button or slider
+    const action = keyAction(event);
+    if (!action) return;
+    if (action.kind === "clear") {
+      select_([]);
+    } else if (g.n === 0) {
+      return;
+    } else if (current === null || !keyNav) {
+      // the first key shows where navigation starts (the clicked or last selected node,
+      // else the one nearest the centre) without moving or selecting
+      current ??= startNode(screen, model.get("selected_nodes") ?? [], width(), height());
+    } else if (action.kind === "move") {
+      current = nearestInDirection(screen, current, action.dx, action.dy) ?? current;
+    } else {
+      select_(nextSelection(model.get("selected_nodes") ?? [], current, action.shift));
+    }
+    event.preventDefault();
+    event.stopPropagation();
+    if (action.kind === "clear" || current === null) return;
+    keyNav = true;
+    keyTooltip = true;
+    reveal(current);
+    redraw();
+    announce();
   }
 
   function setMode(next: "pan" | "lasso"): void {
@@ -396,13 +479,25 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
   canvas.addEventListener("pointermove", onMove);
   canvas.addEventListener("pointerup", onUp);
   canvas.addEventListener("pointerleave", () => {
-    tooltip.hidden = true;
+    if (!keyTooltip) tooltip.hidden = true;
     if (hover !== null && !gesture) {
       hover = null;
       redraw();
     }
   });
   root.addEventListener("keydown", onKey);
+  root.addEventListener("focus", () => {
+    if (keyNav && current !== null) {
+      keyTooltip = true;
+      redraw();
+    }
+  });
+  root.addEventListener("blur", () => {
+    if (keyTooltip) tooltip.hidden = true;
+    keyTooltip = false;
+    if (keyNav) redraw(); // the focus ring goes
+  });
+  const stopTheme = onThemeChange(redraw); // the rings and edges take the theme's colours
 
   const handlers: [string, () => void][] = [
     ["change:sizes", loadGraph],
@@ -415,7 +510,13 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
     ["change:value_name", loadGraph],
     ["change:positions", () => adoptPositions(false)],
     ["change:layout_seed", () => g.n > 0 && relayout()],
-    ["change:selected_nodes", redraw],
+    [
+      "change:selected_nodes",
+      () => {
+        redraw();
+        if (showFocus()) announce();
+      },
+    ],
     ["change:edge_threshold", onThreshold],
     ["change:class_filter", () => onFilter()],
     ["change:detail", onDetail],
@@ -434,6 +535,7 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
 
   return () => {
     for (const [name, cb] of handlers) model.off(name, cb);
+    stopTheme();
     select(canvas).on(".zoom", null);
     if (thumbUrl) URL.revokeObjectURL(thumbUrl);
     root.remove();

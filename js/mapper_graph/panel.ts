@@ -57,7 +57,14 @@ export function buildDetail(
 ): HTMLElement[] {
   const nodes = detail.nodes ?? 0;
   if (!nodes) {
-    return [text("p", "tdaw-mg-hint", "Click a node to see its members; shift-click adds, shift-drag lassoes.", "mg-detail-empty")];
+    return [
+      text(
+        "p",
+        "tdaw-mg-hint",
+        "Click a node to see its members; shift-click adds, shift-drag lassoes. Keys: arrows move, Enter selects, shift+Enter adds.",
+        "mg-detail-empty",
+      ),
+    ];
   }
   const out: HTMLElement[] = [];
   const points = detail.points ?? 0;

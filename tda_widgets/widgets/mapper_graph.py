@@ -40,6 +40,14 @@ class MapperGraphWidget(TdaWidget):
     view. The layout is seeded (same graph, same picture); drag nodes to pin them, and
     save or restore :attr:`positions` from Python.
 
+    With the keyboard (once the view has focus): the first key puts a focus ring on the
+    node last clicked, else the last selected node, else the node nearest the centre;
+    each arrow then moves it to the nearest node on screen within 45 degrees either side
+    of the arrow's direction (it stays when there is none). Enter or space selects the
+    ringed node, shift+Enter or shift+space adds or removes it, as a click and a
+    shift-click do; Escape clears the selection. The tooltip and a screen-reader message
+    describe the ringed node.
+
     Parameters
     ----------
     graph : MapperGraph

@@ -1,4 +1,5 @@
-"""MapperGraphWidget in JupyterLab: clicks, shift-click, lasso, slider, search, drag, Python -> view."""
+"""MapperGraphWidget in JupyterLab: clicks, shift-click, lasso, slider, search, drag, keyboard,
+Python -> view."""
 
 import json
 
@@ -32,6 +33,94 @@ def _screen(lab, canvas):
     t = json.loads(canvas.get_attribute("data-transform"))
     box = canvas.bounding_box()
     return np.c_[box["x"] + pos[:, 0] * t["k"] + t["x"], box["y"] + pos[:, 1] * t["k"] + t["y"]]
+
+
+ARROWS = {"ArrowRight": (1, 0), "ArrowLeft": (-1, 0), "ArrowDown": (0, 1), "ArrowUp": (0, -1)}
+
+
+def _local_screen(lab, canvas):
+    """Canvas coordinates of every node, computed as the view does (x * k + tx)."""
+    pos = np.array(lab.value("g.positions.tolist()"))
+    t = json.loads(canvas.get_attribute("data-transform"))
+    return np.c_[pos[:, 0] * t["k"] + t["x"], pos[:, 1] * t["k"] + t["y"]]
+
+
+def _toward(s, start, key):
+    """The keyboard's direction rule, written again independently of js/mapper_graph/keys.ts:
+    the nearest node whose offset lies in the 90-degree cone around the arrow (along > 0,
+    |across| <= along); ties by |across|, then id; no such node: stay."""
+    dx, dy = ARROWS[key]
+    o = s - s[start]
+    along = o[:, 0] * dx + o[:, 1] * dy
+    across = np.abs(o[:, 0] * dy - o[:, 1] * dx)
+    ok = (along > 0) & (across <= along)
+    ok[start] = False
+    if not ok.any():
+        return start
+    d2 = o[:, 0] * o[:, 0] + o[:, 1] * o[:, 1]
+    return int(min(np.flatnonzero(ok), key=lambda j: (d2[j], across[j], j)))
+
+
+def _walk(s, start, keys):
+    path = [start]
+    for key in keys:
+        path.append(_toward(s, path[-1], key))
+    return path
+
+
+def test_keyboard_moves_between_nodes_and_selects(mapper):
+    lab, root, canvas = mapper
+    page = lab.page
+    s = _local_screen(lab, canvas)
+    w, h = lab.value("[g.width, g.height]")
+    # navigation starts at the node nearest the centre of the drawing (nothing selected)
+    start = int(np.argmin((s[:, 0] - w / 2) ** 2 + (s[:, 1] - h / 2) ** 2))
+    first_keys = ["ArrowRight", "ArrowRight", "ArrowDown", "ArrowRight"]
+    path = _walk(s, start, first_keys)
+    a = path[-1]
+    assert len(set(path)) >= 3, f"the walk should move: {path}"
+    root.focus()
+    page.keyboard.press("ArrowLeft")  # the first key only shows where navigation starts
+    page.wait_for_timeout(200)
+    assert root.get_attribute("data-current-node") == str(start)
+    for key in first_keys:
+        page.keyboard.press(key)
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(500)
+    assert lab.value("g.selected_nodes") == [a]
+    assert root.get_attribute("data-current-node") == str(a)
+    tooltip = root.locator("[data-testid='mg-tooltip']")
+    assert tooltip.is_visible()
+    assert tooltip.text_content().startswith(f"node {a} · ")
+    status = root.locator("[data-testid='mg-status']")
+    assert status.get_attribute("aria-live") == "polite"
+    assert status.text_content() == f"{tooltip.text_content()} · selected"
+    # shift+Enter adds a second node, as shift-click does
+    second_keys = ["ArrowUp", "ArrowUp", "ArrowLeft"]
+    b = _walk(s, a, second_keys)[-1]
+    assert b != a
+    for key in second_keys:
+        page.keyboard.press(key)
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_timeout(500)
+    assert lab.value("g.selected_nodes") == [a, b]
+    expected = lab.value(
+        f"sorted(set(g.graph.node_members({a}).tolist()) | set(g.graph.node_members({b}).tolist()))"
+    )
+    assert lab.value("g.selected_indices.tolist()") == expected
+    # JupyterLab took none of the keys: the view kept focus and no cell ran again
+    assert page.evaluate("() => document.activeElement.classList.contains('tdaw-mapper-graph')")
+    lab.screenshot("mapper-keyboard-focus-light", root)
+    lab.set_theme("JupyterLab Dark")
+    page.wait_for_timeout(500)
+    lab.screenshot("mapper-keyboard-focus-dark", root)
+    lab.set_theme("JupyterLab Light")
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(400)
+    assert lab.value("g.selected_nodes") == []
+    assert root.get_attribute("data-current-node") == str(b)  # the ring stays, unselected
+    lab.screenshot("mapper-keyboard-focus-unselected-light", root)
+    assert not [e for e in lab.console_errors if "tdaw" in e or "mapper" in e]
 
 
 def test_click_and_shift_click_select_nodes_and_indices(mapper):
