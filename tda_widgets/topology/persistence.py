@@ -251,10 +251,11 @@ def persistence_diagrams(
         component with the smaller least index survives). For ``k >= 1`` the edges are
         found by their exact length; when several edges have exactly the same length
         one of them is reported and ``params["generator_ties"]`` counts such cases.
-        ``params`` also hold ``h1_birth_bound`` (no H1 bar is born after it, when
-        ``maxdim == 1``), ``filtration_cutoff`` (the threshold of the backend run that
-        gave the diagrams) and ``backend_runs`` (1, or 2 when a truncated run was not
-        enough); see the module docstring.
+        For ``maxdim >= 1``, ``params`` also hold ``filtration_cutoff`` (the threshold
+        of the backend run that gave the diagrams), ``backend_runs`` (1, or 2 when a
+        truncated run was not enough) and, for ``maxdim == 1``, ``h1_birth_bound`` (no
+        H1 bar is born after it); see the module docstring. ``maxdim=0`` runs no
+        backend: H0 comes from the spanning tree.
 
     Examples
     --------
