@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { decode, encode } from "../shared/codec";
 import { recordingCtx } from "../shared/ctx";
 import { FakeModel } from "../shared/fake_model";
-import { apply } from "./layout";
+import { PAN_FRACTION, ZOOM_STEP } from "./keys";
+import { apply, invert, type Transform } from "./layout";
 import widget from "./index";
 import type { MapperGraphModel } from "./model";
 
@@ -183,6 +184,90 @@ describe("MapperGraph view", () => {
     expect(root.dataset.currentNode).toBe("1");
     key(root, "Enter", true);
     expect(model.get("selected_nodes")).toEqual([0, 1]);
+  });
+
+  it("+/-/0 zoom about the centre or the ringed node and fit; shift+arrows pan", () => {
+    const model = new FakeModel(state({ positions: LINE() }));
+    const { q, root, host } = mount(model);
+    const canvas = q("mg-canvas");
+    const T = (): Transform => JSON.parse(canvas.dataset.transform!);
+    const close = (a: Transform, b: Transform) => {
+      expect(a.k).toBeCloseTo(b.k, 9);
+      expect(a.x).toBeCloseTo(b.x, 9);
+      expect(a.y).toBeCloseTo(b.y, 9);
+    };
+    // JupyterLab never sees these keys: suppressed shortcuts, and the event stops here
+    expect(root.dataset.lmSuppressShortcuts).toBe("true");
+    const leaked: string[] = [];
+    host.addEventListener("keydown", (e) => leaked.push(e.key));
+    const t0 = T();
+    root.focus();
+    // no ring yet: zoom about the centre of the drawing (400 x 300), which stays put
+    expect(key(root, "+", true).defaultPrevented).toBe(true);
+    const t1 = T();
+    expect(t1.k).toBeCloseTo(t0.k * ZOOM_STEP, 9);
+    const c0 = invert(t0, 200, 150);
+    const c1 = invert(t1, 200, 150);
+    expect(c1[0]).toBeCloseTo(c0[0], 9);
+    expect(c1[1]).toBeCloseTo(c0[1], 9);
+    expect(root.dataset.currentNode).toBe(""); // the view moved, not the ring
+    key(root, "-");
+    close(T(), t0);
+    key(root, "=");
+    key(root, "=");
+    expect(T().k).toBeCloseTo(t0.k * ZOOM_STEP ** 2, 9);
+    // shift+ArrowRight looks right: the drawing shifts left by PAN_FRACTION of the width
+    const before = T();
+    expect(key(root, "ArrowRight", true).defaultPrevented).toBe(true);
+    close(T(), { ...before, x: before.x - PAN_FRACTION * 400 });
+    key(root, "ArrowUp", true);
+    close(T(), { ...before, x: before.x - PAN_FRACTION * 400, y: before.y + PAN_FRACTION * 300 });
+    key(root, "ArrowLeft", true);
+    key(root, "ArrowDown", true);
+    close(T(), before);
+    // 0 is the Fit button
+    key(root, "0");
+    const keyFit = T();
+    close(keyFit, t0);
+    key(root, "+");
+    q<HTMLButtonElement>("mg-fit").click();
+    close(T(), keyFit);
+    // with the ring on node 1, zoom keeps node 1 where it is on screen
+    key(root, "ArrowRight");
+    expect(root.dataset.currentNode).toBe("1");
+    const p1 = nodeScreen(model, canvas, 1);
+    key(root, "+", true);
+    key(root, "+", true);
+    expect(T().k).toBeCloseTo(t0.k * ZOOM_STEP ** 2, 9);
+    const p1z = nodeScreen(model, canvas, 1);
+    expect(p1z[0]).toBeCloseTo(p1[0], 9);
+    expect(p1z[1]).toBeCloseTo(p1[1], 9);
+    expect(root.dataset.currentNode).toBe("1");
+    // clamped like the wheel: 0.1x to 40x the fitted scale, the ringed node still fixed
+    for (let i = 0; i < 20; i++) key(root, "+");
+    expect(T().k).toBeCloseTo(t0.k * 40, 9);
+    expect(nodeScreen(model, canvas, 1)[0]).toBeCloseTo(p1[0], 6);
+    for (let i = 0; i < 40; i++) key(root, "-");
+    expect(T().k).toBeCloseTo(t0.k * 0.1, 9);
+    expect(leaked).toEqual([]);
+    // zooming and panning never move the nodes in Python's positions
+    expect(model.saved.filter((keys) => keys.includes("positions"))).toEqual([]);
+  });
+
+  it("an arrow to a node outside the drawing pans (without zooming) to show it", () => {
+    const model = new FakeModel(state({ positions: LINE() }));
+    const { q, root } = mount(model);
+    const canvas = q("mg-canvas");
+    root.focus();
+    key(root, "ArrowRight"); // the ring on node 1, nearest the centre
+    for (let i = 0; i < 3; i++) key(root, "+");
+    const inside = ([x, y]: [number, number]) => x > 0 && x < 400 && y > 0 && y < 300;
+    expect(inside(nodeScreen(model, canvas, 2))).toBe(false);
+    const k = JSON.parse(canvas.dataset.transform!).k;
+    key(root, "ArrowRight");
+    expect(root.dataset.currentNode).toBe("2");
+    expect(JSON.parse(canvas.dataset.transform!).k).toBe(k);
+    expect(inside(nodeScreen(model, canvas, 2))).toBe(true);
   });
 
   it("the slider hides edges and the search dims nodes", () => {

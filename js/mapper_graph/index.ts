@@ -10,7 +10,7 @@ import { onThemeChange, readTheme } from "../shared/theme";
 import { describeNode, drawGraph, hitNode, nodesInPolygon, screenRadius, toScreen } from "./draw";
 import { dimmedNodes, EMPTY_GRAPH, lassoSelection, matchClasses, nextSelection, radii, toGraph, visibleEdges, type Graph } from "./graph";
 import { compose, fitTransform, forceLayout, invert, type Transform } from "./layout";
-import { keyAction, nearestInDirection, startNode } from "./keys";
+import { keyAction, nearestInDirection, PAN_FRACTION, startNode, type KeyAction } from "./keys";
 import type { MapperGraphModel } from "./model";
 import { buildDetail, buildLegend } from "./panel";
 import "../shared/base.css";
@@ -35,19 +35,20 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
   root.setAttribute("aria-roledescription", "Mapper graph");
   root.setAttribute(
     "aria-label",
-    "Mapper graph. Arrow keys move between nodes, Enter or space selects, shift+Enter adds or removes, Escape clears.",
+    "Mapper graph. Arrow keys move between nodes, Enter or space selects, shift+Enter adds or removes, Escape clears. " +
+      "Plus and minus zoom, 0 fits the graph, shift+arrow keys pan.",
   );
   const title = el("div", "tdaw-mg-title", "mg-title");
   const toolbar = el("div", "tdaw-mg-toolbar");
   const modes = el("div", "tdaw-mg-modes");
   modes.setAttribute("role", "group");
   const panBtn = text("button", "tdaw-mg-button", "Pan", "mg-mode-pan");
-  panBtn.title = "Drag to pan, ctrl+wheel to zoom, drag a node to pin it; shift-drag lassoes";
+  panBtn.title = "Drag to pan, ctrl+wheel to zoom, drag a node to pin it; shift-drag lassoes. Keys: +/- zoom, shift+arrows pan";
   const lassoBtn = text("button", "tdaw-mg-button", "Lasso", "mg-mode-lasso");
   lassoBtn.title = "Drag to select the nodes inside; shift adds to the selection";
   modes.append(panBtn, lassoBtn);
   const fitBtn = text("button", "tdaw-mg-button", "Fit", "mg-fit");
-  fitBtn.title = "Fit the whole graph in view";
+  fitBtn.title = "Fit the whole graph in view (key: 0)";
   const relayoutBtn = text("button", "tdaw-mg-button", "Re-layout", "mg-relayout");
   relayoutBtn.title = "Run the (seeded) force layout again, unpinning dragged nodes";
   for (const b of [panBtn, lassoBtn, fitBtn, relayoutBtn]) b.type = "button";
@@ -127,6 +128,12 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
     quiet = true;
     select(canvas).call(zoomer.transform, zoomIdentity);
     quiet = false;
+  };
+  /** The Fit button and the 0 key: the whole graph in view, zoom reset. */
+  const fitView = (): void => {
+    fit = fitTransform(world, baseR, width(), height());
+    resetZoom();
+    redraw();
   };
 
   performance.mark("tdaw:mapper_graph:setup-end");
@@ -390,7 +397,8 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
     }
   }
 
-  // -- keyboard: arrows move the current node (rule in keys.ts), Enter/space select ------
+  // -- keyboard: arrows move the current node (rule in keys.ts), Enter/space select, ------
+  // +/-/0 and shift+arrows zoom and pan
   function showFocus(): boolean {
     return keyNav && current !== null && current < g.n && root.ownerDocument.activeElement === root;
   }
@@ -423,6 +431,27 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
     if (dx || dy) select(canvas).call(zoomer.translateBy, dx / zoomT.k, dy / zoomT.k);
   }
 
+  /**
+   * +/- zoom by ZOOM_STEP about the ringed node (it stays put on screen), else about the
+   * centre, within the wheel's scale extent; shift+arrows pan by PAN_FRACTION of the
+   * drawing's size, the view looking that way; 0 fits. The ring and tooltip follow.
+   */
+  function viewKey(action: Extract<KeyAction, { kind: "zoom" | "pan" | "fit" }>): void {
+    if (action.kind === "fit") {
+      fitView();
+    } else if (action.kind === "zoom") {
+      const p: [number, number] =
+        showFocus() && current !== null
+          ? [screen[2 * current] as number, screen[2 * current + 1] as number]
+          : [width() / 2, height() / 2];
+      select(canvas).call(zoomer.scaleBy, action.factor, p);
+    } else {
+      const dx = -action.dx * PAN_FRACTION * width();
+      const dy = -action.dy * PAN_FRACTION * height();
+      select(canvas).call(zoomer.translateBy, dx / zoomT.k, dy / zoomT.k);
+    }
+  }
+
   function onKey(event: KeyboardEvent): void {
     if (event.target !== root) return; // typing in the search box, a focused button or slider
     const action = keyAction(event);
@@ -430,6 +459,12 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
     if (action.kind === "clear") {
       select_([]);
     } else if (g.n === 0) {
+      return;
+    } else if (action.kind === "zoom" || action.kind === "pan" || action.kind === "fit") {
+      // the view moves, not the ring (and the first such key does not show it)
+      viewKey(action);
+      event.preventDefault();
+      event.stopPropagation();
       return;
     } else if (current === null || !keyNav) {
       // the first key shows where navigation starts (the clicked or last selected node,
@@ -459,11 +494,7 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
   tooltip.hidden = true;
   panBtn.addEventListener("click", () => setMode("pan"));
   lassoBtn.addEventListener("click", () => setMode("lasso"));
-  fitBtn.addEventListener("click", () => {
-    fit = fitTransform(world, baseR, width(), height());
-    resetZoom();
-    redraw();
-  });
+  fitBtn.addEventListener("click", fitView);
   relayoutBtn.addEventListener("click", () => {
     if (g.n > 0) relayout();
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ARROWS, keyAction, nearestInDirection, startNode } from "./keys";
+import { ARROWS, keyAction, nearestInDirection, PAN_FRACTION, startNode, ZOOM_STEP } from "./keys";
 
 const step = (screen: number[], from: number, key: string) => {
   const [dx, dy] = ARROWS[key]!;
@@ -68,7 +68,6 @@ describe("keyAction", () => {
     keyAction({ key: k, shiftKey: false, ctrlKey: false, altKey: false, metaKey: false, ...mods });
   it("maps arrows, Enter/space (with shift) and Escape; leaves other keys alone", () => {
     expect(key("ArrowUp")).toEqual({ kind: "move", dx: 0, dy: -1 });
-    expect(key("ArrowLeft", { shiftKey: true })).toEqual({ kind: "move", dx: -1, dy: 0 });
     expect(key("Enter")).toEqual({ kind: "select", shift: false });
     expect(key(" ", { shiftKey: true })).toEqual({ kind: "select", shift: true });
     expect(key("Escape")).toEqual({ kind: "clear" });
@@ -78,5 +77,23 @@ describe("keyAction", () => {
     expect(key("Enter", { ctrlKey: true })).toBeNull();
     expect(key("ArrowRight", { altKey: true })).toBeNull();
     expect(key("ArrowRight", { metaKey: true })).toBeNull();
+  });
+
+  it("maps +/=/- to zooms by ZOOM_STEP, 0 to fit and shift+arrows to pans; ctrl+/-/0 stay the browser's", () => {
+    expect(ZOOM_STEP).toBe(1.5);
+    expect(PAN_FRACTION).toBe(0.2);
+    expect(key("+")).toEqual({ kind: "zoom", factor: ZOOM_STEP });
+    expect(key("+", { shiftKey: true })).toEqual({ kind: "zoom", factor: ZOOM_STEP }); // shift+= on US keyboards
+    expect(key("=")).toEqual({ kind: "zoom", factor: ZOOM_STEP });
+    expect(key("-")).toEqual({ kind: "zoom", factor: 1 / ZOOM_STEP });
+    expect(key("0")).toEqual({ kind: "fit" });
+    expect(key("ArrowLeft", { shiftKey: true })).toEqual({ kind: "pan", dx: -1, dy: 0 });
+    expect(key("ArrowDown", { shiftKey: true })).toEqual({ kind: "pan", dx: 0, dy: 1 });
+    for (const k of ["+", "=", "-", "0"]) {
+      expect(key(k, { ctrlKey: true })).toBeNull();
+      expect(key(k, { metaKey: true })).toBeNull();
+    }
+    expect(key("ArrowUp", { shiftKey: true, altKey: true })).toBeNull();
+    expect(key("1")).toBeNull();
   });
 });

@@ -68,20 +68,36 @@ export function startNode(screen: ArrayLike<number>, selected: readonly number[]
   return best;
 }
 
+/** Each `+` / `=` press multiplies the zoom by this (each `-` divides by it). */
+export const ZOOM_STEP = 1.5;
+/** Each shift+arrow pans the view by this fraction of its width (left/right) or height (up/down). */
+export const PAN_FRACTION = 0.2;
+
 export type KeyAction =
   | { kind: "move"; dx: number; dy: number }
   | { kind: "select"; shift: boolean }
-  | { kind: "clear" };
+  | { kind: "clear" }
+  | { kind: "zoom"; factor: number }
+  | { kind: "pan"; dx: number; dy: number }
+  | { kind: "fit" };
 
 /**
  * What a key press means on the graph, or null for keys it leaves alone (Tab, letters,
- * and, Escape aside, anything with ctrl/alt/meta: those belong to the browser and
- * JupyterLab). Shift only matters with Enter/Space (add or remove, like shift-click).
+ * and, Escape aside, anything with ctrl/alt/meta: those belong to the browser, whose
+ * ctrl+plus/minus/0 zoom the page, and to JupyterLab). Shift matters with Enter/Space
+ * (add or remove, like shift-click) and with the arrows (pan instead of move: `dx, dy`
+ * is the direction the view looks towards, so the drawing shifts the other way); `+`,
+ * `=` and `-` zoom in and out by ZOOM_STEP (with or without shift, which `+` needs on
+ * many keyboards), `0` fits the graph.
  */
 export function keyAction(event: Pick<KeyboardEvent, "key" | "shiftKey" | "ctrlKey" | "altKey" | "metaKey">): KeyAction | null {
   if (event.key === "Escape") return { kind: "clear" };
   if (event.ctrlKey || event.altKey || event.metaKey) return null;
   if (event.key === "Enter" || event.key === " " || event.key === "Spacebar") return { kind: "select", shift: event.shiftKey };
+  if (event.key === "+" || event.key === "=") return { kind: "zoom", factor: ZOOM_STEP };
+  if (event.key === "-") return { kind: "zoom", factor: 1 / ZOOM_STEP };
+  if (event.key === "0") return { kind: "fit" };
   const d = ARROWS[event.key];
-  return d ? { kind: "move", dx: d[0], dy: d[1] } : null;
+  if (!d) return null;
+  return event.shiftKey ? { kind: "pan", dx: d[0], dy: d[1] } : { kind: "move", dx: d[0], dy: d[1] };
 }

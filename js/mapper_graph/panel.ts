@@ -61,7 +61,7 @@ export function buildDetail(
       text(
         "p",
         "tdaw-mg-hint",
-        "Click a node to see its members; shift-click adds, shift-drag lassoes. Keys: arrows move, Enter selects, shift+Enter adds.",
+        "Click a node to see its members; shift-click adds, shift-drag lassoes. Keys: arrows move, Enter selects, shift+Enter adds, +/- zoom, 0 fits, shift+arrows pan.",
         "mg-detail-empty",
       ),
     ];

@@ -46,7 +46,13 @@ class MapperGraphWidget(TdaWidget):
     of the arrow's direction (it stays when there is none). Enter or space selects the
     ringed node, shift+Enter or shift+space adds or removes it, as a click and a
     shift-click do; Escape clears the selection. The tooltip and a screen-reader message
-    describe the ringed node.
+    describe the ringed node. ``+`` (or ``=``) zooms in and ``-`` zooms out by a factor
+    of 1.5 about the ringed node (it stays put on screen), or about the view's centre
+    when no ring shows, within the same limits as ctrl+wheel; ``0`` fits the graph, as
+    the Fit button does; shift+arrow keys pan the view a fifth of its width or height
+    that way (shift+right shows more of the right: the drawing moves left). Zoom and pan
+    leave :attr:`positions` alone. An arrow that reaches a node outside the drawing pans
+    the view to show it.
 
     Parameters
     ----------

@@ -1,5 +1,5 @@
-"""MapperGraphWidget in JupyterLab: clicks, shift-click, lasso, slider, search, drag, keyboard,
-Python -> view."""
+"""MapperGraphWidget in JupyterLab: clicks, shift-click, lasso, slider, search, drag, keyboard
+(navigation, zoom and pan), Python -> view."""
 
 import json
 
@@ -120,6 +120,107 @@ def test_keyboard_moves_between_nodes_and_selects(mapper):
     assert lab.value("g.selected_nodes") == []
     assert root.get_attribute("data-current-node") == str(b)  # the ring stays, unselected
     lab.screenshot("mapper-keyboard-focus-unselected-light", root)
+    assert not [e for e in lab.console_errors if "tdaw" in e or "mapper" in e]
+
+
+ZOOM_STEP = 1.5  # js/mapper_graph/keys.ts: each + or = press
+PAN_FRACTION = 0.2  # each shift+arrow pans this fraction of the drawing's width or height
+
+
+def _transform(canvas):
+    return json.loads(canvas.get_attribute("data-transform"))
+
+
+def _same(t, u):
+    return all(t[c] == pytest.approx(u[c], rel=1e-9, abs=1e-6) for c in "kxy")
+
+
+def test_keyboard_zoom_fit_pan_and_reveal(mapper):
+    lab, root, canvas = mapper
+    page = lab.page
+    w, h = lab.value("[g.width, g.height]")
+    positions = lab.value("(_kb := 'still here', g.positions.tolist())[1]")
+    root.locator("[data-testid='mg-fit']").click()
+    page.wait_for_timeout(200)
+    fitted = _transform(canvas)
+    root.focus()
+    # no ring yet: + zooms about the centre of the drawing, which shows the same point
+    page.keyboard.press("+")
+    page.keyboard.press("+")
+    page.wait_for_timeout(300)
+    t = _transform(canvas)
+    assert t["k"] == pytest.approx(fitted["k"] * ZOOM_STEP**2, rel=1e-9)
+    for c, size in (("x", w), ("y", h)):
+        assert (size / 2 - t[c]) / t["k"] == pytest.approx((size / 2 - fitted[c]) / fitted["k"])
+    assert root.get_attribute("data-current-node") == ""  # the view moved, not the ring
+    lab.screenshot("mapper-keyboard-zoomed-light", root)
+    # 0 fits, as the Fit button does; pressed twice, JupyterLab's "0, 0" (restart the
+    # kernel) must not fire
+    page.keyboard.press("0")
+    page.keyboard.press("0")
+    page.wait_for_timeout(300)
+    assert _same(_transform(canvas), fitted)
+    # shift+ArrowRight looks right: the drawing moves left by PAN_FRACTION of its width
+    page.keyboard.press("Shift+ArrowRight")
+    page.wait_for_timeout(300)
+    assert _same(_transform(canvas), {**fitted, "x": fitted["x"] - PAN_FRACTION * w})
+    page.keyboard.press("Shift+ArrowUp")
+    page.wait_for_timeout(300)
+    t = _transform(canvas)
+    assert _same(
+        t,
+        {
+            "k": fitted["k"],
+            "x": fitted["x"] - PAN_FRACTION * w,
+            "y": fitted["y"] + PAN_FRACTION * h,
+        },
+    )
+    page.keyboard.press("-")
+    page.keyboard.press("0")
+    page.wait_for_timeout(300)
+    assert _same(_transform(canvas), fitted)
+    # with the ring on a node, + keeps that node where it is on screen
+    page.keyboard.press("ArrowLeft")  # shows the ring on the node nearest the centre
+    page.wait_for_timeout(200)
+    cur = int(root.get_attribute("data-current-node"))
+    before = _local_screen(lab, canvas)[cur]
+    page.keyboard.press("+")
+    page.keyboard.press("=")
+    page.wait_for_timeout(300)
+    t = _transform(canvas)
+    assert t["k"] == pytest.approx(fitted["k"] * ZOOM_STEP**2, rel=1e-9)
+    assert _local_screen(lab, canvas)[cur] == pytest.approx(before, abs=1e-6)
+    assert root.get_attribute("data-current-node") == str(cur)
+    # zoom in until an arrow leads to a node outside the drawing; that arrow pans (not
+    # zooms) the view so the node is inside it
+    for _ in range(6):
+        s = _local_screen(lab, canvas)
+        outside = [
+            (key, j)
+            for key in ARROWS
+            if (j := _toward(s, cur, key)) != cur and not (0 < s[j, 0] < w and 0 < s[j, 1] < h)
+        ]
+        if outside:
+            break
+        page.keyboard.press("+")
+        page.wait_for_timeout(200)
+    assert outside, "zooming in should leave some neighbour off-screen"
+    key, target = outside[0]
+    t = _transform(canvas)
+    page.keyboard.press(key)
+    page.wait_for_timeout(300)
+    assert root.get_attribute("data-current-node") == str(target)
+    after = _transform(canvas)
+    assert after["k"] == t["k"]
+    assert (after["x"], after["y"]) != (t["x"], t["y"])
+    x, y = _local_screen(lab, canvas)[target]
+    assert 0 < x < w and 0 < y < h
+    lab.screenshot("mapper-keyboard-revealed-light", root)
+    # zoom and pan are the view's own: the kernel's positions did not move, the kernel
+    # was not restarted, and the view kept the focus
+    assert lab.value("g.positions.tolist()") == positions
+    assert lab.value("_kb") == "still here"
+    assert page.evaluate("() => document.activeElement.classList.contains('tdaw-mapper-graph')")
     assert not [e for e in lab.console_errors if "tdaw" in e or "mapper" in e]
 
 
