@@ -421,9 +421,10 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
     if (status.textContent !== msg) status.textContent = msg;
   }
 
-  /** Pan (not zoom) just enough to bring node `i` inside the drawing. */
+  /** Pan (not zoom) just enough to bring node `i`, its focus ring and a little room
+   *  around it inside the drawing. */
   function reveal(i: number): void {
-    const m = (screenR[i] as number) + 2;
+    const m = (screenR[i] as number) + 12;
     const x = screen[2 * i] as number;
     const y = screen[2 * i + 1] as number;
     const dx = x < m ? m - x : x > width() - m ? width() - m - x : 0;
