@@ -52,6 +52,13 @@ function pointer(type: string, x: number, y: number, shift = false): MouseEvent 
   return new MouseEvent(type, { clientX: x, clientY: y, shiftKey: shift, button: 0, bubbles: true });
 }
 
+/** Press and release the mouse on node `i` (a click, or a shift-click). */
+function clickNode(model: FakeModel<MapperGraphModel>, canvas: HTMLElement, i: number, shift = false): void {
+  const [x, y] = nodeScreen(model, canvas, i);
+  canvas.dispatchEvent(pointer("pointerdown", x, y, shift));
+  canvas.dispatchEvent(pointer("pointerup", x, y, shift));
+}
+
 function key(target: HTMLElement, k: string, shift = false): KeyboardEvent {
   const event = new KeyboardEvent("keydown", { key: k, shiftKey: shift, bubbles: true, cancelable: true });
   target.dispatchEvent(event);
@@ -92,13 +99,9 @@ describe("MapperGraph view", () => {
     const model = new FakeModel(state());
     const { q, root } = mount(model);
     const canvas = q("mg-canvas");
-    const [x1, y1] = nodeScreen(model, canvas, 1);
-    canvas.dispatchEvent(pointer("pointerdown", x1, y1));
-    canvas.dispatchEvent(pointer("pointerup", x1, y1));
+    clickNode(model, canvas, 1);
     expect(model.get("selected_nodes")).toEqual([1]);
-    const [x2, y2] = nodeScreen(model, canvas, 2);
-    canvas.dispatchEvent(pointer("pointerdown", x2, y2, true));
-    canvas.dispatchEvent(pointer("pointerup", x2, y2, true));
+    clickNode(model, canvas, 2, true);
     expect(model.get("selected_nodes")).toEqual([1, 2]);
     expect(root.dataset.selectedNodes).toBe("1,2");
     // lasso mode: a box around the whole canvas catches every node
@@ -173,9 +176,7 @@ describe("MapperGraph view", () => {
     const model = new FakeModel(state({ positions: LINE() }));
     const { q, root } = mount(model);
     const canvas = q("mg-canvas");
-    const [x0, y0] = nodeScreen(model, canvas, 0);
-    canvas.dispatchEvent(pointer("pointerdown", x0, y0));
-    canvas.dispatchEvent(pointer("pointerup", x0, y0));
+    clickNode(model, canvas, 0);
     expect(model.get("selected_nodes")).toEqual([0]);
     expect(document.activeElement).toBe(root);
     key(root, "ArrowRight"); // shows the ring on the clicked node

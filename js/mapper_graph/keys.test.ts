@@ -86,6 +86,7 @@ describe("keyAction", () => {
     expect(key("+", { shiftKey: true })).toEqual({ kind: "zoom", factor: ZOOM_STEP }); // shift+= on US keyboards
     expect(key("=")).toEqual({ kind: "zoom", factor: ZOOM_STEP });
     expect(key("-")).toEqual({ kind: "zoom", factor: 1 / ZOOM_STEP });
+    expect(key("_")).toEqual({ kind: "zoom", factor: 1 / ZOOM_STEP }); // shift+- on most layouts
     expect(key("0")).toEqual({ kind: "fit" });
     expect(key("ArrowLeft", { shiftKey: true })).toEqual({ kind: "pan", dx: -1, dy: 0 });
     expect(key("ArrowDown", { shiftKey: true })).toEqual({ kind: "pan", dx: 0, dy: 1 });

@@ -95,7 +95,7 @@ export function keyAction(event: Pick<KeyboardEvent, "key" | "shiftKey" | "ctrlK
   if (event.ctrlKey || event.altKey || event.metaKey) return null;
   if (event.key === "Enter" || event.key === " " || event.key === "Spacebar") return { kind: "select", shift: event.shiftKey };
   if (event.key === "+" || event.key === "=") return { kind: "zoom", factor: ZOOM_STEP };
-  if (event.key === "-") return { kind: "zoom", factor: 1 / ZOOM_STEP };
+  if (event.key === "-" || event.key === "_") return { kind: "zoom", factor: 1 / ZOOM_STEP };
   if (event.key === "0") return { kind: "fit" };
   const d = ARROWS[event.key];
   if (!d) return null;
