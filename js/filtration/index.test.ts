@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { encode } from "../shared/codec";
-import { recordingCtx } from "../shared/ctx";
 import { FakeModel } from "../shared/fake_model";
+import { mountView, recordCanvases } from "../shared/view_test";
 import widget from "./index";
 import type { FiltrationModel } from "./model";
 
@@ -34,23 +34,9 @@ function state(over: Partial<FiltrationModel> = {}): FiltrationModel {
   };
 }
 
-function mount(model: FakeModel<FiltrationModel>) {
-  const host = document.createElement("div");
-  document.body.appendChild(host);
-  const cleanup = widget.render({ model: model.asModel(), el: host } as never) as () => void;
-  const q = <T extends Element>(id: string) => host.querySelector<T>(`[data-testid='${id}']`)!;
-  return { host, cleanup, q };
-}
+const mount = (model: FakeModel<FiltrationModel>) => mountView(widget, model);
 
-beforeEach(() => {
-  vi.spyOn(HTMLCanvasElement.prototype, "getContext").mockImplementation(
-    () => recordingCtx().ctx as unknown as CanvasRenderingContext2D,
-  );
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  document.body.replaceChildren();
-});
+recordCanvases();
 
 describe("Filtration view", () => {
   it("moves the radius with the slider and reports the edges drawn", () => {

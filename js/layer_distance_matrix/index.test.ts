@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { encode } from "../shared/codec";
-import { recordingCtx } from "../shared/ctx";
 import { FakeModel } from "../shared/fake_model";
+import { mountView, recordCanvases } from "../shared/view_test";
 import widget from "./index";
 import type { LayerDistanceMatrixModel } from "./model";
 
@@ -22,22 +22,9 @@ function state(over: Partial<LayerDistanceMatrixModel> = {}): LayerDistanceMatri
   };
 }
 
-function mount(model: FakeModel<LayerDistanceMatrixModel>): { host: HTMLElement; cleanup: () => void } {
-  const host = document.createElement("div");
-  document.body.appendChild(host);
-  const cleanup = widget.render({ model: model.asModel(), el: host } as never) as () => void;
-  return { host, cleanup };
-}
+const mount = (model: FakeModel<LayerDistanceMatrixModel>) => mountView(widget, model);
 
-beforeEach(() => {
-  vi.spyOn(HTMLCanvasElement.prototype, "getContext").mockImplementation(
-    () => recordingCtx().ctx as unknown as CanvasRenderingContext2D,
-  );
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  document.body.replaceChildren();
-});
+recordCanvases();
 
 describe("LayerDistanceMatrix view", () => {
   it("selects the clicked cell and moves it with the arrow keys", () => {

@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { decode, encode } from "../shared/codec";
 import { recordingCtx } from "../shared/ctx";
 import { FakeModel } from "../shared/fake_model";
+import { mountView, recordCanvases } from "../shared/view_test";
 import { PAN_FRACTION, ZOOM_STEP } from "./keys";
 import { apply, invert, type Transform } from "./layout";
 import widget from "./index";
@@ -36,11 +37,8 @@ function state(over: Partial<MapperGraphModel> = {}): MapperGraphModel {
 }
 
 function mount(model: FakeModel<MapperGraphModel>) {
-  const host = document.createElement("div");
-  document.body.appendChild(host);
-  const cleanup = widget.render({ model: model.asModel(), el: host } as never) as () => void;
-  const q = <T extends Element = HTMLElement>(id: string) => host.querySelector<T>(`[data-testid='${id}']`)!;
-  return { host, cleanup, q, root: host.querySelector<HTMLElement>(".tdaw-mapper-graph")! };
+  const view = mountView(widget, model);
+  return { ...view, root: view.host.querySelector<HTMLElement>(".tdaw-mapper-graph")! };
 }
 
 function nodeScreen(model: FakeModel<MapperGraphModel>, canvas: HTMLElement, i: number): [number, number] {
@@ -68,15 +66,7 @@ function key(target: HTMLElement, k: string, shift = false): KeyboardEvent {
 // node 1 is nearest the centre; node 2 lies right of it (inside the right cone), node 0 left
 const LINE = () => encode({ dtype: "float64", shape: [3, 2], data: Float64Array.from([0, 0, 50, 0, 100, 30]) });
 
-beforeEach(() => {
-  vi.spyOn(HTMLCanvasElement.prototype, "getContext").mockImplementation(
-    () => recordingCtx().ctx as unknown as CanvasRenderingContext2D,
-  );
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  document.body.replaceChildren();
-});
+recordCanvases();
 
 describe("MapperGraph view", () => {
   it("lays the graph out once and sends the positions to Python", () => {
