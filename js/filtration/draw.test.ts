@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { decode, encode } from "../shared/codec";
 import { recordingCtx } from "../shared/ctx";
-import { CATEGORICAL, type Theme } from "../shared/theme";
+import { CATEGORICAL } from "../shared/theme";
+import { TEST_THEME as theme } from "../shared/view_test";
 import {
   aliveCounts,
   barcodeLayout,
@@ -23,15 +24,6 @@ import {
   type Bars,
 } from "./draw";
 
-const theme: Theme = {
-  background: "#fff",
-  foreground: "#000",
-  muted: "#666",
-  grid: "#eee",
-  accent: "#00f",
-  font: "sans-serif",
-  categorical: CATEGORICAL,
-};
 
 /** A unit square: 4 sides of length 1, 2 diagonals of length sqrt(2). */
 const square = Float64Array.from([0, 0, 1, 0, 1, 1, 0, 1]);

@@ -2,14 +2,10 @@ import { describe, expect, it } from "vitest";
 import { decode, encode } from "../shared/codec";
 import { viridis } from "../shared/colormap";
 import { recordingCtx } from "../shared/ctx";
-import { CATEGORICAL, type Theme } from "../shared/theme";
+import { TEST_THEME as theme } from "../shared/view_test";
 import { describeCell, drawMatrix, toMatrix, valueAt } from "./draw";
 import { cellAt, cellCenter, computeLayout, fitLabel, moveSelection, roughMeasure } from "./layout";
 
-const theme: Theme = {
-  background: "#fff", foreground: "#000", muted: "#666", grid: "#eee", accent: "#00f",
-  font: "sans-serif", categorical: CATEGORICAL,
-};
 const names = ["conv1", "conv2", "fc"];
 const values = Float64Array.from([0, 1, 3, 1, 0, 2, 3, 2, 0]);
 const matrix = toMatrix(decode(encode({ dtype: "float64", shape: [3, 3], data: values })), names, names, "SW(H1)");

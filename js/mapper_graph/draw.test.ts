@@ -2,15 +2,11 @@ import { describe, expect, it } from "vitest";
 import { encode } from "../shared/codec";
 import { classColor } from "../shared/colormap";
 import { recordingCtx } from "../shared/ctx";
-import { CATEGORICAL, type Theme } from "../shared/theme";
+import { TEST_THEME as theme } from "../shared/view_test";
 import { describeNode, drawGraph, FOCUS_GAP, hitNode, nodesInPolygon, pointInPolygon, toScreen } from "./draw";
 import { dimmedNodes, lassoSelection, maxRadius, matchClasses, nextSelection, nodeRadius, pieAngles, radii, toGraph, visibleEdges } from "./graph";
 import { compose, fitTransform, forceLayout, invert, apply, seededRandom } from "./layout";
 
-const theme: Theme = {
-  background: "#fff", foreground: "#000", muted: "#666", grid: "#eee", accent: "#00f",
-  font: "sans-serif", categorical: CATEGORICAL,
-};
 
 function graph(withCounts = true) {
   return toGraph({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decode, encode } from "../shared/codec";
-import { CATEGORICAL, type Theme } from "../shared/theme";
+import { TEST_THEME as theme } from "../shared/view_test";
 import {
   barPixels,
   brushSelection,
@@ -19,15 +19,6 @@ import {
   type Diagram,
 } from "./draw";
 
-const theme: Theme = {
-  background: "#fff",
-  foreground: "#000",
-  muted: "#666",
-  grid: "#eee",
-  accent: "#00f",
-  font: "sans-serif",
-  categorical: CATEGORICAL,
-};
 
 interface Arc {
   x: number;

@@ -1,9 +1,21 @@
 // Test support for the views' vitest suites (not bundled: only *.test.ts import it):
-// mount a view on a FakeModel inside the document, and give every canvas a recording
-// 2-D context, since jsdom has none.
+// mount a view on a FakeModel inside the document, give every canvas a recording 2-D
+// context (jsdom has none), and a fixed theme to draw with.
 import { afterEach, beforeEach, vi } from "vitest";
 import { recordingCtx } from "./ctx";
 import type { FakeModel } from "./fake_model";
+import { CATEGORICAL, type Theme } from "./theme";
+
+/** A fixed light theme for drawing tests (no document styles to read in jsdom). */
+export const TEST_THEME: Theme = {
+  background: "#fff",
+  foreground: "#000",
+  muted: "#666",
+  grid: "#eee",
+  accent: "#00f",
+  font: "sans-serif",
+  categorical: CATEGORICAL,
+};
 
 /** A view module's default export, as far as the tests need it. */
 interface View {
