@@ -312,27 +312,26 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
     zoom = null;
     redraw();
   };
-  const dataEvents = ["change:diagrams", "change:compare_diagrams", "change:matching", "change:labels"];
-  for (const e of dataEvents) model.on(e, onData);
-  model.on("change:selected_points", redraw);
-  model.on("change:visible_dims", onVisible);
-  model.on("change:mode", onMode);
-  model.on("change:width", redraw);
-  model.on("change:height", redraw);
-  model.on("change:title", onTitle);
+  const handlers: [string, () => void][] = [
+    ["change:diagrams", onData],
+    ["change:compare_diagrams", onData],
+    ["change:matching", onData],
+    ["change:labels", onData],
+    ["change:selected_points", redraw],
+    ["change:visible_dims", onVisible],
+    ["change:mode", onMode],
+    ["change:width", redraw],
+    ["change:height", redraw],
+    ["change:title", onTitle],
+  ];
+  for (const [name, cb] of handlers) model.on(name, cb);
   const stopTheme = onThemeChange(onVisible);
   onTitle();
   onData();
 
   return () => {
     stopTheme();
-    for (const e of dataEvents) model.off(e, onData);
-    model.off("change:selected_points", redraw);
-    model.off("change:visible_dims", onVisible);
-    model.off("change:mode", onMode);
-    model.off("change:width", redraw);
-    model.off("change:height", redraw);
-    model.off("change:title", onTitle);
+    for (const [name, cb] of handlers) model.off(name, cb);
     window.removeEventListener("mousemove", onDrag);
     window.removeEventListener("mouseup", onRelease);
     root.remove();
