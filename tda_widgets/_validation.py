@@ -22,6 +22,7 @@ __all__ = [
     "check_bool",
     "check_choice",
     "check_int",
+    "check_memory_budget",
     "check_point_cloud_fields",
     "format_bytes",
     "unknown_name_error",
@@ -52,13 +53,18 @@ def format_bytes(n: float) -> str:
     return f"{n:.1f} {unit}"
 
 
-def as_points(points: Any, *, name: str = "points") -> NDArray[np.float32]:
-    """Check ``points`` is a finite ``(n, d)`` real array and return it as float32.
+def as_points(points: Any, *, name: str = "points", dtype: Any = np.float32) -> NDArray[Any]:
+    """Check ``points`` is a finite ``(n, d)`` real array and return it as ``dtype``.
+
+    ``dtype=np.float64`` keeps float64 input exact (no rounding to float32 before a
+    computation that must match a float64 reference).
 
     Examples
     --------
     >>> as_points([[0, 1], [2, 3]]).dtype
     dtype('float32')
+    >>> as_points([[0.1, 1e4]], dtype=np.float64)[0, 0] == 0.1
+    True
     """
     try:
         arr = np.asarray(points)
@@ -70,7 +76,7 @@ def as_points(points: Any, *, name: str = "points") -> NDArray[np.float32]:
         raise ValueError(f"{name}: expected an (n, d) array, got shape {arr.shape}")
     if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_) or np.iscomplexobj(arr):
         raise ValueError(f"{name}: expected real numbers, got dtype {arr.dtype}")
-    arr = arr.astype(np.float32, copy=False)
+    arr = arr.astype(dtype, copy=False)
     bad = ~np.isfinite(arr)
     if bad.any():
         i, j = np.argwhere(bad)[0]
@@ -219,3 +225,25 @@ def check_bool(value: Any, *, name: str) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name}: expected True or False, got {_describe(value)}")
     return bool(value)
+
+
+def check_memory_budget(value: Any, *, name: str = "memory_budget") -> int | None:
+    """Check a memory budget: a positive number of bytes, or ``None`` for no limit.
+
+    A value of the wrong type is a ``TypeError``, a number that is not positive (or
+    NaN) a ``ValueError``.
+
+    Examples
+    --------
+    >>> check_memory_budget(2**30), check_memory_budget(None)
+    (1073741824, None)
+    """
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+        value, (int, float, np.integer, np.floating)
+    ):
+        raise TypeError(f"{name}: expected a number of bytes or None, got {_describe(value)}")
+    if not value > 0:
+        raise ValueError(f"{name}: expected a positive number of bytes or None, got {value!r}")
+    return int(min(value, 2**62))

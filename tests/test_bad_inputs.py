@@ -544,7 +544,7 @@ TOPOLOGY: list[Bad | Fallback] = [
         ValueError,
         "clouds",
         "the same number of points in every cloud",
-        "{20, 30}",
+        "[20, 30]",
     ),
     Fallback(
         "Mapper with more intervals than points",

@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from tda_widgets._types import DistanceMatrix, PointCloud
-from tda_widgets._validation import as_points, check_choice
+from tda_widgets._validation import as_points, check_choice, check_memory_budget, format_bytes
 from tda_widgets.topology.distances import sliced_wasserstein
 from tda_widgets.topology.persistence import persistence_diagrams
 
@@ -33,23 +33,107 @@ __all__ = [
 ]
 
 
-def _centred_gram(x: Any, name: str) -> NDArray[np.float64]:
-    pts = x.points if isinstance(x, PointCloud) else as_points(x, name=name)
-    xc = pts.astype(np.float64)
-    xc -= xc.mean(axis=0)
-    return xc @ xc.T
+DEFAULT_MEMORY_BUDGET = 4 * 1024**3
+"""Default ``memory_budget`` of :func:`linear_cka` and :func:`cka_matrix`: 4 GiB."""
+
+_CHUNK_ROWS = 4096
 
 
-def linear_cka(x: Any, y: Any) -> float:
+def _as_rows(x: Any, name: str) -> NDArray[Any]:
+    """The cloud's points, checked, in float32 or float64 (never rounded down)."""
+    pts = x.points if isinstance(x, PointCloud) else x
+    arr = np.asarray(pts) if not isinstance(pts, np.ndarray) else pts
+    dtype = np.float64 if arr.dtype != np.float32 else np.float32
+    return as_points(arr, name=name, dtype=dtype)
+
+
+def _cka_values(
+    arrays: Sequence[NDArray[Any]], names: Sequence[str], budget: int | None
+) -> NDArray[np.float64]:
+    """Linear CKA between every pair of ``arrays`` (same rows), in float64.
+
+    Uses the feature-space form ``HSIC(X, Y) = ||Xc^T Yc||_F^2`` (Kornblith et al.
+    2019, eq. 5): one pass over the rows in chunks, centring each chunk in float64 by
+    the columns' float64 means, accumulating ``Zc^T Zc`` for ``Z = [X_1 | ... | X_L]``.
+    Time ``O(n D^2)`` and memory ``O(D^2)`` for ``D = sum of d_l``; no ``n x n`` matrix.
+    When the ``n x n`` Gram form is smaller (``n < D``, e.g. few images with flattened
+    activations) that form is used instead. Either must fit ``budget``.
+    """
+    n = arrays[0].shape[0]
+    dims = [a.shape[1] for a in arrays]
+    total = sum(dims)
+    feature_bytes = 8 * (total * total + min(n, _CHUNK_ROWS) * total)
+    gram_bytes = 8 * (len(arrays) + 1) * n * n
+    use_gram = gram_bytes < feature_bytes
+    need = min(feature_bytes, gram_bytes)
+    if budget is not None and need > budget:
+        raise MemoryError(
+            f"memory_budget: linear CKA of {len(arrays)} clouds of {n} points and "
+            f"{total} dimensions in all needs about {format_bytes(need)} (the "
+            f"{total} x {total} cross-covariance, or the {n} x {n} Gram matrices), more "
+            f"than memory_budget={format_bytes(budget)}; pass fewer layers, clouds with "
+            "fewer dimensions (e.g. a pooled sampler) or fewer points, or raise memory_budget"
+        )
+    means = [a.mean(axis=0, dtype=np.float64) for a in arrays]
+    if use_gram:
+        grams = []
+        for a, mu in zip(arrays, means, strict=True):
+            ac = a.astype(np.float64) - mu
+            grams.append(ac @ ac.T)
+        cross = np.array([[float(np.sum(gi * gj)) for gj in grams] for gi in grams])
+        del grams
+    else:
+        big = np.zeros((total, total))
+        for start in range(0, n, _CHUNK_ROWS):
+            z = np.concatenate(
+                [
+                    a[start : start + _CHUNK_ROWS].astype(np.float64) - mu
+                    for a, mu in zip(arrays, means, strict=True)
+                ],
+                axis=1,
+            )
+            big += z.T @ z
+        edges = np.concatenate([[0], np.cumsum(dims)])
+        blocks = [slice(int(edges[i]), int(edges[i + 1])) for i in range(len(dims))]
+        cross = np.array([[float(np.sum(big[bi, bj] ** 2)) for bj in blocks] for bi in blocks])
+        del big
+    norms = np.sqrt(np.clip(np.diag(cross), 0.0, None))
+    den = np.outer(norms, norms)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        values = np.where(den > 0, cross / np.where(den > 0, den, 1.0), 0.0)
+    np.fill_diagonal(values, 1.0)
+    return np.asarray(values, dtype=np.float64)
+
+
+def _same_rows(arrays: Sequence[NDArray[Any]], names: Sequence[str], what: str) -> None:
+    for name, a in zip(names[1:], arrays[1:], strict=True):
+        if a.shape[0] != arrays[0].shape[0]:
+            raise ValueError(
+                f"{name}: expected the same number of rows as {names[0]} "
+                f"({arrays[0].shape[0]}), got {a.shape[0]}"
+            )
+    if arrays[0].shape[0] < 2:
+        raise ValueError(
+            f"{what}: expected at least 2 rows (images) to centre, got {arrays[0].shape[0]}"
+        )
+
+
+def linear_cka(x: Any, y: Any, *, memory_budget: int | None = DEFAULT_MEMORY_BUDGET) -> float:
     """Linear centred kernel alignment between two representations of the same items.
 
     ``CKA = <Kx, Ky>_F / (||Kx||_F ||Ky||_F)`` with ``K = Xc Xc^T`` from the
     column-centred data. 1 for identical (up to rotation and scale) representations.
+    Computed in float64 in the feature-space form ``||Yc^T Xc||_F^2 / (||Xc^T Xc||_F
+    ||Yc^T Yc||_F)``, ``O(n (p + q)^2)`` time, no ``n x n`` matrix (unless ``n`` is
+    smaller than ``p + q``); invariant to adding a constant to either input.
 
     Parameters
     ----------
     x, y : PointCloud or array_like of shape (n, p) and (n, q)
-        Row ``i`` of both must describe the same item (image).
+        Row ``i`` of both must describe the same item (image). float64 input is used
+        as given (not rounded to float32).
+    memory_budget : int or None, default 4 GiB
+        Refuse, before allocating, a computation that would need more bytes.
 
     Examples
     --------
@@ -57,24 +141,34 @@ def linear_cka(x: Any, y: Any) -> float:
     >>> x = np.random.default_rng(0).normal(size=(50, 4))
     >>> round(linear_cka(x, 3 * x @ np.linalg.qr(np.ones((4, 4)) + np.eye(4))[0]), 6)
     1.0
+    >>> round(linear_cka(x + 1e4, x), 12)
+    1.0
     """
-    kx, ky = _centred_gram(x, "x"), _centred_gram(y, "y")
-    if kx.shape != ky.shape:
-        raise ValueError(
-            f"y: expected the same number of rows as x ({kx.shape[0]}), got {ky.shape[0]}"
-        )
-    den = np.linalg.norm(kx) * np.linalg.norm(ky)
-    return float(np.sum(kx * ky) / den) if den > 0 else 0.0
+    budget = check_memory_budget(memory_budget)
+    arrays = [_as_rows(x, "x"), _as_rows(y, "y")]
+    _same_rows(arrays, ["x", "y"], "x")
+    return float(_cka_values(arrays, ["x", "y"], budget)[0, 1])
 
 
-def cka_matrix(clouds: Mapping[str, Any]) -> DistanceMatrix:
+def cka_matrix(
+    clouds: Mapping[str, Any], *, memory_budget: int | None = DEFAULT_MEMORY_BUDGET
+) -> DistanceMatrix:
     """Linear CKA between every pair of layers (a *similarity*: 1 on the diagonal).
+
+    Every point of every cloud is used. One pass over the rows accumulates the
+    float64 cross-covariance of all layers at once (``O(n D^2)`` time, ``O(D^2)``
+    memory for ``D`` dimensions in all; see :func:`linear_cka`), so 50,000 images
+    need no ``n x n`` matrix. The values equal the Gram-matrix definition to float64
+    rounding.
 
     Parameters
     ----------
     clouds : mapping of str to PointCloud or (n, d) array
         All with the same rows (images); for ``PointCloud`` inputs the image indices
-        must agree. Each centred Gram matrix is formed once.
+        must agree.
+    memory_budget : int or None, default 4 GiB
+        Refuse, before allocating, a computation that would need more bytes; the
+        message says how to get under it.
 
     Examples
     --------
@@ -84,6 +178,7 @@ def cka_matrix(clouds: Mapping[str, Any]) -> DistanceMatrix:
     >>> m.values.shape, bool(np.allclose(np.diag(m.values), 1.0)), m.metric
     ((2, 2), True, 'linear_cka')
     """
+    budget = check_memory_budget(memory_budget)
     if not isinstance(clouds, Mapping) or not clouds:
         raise ValueError(
             f"clouds: expected a non-empty mapping layer -> cloud, got {clouds!r}"[:200]
@@ -100,18 +195,15 @@ def cka_matrix(clouds: Mapping[str, Any]) -> DistanceMatrix:
                 f"clouds[{name!r}]: expected the same images in the same order as "
                 f"clouds[{names[0]!r}] (image_index differs)"
             )
-    grams = [
-        _centred_gram(c, f"clouds[{n!r}]") for n, c in zip(names, clouds.values(), strict=True)
-    ]
-    sizes = {g.shape[0] for g in grams}
+    labels = [f"clouds[{n!r}]" for n in names]
+    arrays = [_as_rows(c, lab) for lab, c in zip(labels, clouds.values(), strict=True)]
+    sizes = {a.shape[0] for a in arrays}
     if len(sizes) > 1:
-        raise ValueError(f"clouds: expected the same number of points in every cloud, got {sizes}")
-    flat = np.stack([g.ravel() for g in grams])
-    norms = np.linalg.norm(flat, axis=1)
-    norms[norms == 0] = 1.0
-    flat /= norms[:, None]
-    values = flat @ flat.T
-    np.fill_diagonal(values, 1.0)
+        raise ValueError(
+            f"clouds: expected the same number of points in every cloud, got {sorted(sizes)}"
+        )
+    _same_rows(arrays, labels, "clouds")
+    values = _cka_values(arrays, labels, budget)
     return DistanceMatrix(values=values, layers=tuple(names), metric="linear_cka")
 
 

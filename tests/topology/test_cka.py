@@ -93,3 +93,63 @@ def test_pc_removal_sensitivity_uncentred_svd_reference() -> None:
     assert ours[0] == 0.0 and ours[2] > 0
     with pytest.raises(ValueError, match="ks"):
         pc_removal_sensitivity(x, [5])
+
+
+def _gram_cka_matrix(arrays: list[np.ndarray]) -> np.ndarray:
+    """The Gram-matrix definition in float64 (the package's form before the rewrite)."""
+    grams = []
+    for a in arrays:
+        ac = a.astype(np.float64) - a.astype(np.float64).mean(axis=0)
+        grams.append((ac @ ac.T).ravel())
+    flat = np.stack(grams)
+    flat /= np.linalg.norm(flat, axis=1)[:, None]
+    return flat @ flat.T
+
+
+def test_cka_matrix_feature_form_equals_gram_definition_to_1e10() -> None:
+    rng = np.random.default_rng(3)
+    # n > _CHUNK_ROWS so the chunked accumulation is exercised; ReLU-like float32 clouds
+    n = 5000
+    base = np.maximum(rng.normal(size=(n, 12)), 0).astype(np.float32)
+    arrays = [
+        base,
+        np.maximum(base @ rng.normal(size=(12, 20)), 0).astype(np.float32),
+        rng.normal(size=(n, 7)).astype(np.float32) + 50.0,
+    ]
+    m = cka_matrix({f"l{i}": a for i, a in enumerate(arrays)})
+    ref = _gram_cka_matrix(arrays)
+    np.testing.assert_allclose(m.values, ref, rtol=1e-10, atol=0)
+
+
+def test_cka_uses_gram_form_when_it_is_smaller_and_agrees() -> None:
+    rng = np.random.default_rng(4)
+    x, y = rng.normal(size=(20, 300)), rng.normal(size=(20, 500))  # n << p + q
+    ref = _gram_cka_matrix([x, y])[0, 1]
+    assert linear_cka(x, y) == pytest.approx(ref, rel=1e-10)
+
+
+def test_linear_cka_is_offset_free_on_float64() -> None:
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(200, 6)), rng.normal(size=(200, 9))
+    exact = _cka_feature_space(a, b)
+    assert linear_cka(a + 1e4, b + 1e4) == pytest.approx(exact, rel=1e-10)
+    assert cka_matrix({"a": a + 1e4, "b": b - 1e6}).values[0, 1] == pytest.approx(exact, rel=1e-9)
+
+
+def test_cka_checks_memory_before_allocating() -> None:
+    x = np.zeros((100, 1000), dtype=np.float32)
+    with pytest.raises(MemoryError, match=r"memory_budget: linear CKA .* fewer layers"):
+        cka_matrix({"a": x, "b": x}, memory_budget=10_000)
+    with pytest.raises(MemoryError, match="memory_budget"):
+        linear_cka(x, x, memory_budget=10_000)
+    with pytest.raises(TypeError, match="memory_budget: expected a number of bytes"):
+        linear_cka(x, x, memory_budget="1GB")
+    with pytest.raises(ValueError, match="memory_budget: expected a positive"):
+        cka_matrix({"a": x}, memory_budget=-1)
+
+
+def test_cka_rejects_too_few_rows_and_mismatched_rows() -> None:
+    with pytest.raises(ValueError, match="x: expected at least 2 rows"):
+        linear_cka(np.ones((1, 3)), np.ones((1, 2)))
+    with pytest.raises(ValueError, match=r"y: expected the same number of rows as x \(5\), got 4"):
+        linear_cka(np.ones((5, 3)), np.ones((4, 2)))
