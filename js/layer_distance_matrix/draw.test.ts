@@ -3,7 +3,7 @@ import { decode, encode } from "../shared/codec";
 import { viridis } from "../shared/colormap";
 import { recordingCtx } from "../shared/ctx";
 import { TEST_THEME as theme } from "../shared/view_test";
-import { describeCell, drawMatrix, toMatrix, valueAt } from "./draw";
+import { axisLabels, cellText, describeCell, drawMatrix, shownLabels, toMatrix, valueAt } from "./draw";
 import { cellAt, cellCenter, computeLayout, fitLabel, moveSelection, roughMeasure } from "./layout";
 
 const names = ["conv1", "conv2", "fc"];
@@ -67,18 +67,43 @@ describe("drawing", () => {
     const low = viridis(0);
     expect(cells[0]?.fill).toBe(`rgb(${low[0]}, ${low[1]}, ${low[2]})`);
   });
-  it("labels both axes and names the metric on the colour bar", () => {
-    const l = computeLayout(names, names, 20, roughMeasure);
+  it("labels both axes and names the metric on the colour bar, as text outside the canvas", () => {
+    const l = computeLayout(names, names, 20, roughMeasure, "SW(H1)");
     const { ctx, calls } = recordingCtx();
     drawMatrix(ctx, matrix, l, theme, { selected: [1, 2], hover: null });
-    const texts = calls.filter((c) => c.op === "fillText").map((c) => c.text);
-    expect(texts.filter((t) => t === "conv2")).toHaveLength(2);
-    expect(texts).toContain("SW(H1)");
-    // the selected row and column labels are highlighted
-    const sel = calls.filter((c) => c.op === "fillText" && c.fill === theme.accent).map((c) => c.text);
-    expect(sel.sort()).toEqual(["conv2", "fc"]);
+    // the canvas carries no text at this size (cells too small for values)
+    expect(calls.filter((c) => c.op === "fillText")).toHaveLength(0);
     // row band, column band and the ring
     expect(calls.filter((c) => c.op === "strokeRect").length).toBeGreaterThanOrEqual(4);
+    const labels = axisLabels(matrix, l, [1, 2], roughMeasure);
+    expect(labels.filter((a) => a.kind === "row").map((a) => a.text)).toEqual(names);
+    expect(labels.filter((a) => a.kind === "col").map((a) => a.text)).toEqual(names);
+    expect(labels.filter((a) => a.kind === "metric").map((a) => a.text)).toEqual(["SW(H1)"]);
+    expect(labels.filter((a) => a.kind === "tick").map((a) => a.text)).toEqual(["0", "1", "2", "3"]);
+    // the selected row and column labels are marked
+    const sel = labels.filter((a) => a.selected).map((a) => `${a.kind}:${a.text}`);
+    expect(sel.sort()).toEqual(["col:fc", "row:conv2"]);
+  });
+  it("gives the colour bar room for the metric's whole name", () => {
+    const name = "sliced_wasserstein, H1";
+    const l = computeLayout(names.slice(0, 2), names.slice(0, 2), 18, roughMeasure, name);
+    const metric = axisLabels(matrix, l, null, roughMeasure).find((a) => a.kind === "metric");
+    expect(l.bar.h).toBeGreaterThan(roughMeasure(name));
+    expect(metric?.text).toBe(matrix.metric);
+  });
+  it("leaves out the neighbours of a highlighted label that would overprint it", () => {
+    expect(shownLabels(8, 1, 3)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(shownLabels(8, 2, undefined)).toEqual([0, 2, 4, 6]);
+    expect(shownLabels(8, 2, 3)).toEqual([0, 3, 6]);
+    expect(shownLabels(8, 2, 4)).toEqual([0, 2, 4, 6]);
+  });
+  it("writes cell values with as many digits as fit, or none", () => {
+    expect(cellText(0.019493, 60, roughMeasure)).toBe("0.0195");
+    const short = cellText(0.019493, 34, roughMeasure);
+    expect(short).not.toBeNull();
+    expect(roughMeasure(short as string)).toBeLessThanOrEqual(30);
+    expect(cellText(0.41, 36, roughMeasure)).toBe("0.41");
+    expect(cellText(123456, 8, roughMeasure)).toBeNull();
   });
   it("describes a cell with both names and the value", () => {
     expect(valueAt(matrix, 0, 2)).toBe(3);

@@ -1,11 +1,12 @@
-// Pure drawing of the heatmap, its labels and colour bar: no anywidget, testable in jsdom.
+// Pure drawing of the heatmap and its colour bar, and the placing of its text labels (which
+// index.ts renders as DOM elements, coloured by the theme's CSS): no anywidget, testable in jsdom.
 import type { NDArray } from "../shared/codec";
 import { at } from "../shared/codec";
 import { extent, luminance, sequentialScale, type ColorScale } from "../shared/colormap";
 import type { Ctx } from "../shared/ctx";
 import { formatNumber, niceTicks } from "../shared/scale";
 import type { Theme } from "../shared/theme";
-import { FONT_PX, fitLabel, type MatrixLayout } from "./layout";
+import { FONT_PX, fitLabel, type MatrixLayout, type Measure } from "./layout";
 
 /** A decoded matrix with its names. */
 export interface Matrix {
@@ -67,8 +68,9 @@ export function drawMatrix(
 
   // cells; a hairline gap between large cells keeps the grid readable
   const gap = cell >= 12 ? 1 : 0;
-  const showValues = cell >= 34;
-  ctx.font = `${Math.min(FONT_PX, Math.floor(cell / 3.2))}px ${theme.font}`;
+  const showValues = cell >= 30;
+  ctx.font = `${FONT_PX - 1}px ${theme.font}`;
+  const measure = (s: string): number => ctx.measureText(s).width;
   ctx.textAlign = "center";
   ctx.textBaseline = "middle";
   for (let i = 0; i < rows; i++) {
@@ -77,9 +79,10 @@ export function drawMatrix(
       const rgb = scale.rgb(v);
       ctx.fillStyle = `rgb(${rgb[0]}, ${rgb[1]}, ${rgb[2]})`;
       ctx.fillRect(left + j * cell, top + i * cell, cell - gap, cell - gap);
-      if (showValues) {
+      const label = showValues ? cellText(v, cell, measure) : null;
+      if (label !== null) {
         ctx.fillStyle = luminance(rgb) > 0.35 ? "#000000" : "#ffffff";
-        ctx.fillText(formatNumber(v), left + (j + 0.5) * cell, top + (i + 0.5) * cell);
+        ctx.fillText(label, left + (j + 0.5) * cell, top + (i + 0.5) * cell);
       }
     }
   }
@@ -101,8 +104,7 @@ export function drawMatrix(
     ringCell(ctx, layout, hov[0] as number, hov[1] as number, theme, 1.5);
   }
 
-  drawLabels(ctx, m, layout, theme, sel);
-  drawColorBar(ctx, layout, scale, theme, m.metric);
+  drawColorBar(ctx, layout, scale, theme);
   ctx.restore();
 }
 
@@ -116,44 +118,74 @@ function ringCell(ctx: Ctx, layout: MatrixLayout, i: number, j: number, theme: T
   ctx.strokeRect(left + j * cell - 0.5, top + i * cell - 0.5, cell, cell);
 }
 
-function drawLabels(
-  ctx: Ctx,
-  m: Matrix,
-  layout: MatrixLayout,
-  theme: Theme,
-  sel: readonly number[] | null,
-): void {
-  const { left, top, cell, rows, cols } = layout;
-  const measure = (s: string): number => ctx.measureText(s).width;
-  const font = (bold: boolean): string => `${bold ? "600 " : ""}${FONT_PX}px ${theme.font}`;
-  // rows: right-aligned left of the grid
-  ctx.textAlign = "right";
-  ctx.textBaseline = "middle";
-  for (let i = 0; i < rows; i++) {
-    const isSel = sel?.[0] === i;
-    if (i % layout.rowEvery !== 0 && !isSel) continue;
-    ctx.font = font(isSel);
-    ctx.fillStyle = isSel ? theme.accent : theme.foreground;
-    ctx.fillText(fitLabel(m.rows[i] ?? "", layout.labelMax, measure), left - 6, top + (i + 0.5) * cell);
-  }
-  // columns: below the grid, rotated 45 degrees, ending under their column
-  const y0 = top + rows * cell + 6;
-  for (let j = 0; j < cols; j++) {
-    const isSel = sel?.[1] === j;
-    if (j % layout.colEvery !== 0 && !isSel) continue;
-    ctx.save();
-    ctx.translate(left + (j + 0.5) * cell, y0);
-    ctx.rotate(-Math.PI / 4);
-    ctx.font = font(isSel);
-    ctx.fillStyle = isSel ? theme.accent : theme.foreground;
-    ctx.textAlign = "right";
-    ctx.textBaseline = "middle";
-    ctx.fillText(fitLabel(m.cols[j] ?? "", layout.labelMax, measure), 0, 0);
-    ctx.restore();
-  }
+/** A text label of the matrix: drawn as a DOM element over the canvas (see index.ts), so
+ * that its colour comes from the page's CSS and follows theme switches at once. */
+export interface AxisLabel {
+  kind: "row" | "col" | "tick" | "metric";
+  /** The text shown (shortened to fit) and the full text (for a tooltip). */
+  text: string;
+  full: string;
+  /** Anchor point in CSS pixels of the canvas: rows end there, columns end there rotated
+   * -45 degrees, ticks start there, the metric's name is centred there rotated -90. */
+  x: number;
+  y: number;
+  selected: boolean;
 }
 
-function drawColorBar(ctx: Ctx, layout: MatrixLayout, scale: ColorScale, theme: Theme, metric: string): void {
+/** Row numbers `0..n-1` whose label is drawn: every `every`-th, and the selected one, whose
+ * neighbours closer than `every` are left out so that the bold name never overprints them. */
+export function shownLabels(n: number, every: number, sel: number | undefined): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < n; k++) {
+    if (k === sel) out.push(k);
+    else if (k % every === 0 && (sel === undefined || Math.abs(k - sel) >= every)) out.push(k);
+  }
+  return out;
+}
+
+/** Every text label of the matrix: row and column names, colour-bar ticks, metric name. */
+export function axisLabels(
+  m: Matrix,
+  layout: MatrixLayout,
+  sel: readonly number[] | null,
+  measure: Measure,
+): AxisLabel[] {
+  const { left, top, cell, rows, cols } = layout;
+  const out: AxisLabel[] = [];
+  const s = sel && sel.length === 2 ? sel : null;
+  for (const i of shownLabels(rows, layout.rowEvery, s?.[0])) {
+    const full = m.rows[i] ?? "";
+    out.push({ kind: "row", full, text: fitLabel(full, layout.labelMax, measure), x: left - 6, y: top + (i + 0.5) * cell, selected: s?.[0] === i });
+  }
+  const y0 = top + rows * cell + 6;
+  for (const j of shownLabels(cols, layout.colEvery, s?.[1])) {
+    const full = m.cols[j] ?? "";
+    out.push({ kind: "col", full, text: fitLabel(full, layout.labelMax, measure), x: left + (j + 0.5) * cell, y: y0, selected: s?.[1] === j });
+  }
+  const { x, y, w, h } = layout.bar;
+  const scale = colorScale(m);
+  const span = scale.hi - scale.lo;
+  for (const t of span > 0 ? niceTicks(scale.lo, scale.hi, 4) : [scale.lo]) {
+    const ty = span > 0 ? y + h - ((t - scale.lo) / span) * h : y + h / 2;
+    out.push({ kind: "tick", full: String(t), text: formatNumber(t), x: x + w + 6, y: ty, selected: false });
+  }
+  const name = m.metric || "distance";
+  out.push({ kind: "metric", full: name, text: fitLabel(name, Math.max(40, h - 4), measure), x: x + w + 62, y: y + h / 2, selected: false });
+  return out;
+}
+
+/** The value written in a cell of `cell` pixels: fewer digits until it fits, else none. */
+export function cellText(v: number, cell: number, measure: Measure): string | null {
+  const room = cell - 4;
+  for (const digits of [3, 2, 1]) {
+    const a = Math.abs(v);
+    const s = a !== 0 && (a < 1e-2 || a >= 1e4) ? v.toExponential(Math.max(0, digits - 1)) : String(Number(v.toPrecision(digits)));
+    if (measure(s) <= room) return s;
+  }
+  return null;
+}
+
+function drawColorBar(ctx: Ctx, layout: MatrixLayout, scale: ColorScale, theme: Theme): void {
   const { x, y, w, h } = layout.bar;
   // one pixel row per step, on whole pixels, so the bar shows no seams
   const steps = Math.max(1, Math.round(h));
@@ -166,10 +198,6 @@ function drawColorBar(ctx: Ctx, layout: MatrixLayout, scale: ColorScale, theme: 
   ctx.strokeStyle = theme.muted;
   ctx.lineWidth = 1;
   ctx.strokeRect(x, y, w, h);
-  ctx.font = `${FONT_PX}px ${theme.font}`;
-  ctx.fillStyle = theme.muted;
-  ctx.textAlign = "left";
-  ctx.textBaseline = "middle";
   const span = scale.hi - scale.lo;
   const ticks = span > 0 ? niceTicks(scale.lo, scale.hi, 4) : [scale.lo];
   for (const t of ticks) {
@@ -178,15 +206,5 @@ function drawColorBar(ctx: Ctx, layout: MatrixLayout, scale: ColorScale, theme: 
     ctx.moveTo(x + w, ty);
     ctx.lineTo(x + w + 4, ty);
     ctx.stroke();
-    ctx.fillText(formatNumber(t), x + w + 6, ty);
   }
-  // the metric's name, reading bottom to top beside the ticks
-  ctx.save();
-  ctx.translate(x + w + 62, y + h / 2);
-  ctx.rotate(-Math.PI / 2);
-  ctx.fillStyle = theme.foreground;
-  ctx.textAlign = "center";
-  ctx.textBaseline = "middle";
-  ctx.fillText(fitLabel(metric || "distance", Math.max(40, h - 4), (s) => ctx.measureText(s).width), 0, 0);
-  ctx.restore();
 }

@@ -79,4 +79,39 @@ describe("LayerDistanceMatrix view", () => {
     cleanup();
     expect(model.listenerCount()).toBe(0);
   });
+
+  it("writes names and ticks as DOM text (never HTML), marking the selected row and column", () => {
+    const model = new FakeModel(state({ selected_pair: [2, 0] }));
+    const { host } = mount(model);
+    const rows = [...host.querySelectorAll<HTMLElement>("[data-testid='ldm-row-label']")];
+    // a shortened name keeps its full text as a tooltip
+    expect(rows.map((e) => e.title || e.textContent)).toEqual(["a", "b", "<img src=x onerror=alert(1)>"]);
+    expect(host.querySelectorAll("[data-testid='ldm-col-label']")).toHaveLength(3);
+    expect(host.querySelector("[data-testid='ldm-metric-label']")!.textContent).toBe("SW");
+    expect(host.querySelectorAll("[data-testid='ldm-tick-label']").length).toBeGreaterThan(1);
+    expect(host.querySelector("img")).toBeNull();
+    const marked = [...host.querySelectorAll<HTMLElement>(".tdaw-ldm-label-selected")].map((e) => e.title || e.textContent);
+    expect(marked).toEqual(["<img src=x onerror=alert(1)>", "a"]);
+    model.setFromPython("selected_pair", [1, 1]);
+    expect([...host.querySelectorAll(".tdaw-ldm-label-selected")].map((e) => e.textContent)).toEqual(["b", "b"]);
+  });
+
+  it("redraws when JupyterLab switches theme, without waiting for a click", async () => {
+    const model = new FakeModel(state({ selected_pair: [0, 1] }));
+    const { cleanup, q } = mount(model);
+    const canvas = q<HTMLCanvasElement>("ldm-canvas");
+    // how often this view's canvas was drawn (sized and given a context)
+    const getContext = HTMLCanvasElement.prototype.getContext as unknown as { mock: { contexts: unknown[] } };
+    const draws = (): number => getContext.mock.contexts.filter((c) => c === canvas).length;
+    const before = draws();
+    document.body.dataset.jpThemeName = "JupyterLab Dark";
+    await new Promise((r) => setTimeout(r, 0));
+    expect(draws()).toBeGreaterThan(before);
+    cleanup();
+    const after = draws();
+    document.body.dataset.jpThemeName = "JupyterLab Light";
+    await new Promise((r) => setTimeout(r, 0));
+    expect(draws()).toBe(after);
+    delete document.body.dataset.jpThemeName;
+  });
 });

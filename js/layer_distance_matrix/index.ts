@@ -3,8 +3,8 @@ import type { RenderProps } from "@anywidget/types";
 import { decode } from "../shared/codec";
 import { el, localPoint, placeTooltip, sizeCanvas, text } from "../shared/dom";
 import { formatNumber } from "../shared/scale";
-import { readTheme } from "../shared/theme";
-import { describeCell, drawMatrix, toMatrix, type Matrix } from "./draw";
+import { onThemeChange, readTheme } from "../shared/theme";
+import { axisLabels, describeCell, drawMatrix, toMatrix, type AxisLabel, type Matrix } from "./draw";
 import { cellAt, computeLayout, FONT_PX, moveSelection, roughMeasure, type MatrixLayout, type Measure } from "./layout";
 import type { LayerDistanceMatrixModel } from "./model";
 import "../shared/base.css";
@@ -36,8 +36,12 @@ function render({ model, el: host }: RenderProps<LayerDistanceMatrixModel>): () 
   const stage = el("div", "tdaw-ldm-stage");
   const canvas = el("canvas", "tdaw-ldm-canvas", "ldm-canvas");
   const tooltip = el("div", "tdaw-ldm-tooltip tdaw-tooltip", "ldm-tooltip");
+  // names and numbers are DOM text over the canvas: their colours are CSS variables, so a
+  // theme switch recolours them at once, and the browser can read and select them
+  const labels = el("div", "tdaw-ldm-labels", "ldm-labels");
+  labels.setAttribute("aria-hidden", "true");
   const empty = text("div", "tdaw-ldm-empty", "No layers to compare: the matrix is empty.", "ldm-empty");
-  stage.append(canvas, tooltip, empty);
+  stage.append(canvas, labels, tooltip, empty);
   root.append(title, bar, stage, status);
   host.appendChild(root);
 
@@ -81,13 +85,28 @@ function render({ model, el: host }: RenderProps<LayerDistanceMatrixModel>): () 
     root.dataset.selected = sel.join(",");
     if (isEmpty) {
       layout = null;
+      labels.replaceChildren();
       return;
     }
-    layout = computeLayout(matrix.rows, matrix.cols, model.get("cell_size") || 24, measure());
+    const fits = measure();
+    layout = computeLayout(matrix.rows, matrix.cols, model.get("cell_size") || 24, fits, matrix.metric || "distance");
+    labels.replaceChildren(...axisLabels(matrix, layout, sel, fits).map(labelElement));
     canvas.dataset.plot = JSON.stringify({ left: layout.left, top: layout.top, cell: layout.cell, rows: layout.rows, cols: layout.cols });
     const ctx = sizeCanvas(canvas, layout.width, layout.height);
     if (ctx) drawMatrix(ctx, matrix, layout, readTheme(root), { selected: sel, hover });
     status.textContent = sel.length === 2 ? describeCell(matrix, sel[0] as number, sel[1] as number) : "";
+  }
+
+  function labelElement(label: AxisLabel): HTMLElement {
+    // a zero-size anchor at the label's point, rotated; the text hangs off it
+    const anchor = el("div", `tdaw-ldm-label tdaw-ldm-${label.kind}`);
+    anchor.style.left = `${label.x}px`;
+    anchor.style.top = `${label.y}px`;
+    const span = text("span", "tdaw-ldm-label-text", label.text, `ldm-${label.kind}-label`);
+    if (label.selected) span.classList.add("tdaw-ldm-label-selected");
+    if (label.text !== label.full) span.title = label.full;
+    anchor.appendChild(span);
+    return anchor;
   }
 
   function buildToggle(): void {
@@ -176,10 +195,12 @@ function render({ model, el: host }: RenderProps<LayerDistanceMatrixModel>): () 
   model.on("change:selected_pair", redraw);
   model.on("change:cell_size", redraw);
   model.on("change:title", onTitle);
+  const stopTheme = onThemeChange(redraw); // the rings and the colour bar's frame
   onTitle();
   load();
 
   return () => {
+    stopTheme();
     for (const name of dataEvents) model.off(`change:${name}`, load);
     model.off("change:selected_pair", redraw);
     model.off("change:cell_size", redraw);

@@ -50,6 +50,7 @@ export function computeLayout(
   cols: readonly string[],
   cell: number,
   measure: Measure,
+  metric = "",
 ): MatrixLayout {
   const widest = (names: readonly string[]): number =>
     names.reduce((m, s) => Math.max(m, Math.min(LABEL_MAX_PX, measure(s))), 0);
@@ -62,7 +63,8 @@ export function computeLayout(
   const gridW = cols.length * cell;
   const gridH = rows.length * cell;
   const colLabelH = Math.ceil(colW * SIN45 + FONT_PX * SIN45 + 10);
-  const barH = Math.max(gridH, 80);
+  // the colour bar is tall enough for the metric's name, written along it, in full
+  const barH = Math.max(gridH, 80, Math.ceil(measure(metric) + 12));
   return {
     width: left + gridW + BAR_GAP + BAR_W + BAR_TEXT,
     height: top + Math.max(gridH + colLabelH, barH) + 4,

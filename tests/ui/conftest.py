@@ -254,6 +254,8 @@ class Lab:
         self.page.wait_for_function(
             "(t) => document.body.dataset.jpThemeName === t", arg=theme, timeout=30_000
         )
+        # JupyterLab covers the page with its splash screen while it switches: wait it out
+        self.page.locator("#jupyterlab-splash").wait_for(state="detached", timeout=30_000)
 
 
 @pytest.fixture

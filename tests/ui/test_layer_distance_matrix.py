@@ -1,6 +1,7 @@
 """LayerDistanceMatrixWidget in JupyterLab: cell click, arrow keys, toggle, Python -> view, themes."""
 
 import pytest
+from ui_contrast import text_colours
 from ui_geometry import matrix_cell
 
 ROOT_SEL = ".tdaw-layer-distance-matrix"
@@ -77,3 +78,59 @@ def test_python_selection_reaches_the_view_and_dark_theme(matrix):
     lab.screenshot("matrix-dark", root)
     lab.screenshot("matrix-empty-dark", lab.page.locator(ROOT_SEL).nth(1))
     lab.set_theme("JupyterLab Light")
+
+
+_LABELS = f"{ROOT_SEL} [data-testid$='-label']"
+_RING_JS = """
+([i, j]) => {
+  // the pixel under the selected cell's ring (left edge, middle), on the canvas
+  const c = document.querySelector('.tdaw-layer-distance-matrix [data-testid="ldm-canvas"]');
+  const p = JSON.parse(c.dataset.plot);
+  const s = c.width / c.getBoundingClientRect().width;
+  const x = Math.round((p.left + j * p.cell) * s), y = Math.round((p.top + (i + 0.5) * p.cell) * s);
+  const d = c.getContext('2d').getImageData(x - 1, y, 1, 1).data;
+  return (0.2126 * d[0] + 0.7152 * d[1] + 0.0722 * d[2]) / 255;
+}
+"""
+
+
+def _wait_background(lab, rgb):
+    lab.page.wait_for_function(
+        f"(bg) => getComputedStyle(document.querySelector('{ROOT_SEL}')).backgroundColor === bg",
+        arg=rgb,
+        timeout=30_000,
+    )
+
+
+def _assert_labels_readable(lab, theme):
+    labels = [x for x in text_colours(lab.page, _LABELS) if x["text"]]
+    # 17 row names + 17 column names + ticks + the metric, for the first matrix
+    assert len(labels) >= 36, labels
+    worst = min(labels, key=lambda x: x["contrast"])
+    assert worst["contrast"] >= 4.5, (theme, worst)
+    return worst["contrast"]
+
+
+def test_labels_contrast_with_the_theme_and_follow_a_switch_without_a_click(matrix):
+    lab, root, _ = matrix
+    lab.run("w.selected_pair = [2, 7]")
+    lab.page.wait_for_function(
+        f"() => document.querySelector('{ROOT_SEL}').dataset.selected === '2,7'"
+    )
+    _wait_background(lab, "rgb(255, 255, 255)")
+    light = _assert_labels_readable(lab, "light")
+    assert lab.page.evaluate(_RING_JS, [2, 7]) < 0.3  # a dark ring on white
+
+    # switch theme: nothing clicked, nothing sent from the kernel
+    lab.set_theme("JupyterLab Dark")
+    _wait_background(lab, "rgb(17, 17, 17)")
+    dark = _assert_labels_readable(lab, "dark")
+    lab.page.wait_for_function(f"() => ({_RING_JS})([2, 7]) > 0.6", timeout=10_000)
+    lab.screenshot("matrix-labels-dark", root)
+
+    lab.set_theme("JupyterLab Light")
+    _wait_background(lab, "rgb(255, 255, 255)")
+    again = _assert_labels_readable(lab, "light again")
+    lab.page.wait_for_function(f"() => ({_RING_JS})([2, 7]) < 0.3", timeout=10_000)
+    lab.screenshot("matrix-labels-light", root)
+    print(f"worst label contrast: light {light:.2f}, dark {dark:.2f}, light again {again:.2f}")
