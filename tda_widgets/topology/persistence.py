@@ -1,9 +1,13 @@
 """Exact Vietoris-Rips persistence of a point cloud, with generators.
 
 Every backend gets the same input: the Euclidean distance matrix computed the way
-``ripser.ripser`` computes it (:func:`sklearn.metrics.pairwise_distances` on the
-float32 points) and rounded to float32, as ripser does internally. So every backend
-sees the same filtration, and the diagrams agree exactly with ``ripser.ripser``'s.
+``ripser.ripser`` computes it (:func:`sklearn.metrics.pairwise_distances` on the points
+*as given*: float32 points in float32, float64 and every other dtype in float64) and
+then rounded to float32, as ripser does internally. So every backend sees the same
+filtration, and the diagrams agree exactly with ``ripser.ripser(points)``'s, for
+float32 and float64 input alike: far from the origin, at tiny or huge scales (a
+distance beyond float32's range is ``inf`` for ripser and here alike), with ties and
+duplicate points. The points are never rounded to float32 before the distances.
 
 Backends (``backend="auto"`` takes the first installed one in this order, which is
 the order measured fastest for ~1000-point clouds; see ``benchmarks/p1_persistence.py``):
@@ -102,8 +106,24 @@ def _check_memory(n: int, budget: int | None, n_points: int | None) -> None:
     )
 
 
-def _distance_matrix(points: NDArray[np.float32]) -> NDArray[np.float32]:
-    """Euclidean distances exactly as ``ripser.ripser`` computes and rounds them."""
+def _as_cloud_points(cloud: Any) -> NDArray[Any]:
+    """The points, checked, in float32 when given in float32 and float64 otherwise.
+
+    This is the dtype :func:`sklearn.metrics.pairwise_distances` (so ``ripser``) computes
+    the distances in; rounding float64 points to float32 first would move them (by
+    ``1e-3`` for points ``1e4`` from the origin) and overflow beyond ``1.8e19``.
+    """
+    arr = cloud if isinstance(cloud, np.ndarray) else np.asarray(cloud)
+    dtype = np.float32 if arr.dtype == np.float32 else np.float64
+    return as_points(arr, name="cloud", dtype=dtype)
+
+
+def _distance_matrix(points: NDArray[Any]) -> NDArray[np.float32]:
+    """Euclidean distances exactly as ``ripser.ripser`` computes and rounds them.
+
+    :func:`~sklearn.metrics.pairwise_distances` works in the points' dtype (float32 or
+    float64), as it does inside ``ripser.ripser``; ripser then rounds to float32.
+    """
     dm = pairwise_distances(points, metric="euclidean").astype(np.float32)
     np.fill_diagonal(dm, 0.0)
     return dm
@@ -216,7 +236,9 @@ def persistence_diagrams(
     Parameters
     ----------
     cloud : PointCloud or array_like of shape (n, d)
-        The points (Euclidean metric, as in the paper).
+        The points (Euclidean metric, as in the paper). float32 points give float32
+        distances and any other dtype float64 distances (as in ``ripser.ripser``),
+        rounded to float32 afterwards; the points themselves are never rounded.
     maxdim : int, default 1
         Highest homology dimension, 0 to ``MAX_DIM`` = 3 (the paper uses H0 and H1).
         Higher dimensions are refused: a Rips complex needs simplices of ``k + 2``
@@ -224,7 +246,10 @@ def persistence_diagrams(
         finish for clouds of any useful size.
     backend : {"auto", "ripser", "gudhi", "giotto-ph"}
         ``"auto"`` takes the fastest installed backend (see :func:`available_backends`).
-        All give the same diagrams as ``ripser.ripser(points)``.
+        All give the same diagrams as ``ripser.ripser(points)``, bit for bit, for
+        float32 and float64 points alike (tested in
+        ``tests/topology/test_differential.py``; without ``n_points`` and with
+        ``threshold`` as ripser's ``thresh``).
     n_points : int, optional
         Subsample to this many points by greedy farthest-point sampling first. The
         kept indices and the covering radius ``r`` are recorded in ``params``; the
@@ -272,7 +297,7 @@ def persistence_diagrams(
     if isinstance(cloud, PointCloud):
         points, layer = cloud.points, cloud.layer
     else:
-        points, layer = as_points(cloud, name="cloud"), ""
+        points, layer = _as_cloud_points(cloud), ""
     if isinstance(maxdim, bool) or not isinstance(maxdim, (int, np.integer)) or maxdim < 0:
         raise ValueError(f"maxdim: expected an integer >= 0, got {maxdim!r}")
     if maxdim > MAX_DIM:
