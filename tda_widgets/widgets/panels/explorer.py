@@ -8,19 +8,25 @@ Views are linked through their traits, so every link also works from Python:
   edges, in the gallery and highlighted (selected) in the Mapper graph;
 * Mapper nodes -> their member images in the gallery; switching layer selects, in the
   new layer's graph, the nodes that hold the same images (follow them through the net).
+
+The selection rule (what a new selection replaces and what it keeps) is documented on
+:class:`ActivationExplorer`.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import ipywidgets as widgets
 import numpy as np
 from numpy.typing import NDArray
 
 from tda_widgets._types import DistanceMatrix, MapperGraph, PointCloud
+from tda_widgets.widgets._busy import busy
 from tda_widgets.widgets.layer_distance_matrix import LayerDistanceMatrixWidget
 from tda_widgets.widgets.mapper_graph import MapperGraphWidget
 from tda_widgets.widgets.panels.gallery import ImageGallery
@@ -40,17 +46,26 @@ class ExplorerSelection:
     layers : tuple of str
         The pair of layers shown (diagrams of both; Mapper of the second).
     points : tuple of (dim, index)
-        Selected diagram points of the first layer.
+        Selected diagram points of the first layer (empty unless the selection was made
+        in the diagram and the diagram still shows that layer).
     nodes : tuple of int
-        Selected Mapper nodes of the second layer.
+        Mapper nodes of the second layer that are selected: picked by hand, or those that
+        hold :attr:`images` when the selection came from elsewhere.
     images : ndarray of int64
         Image indices of the current selection (what the gallery shows).
+    source : {"diagram", "mapper"} or None
+        The view the selection was made in; ``None`` when nothing is selected.
+    origin : str
+        Where the images come from, as the gallery's title says it, e.g.
+        ``"H1 feature 3 of conv1"`` or ``"Mapper nodes of conv2"``; ``""`` when none.
     """
 
     layers: tuple[str, str]
     points: tuple[tuple[int, int], ...]
     nodes: tuple[int, ...]
     images: NDArray[np.int64]
+    source: Literal["diagram", "mapper"] | None = None
+    origin: str = ""
 
 
 def _image_labels(clouds: list[PointCloud], n_images: int) -> NDArray[np.int64] | None:
@@ -83,17 +98,49 @@ class ActivationExplorer(widgets.VBox):
         Homology dimensions whose optimal matching is drawn between the two layers'
         diagrams (default H1, as the paper's distance; H0 of large clouds is slow).
 
+    Notes
+    -----
+    **Selection rule.** There is one selection at a time, made in one view; what the
+    gallery, the highlighted Mapper nodes, the titles and :attr:`selection` show all
+    describe it.
+
+    * *A new click replaces the selection.* A diagram point selects the images of its
+      feature (its birth and death edges) and clears any Mapper nodes picked before; the
+      Mapper then highlights the nodes that hold those images. Mapper nodes select their
+      member images and clear the diagram's points. Clearing the selection in the view it
+      was made in (Escape, a click on empty space) clears the images.
+    * *Changing what is shown keeps the images.* A new layer pair (matrix cell, the
+      "Mapper of" picker, a click in the per-layer chart) or new Mapper parameters keep
+      the selected images and follow them: the new Mapper graph highlights the nodes that
+      hold them, and the gallery's title says where they came from and where they are
+      followed to (``"Mapper nodes of A, followed to B"``). Diagram points are kept while
+      the diagram shows the same first layer (their indices refer to its diagram) and are
+      cleared otherwise.
+    * *Titles name what is shown now*: the matrix's title follows its metric toggle; the
+      Mapper's title its layer; the diagram's title its two layers.
+
+    Views that Python is recomputing (new diagrams and matching, a new Mapper graph, a
+    per-layer statistic) are dimmed with a "Computing…" badge until they are up to date.
+
     Examples
     --------
     >>> import torch, tempfile
     >>> from tda_widgets import Analysis, ActivationExplorer
     >>> model = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3), torch.nn.ReLU(), torch.nn.Conv2d(4, 4, 3))
     >>> images = torch.rand(40, 1, 8, 8, generator=torch.Generator().manual_seed(0))
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     ex = ActivationExplorer(Analysis(model, images, ["0", "2"], cache_dir=tmp, progress=False))
-    ...     ex.matrix.selected_pair = [1, 0]
-    ...     ex.selection.layers
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> analysis = Analysis(model, images, ["0", "2"], cache_dir=tmp.name, progress=False)
+    >>> ex = ActivationExplorer(analysis, mapper_params={"n_intervals": 2})
+    >>> ex.matrix.selected_pair = [1, 0]
+    >>> ex.selection.layers
     ('2', '0')
+    >>> ex.mapper.selected_nodes = [0]  # a selection made in the Mapper view
+    >>> ex.selection.source, ex.selection.points, ex.gallery.title
+    ('mapper', (), 'Mapper nodes of 0')
+    >>> ex.layer_picker.value = 1  # another Mapper layer: the images are kept and followed
+    >>> ex.selection.source, ex.gallery.title
+    ('mapper', 'Mapper nodes of 0, followed to 2')
+    >>> tmp.cleanup()
     """
 
     def __init__(
@@ -124,9 +171,13 @@ class ActivationExplorer(widgets.VBox):
         self._mapper_params: dict[str, Any] = {"n_intervals": 10, "overlap": 0.5}
         self._mapper_params.update(mapper_params or {})
         self._mappers: dict[tuple[str, tuple[Any, ...]], MapperGraphWidget] = {}
+        # the selection (see the class docstring): its images, the view it was made in,
+        # the layer it was made on and how the gallery names it
         self._followed: NDArray[np.int64] | None = None
+        self._source: Literal["diagram", "mapper"] | None = None
+        self._origin_layer = ""
+        self._origin = ""
         self._busy = False
-        self._thumbs: NDArray[np.uint8] | None = None
 
         # -- the views ----------------------------------------------------------------
         matrix = analysis.distance_matrix(metric=metric, dim=1)
@@ -137,11 +188,12 @@ class ActivationExplorer(widgets.VBox):
                 values=1.0 - np.asarray(cka.values), layers=cka.layers, metric="1 - linear CKA"
             )
         first_pair = [0, 1] if len(self.layers) > 1 else [0, 0]
+        self._metric_name = f"{matrix.metric or metric}, H1"
         self.matrix = LayerDistanceMatrixWidget(
             matrix,
             second,
-            title=f"Layer distances ({matrix.metric or metric}, H1)",
-            cell_size=max(12, min(24, 320 // max(1, len(self.layers)))),
+            title=f"Layer distances ({self._metric_name})",
+            cell_size=max(16, min(40, 400 // max(1, len(self.layers)))),
         )
         self.diagram = PersistenceDiagramWidget(
             self.diagrams[self.layers[0]], cloud=self.clouds[0], width=380, height=380
@@ -177,23 +229,42 @@ class ActivationExplorer(widgets.VBox):
 
         # -- links --------------------------------------------------------------------
         self.matrix.observe(self._on_pair, names="selected_pair")
+        self.matrix.observe(self._on_matrix_shown, names="show_second")
         self.diagram.observe(self._on_points, names="selected_points")
         self.layer_picker.observe(self._on_layer_picker, names="value")
         self.n_intervals.observe(self._on_mapper_params, names="value")
         self.overlap.observe(self._on_mapper_params, names="value")
 
-        wrap = widgets.Layout(flex_flow="row wrap", align_items="flex-start", grid_gap="12px")
-        controls = widgets.HBox([self.layer_picker, self.n_intervals, self.overlap], layout=wrap)
-        self.gallery.layout = widgets.Layout(width="320px")
+        # one wrapping row: the views sit side by side as far as the cell's width allows
+        # (matrix, diagram and Mapper in a row on wide screens, two a row at ~1000 px, one
+        # a row at ~700 px); the gallery takes what is left of its row, and scrolls
+        row = widgets.Layout(
+            display="flex",
+            flex_flow="row wrap",
+            align_items="flex-start",
+            grid_gap="12px 16px",
+            width="100%",
+        )
+        controls = widgets.HBox(
+            [self.layer_picker, self.n_intervals, self.overlap],
+            layout=widgets.Layout(flex_flow="row wrap", max_width="560px"),
+        )
+        self.mapper_column = widgets.VBox(
+            [controls, self.mapper_slot], layout=widgets.Layout(flex="0 1 auto")
+        )
+        self.gallery.layout = widgets.Layout(
+            flex="1 1 320px", min_width="260px", max_width="100%", overflow="hidden"
+        )
+        self.summary.layout = widgets.Layout(width="100%")
         super().__init__(
             [
                 self.status,
-                widgets.HBox([self.matrix, self.diagram], layout=wrap),
-                controls,
-                widgets.HBox([self.mapper_slot, self.gallery], layout=wrap),
+                widgets.Box(
+                    [self.matrix, self.diagram, self.mapper_column, self.gallery], layout=row
+                ),
                 self.summary,
             ],
-            layout=widgets.Layout(max_width="1100px"),
+            layout=widgets.Layout(width="100%", overflow="hidden"),
         )
         self.add_class("tdaw-explorer")
         self.matrix.selected_pair = first_pair
@@ -215,11 +286,6 @@ class ActivationExplorer(widgets.VBox):
 
         return float(graph_measures(self.graph(layer)).get("mean_purity", np.nan))
 
-    def _images_for_mapper(self) -> NDArray[np.uint8] | None:
-        if self._thumbs is None and len(self.source) <= 20_000:
-            self._thumbs = self.source.all()
-        return self._thumbs
-
     def _mapper_widget(self, j: int) -> MapperGraphWidget:
         layer = self.layers[j]
         key = (layer, self._params_key())
@@ -229,7 +295,7 @@ class ActivationExplorer(widgets.VBox):
                 self.graph(layer),
                 class_names=self.class_names if cloud.labels is not None else None,
                 labels=cloud.labels,
-                images=self._images_for_mapper(),
+                # no thumbnails in the Mapper's side panel: the gallery shows them
                 image_index=cloud.image_index,
                 title=f"Mapper of {layer}",
                 width=520,
@@ -259,37 +325,85 @@ class ActivationExplorer(widgets.VBox):
             points=tuple((int(d), int(k)) for d, k in self.diagram.selected_points),
             nodes=tuple(int(n) for n in self.mapper.selected_nodes),
             images=self.selected_images,
+            source=self._source,
+            origin=self._gallery_title(),
         )
 
     def _cloud_indices_of_images(self, j: int, images: NDArray[np.int64]) -> NDArray[np.int64]:
-        return np.flatnonzero(np.isin(self.clouds[j].image_index, images)).astype(np.int64)
+        idx = np.flatnonzero(np.isin(self.clouds[j].image_index, images)).astype(np.int64)
+        # points past the graph's last member belong to no node (noise): nothing to select
+        return idx[idx < self.mapper.n_points]
 
-    def _show_mapper(self, j: int) -> None:
-        """Show layer j's Mapper graph; select the nodes holding the followed images."""
-        self.mapper = self._mapper_widget(j)
-        self.mapper_slot.children = (self.mapper,)
-        if self.layer_picker.value != j:
-            self._busy = True
-            try:
-                self.layer_picker.value = j
-            finally:
-                self._busy = False
+    @contextmanager
+    def _quiet(self) -> Iterator[None]:
+        """Set view selections from Python without taking them for the user's."""
+        busy_before = self._busy
         self._busy = True
+        self.diagram.unobserve(self._on_points, names="selected_points")
         try:
+            yield
+        finally:
+            self.diagram.observe(self._on_points, names="selected_points")
+            self._busy = busy_before
+
+    def _set_selection(
+        self,
+        images: NDArray[np.int64],
+        source: Literal["diagram", "mapper"] | None,
+        origin: str,
+        layer: str,
+    ) -> None:
+        """Make ``images`` the selection, made in ``source`` on ``layer``."""
+        if images.size == 0:
+            images, source, origin, layer = np.zeros(0, np.int64), None, "", ""
+        self._followed = images if images.size else None
+        self._source, self._origin, self._origin_layer = source, origin, layer
+        self._show_gallery()
+
+    def _gallery_title(self) -> str:
+        """The gallery's title: where the images come from, and where they are followed to."""
+        if self._source is None:
+            return ""
+        i, j = self.pair
+        shown = self.layers[i] if self._source == "diagram" else self.layers[j]
+        if self._origin_layer == shown:
+            return self._origin
+        return f"{self._origin}, followed to {self.layers[j]}"
+
+    def _show_gallery(self) -> None:
+        if self._source is None or self._followed is None:
+            self.gallery.clear()
+        else:
+            self.gallery.show(self._followed.tolist(), self._gallery_title())
+
+    def _highlight_followed(self) -> None:
+        """Select, in the Mapper shown, the nodes that hold the selected images."""
+        j = self.pair[1]
+        with self._quiet():
             if self._followed is not None and self._followed.size:
                 self.mapper.selected_indices = self._cloud_indices_of_images(j, self._followed)
             else:
                 self.mapper.selected_nodes = []
-        finally:
-            self._busy = False
+
+    def _show_mapper(self, j: int) -> None:
+        """Show layer j's Mapper graph; select the nodes holding the followed images."""
+        with busy(self.mapper_slot):
+            self.mapper = self._mapper_widget(j)
+        self.mapper_slot.children = (self.mapper,)
+        if self.layer_picker.value != j:
+            with self._quiet():
+                self.layer_picker.value = j
+        self._highlight_followed()
 
     def _on_pair(self, change: dict[str, Any]) -> None:
         if len(change["new"]) != 2:
             return
         i, j = (int(v) for v in change["new"])
+        old = change["old"] if len(change["old"] or ()) == 2 else None
         a, b = self.layers[i], self.layers[j]
-        self.diagram.unobserve(self._on_points, names="selected_points")
-        try:
+        # points index the first layer's diagram: they survive only if it stays
+        keep = list(self.diagram.selected_points) if old and int(old[0]) == i else []
+        with busy(self.diagram), self._quiet():
             self.diagram.set_diagrams(
                 self.diagrams[a],
                 compare=None if i == j else self.diagrams[b],
@@ -298,9 +412,9 @@ class ActivationExplorer(widgets.VBox):
                 title=a if i == j else f"{a} (filled) vs {b} (hollow)",
                 match_dims=self.match_dims,
             )
-        finally:
-            self.diagram.observe(self._on_points, names="selected_points")
+            self.diagram.selected_points = keep
         self._show_mapper(j)
+        self._show_gallery()
         self.summary.highlight([i, j])
         self.status.value = (
             f"<b>{len(self.layers)} layers</b> · showing <code>{html.escape(a)}</code> and "
@@ -308,24 +422,37 @@ class ActivationExplorer(widgets.VBox):
         )
 
     def _on_points(self, change: dict[str, Any]) -> None:
-        i, j = self.pair
-        images = self.diagram.selected_images() if change["new"] else np.zeros(0, np.int64)
-        self._followed = images if images.size else None
-        self.gallery.show(images.tolist(), f"Feature of {self.layers[i]}")
-        self._busy = True
-        try:
-            self.mapper.selected_indices = self._cloud_indices_of_images(j, images)
-        finally:
-            self._busy = False
+        i = self.pair[0]
+        points = [(int(d), int(k)) for d, k in change["new"]]
+        if not points:
+            if self._source == "diagram":
+                self._set_selection(np.zeros(0, np.int64), None, "", "")
+                self._highlight_followed()
+            return
+        images = self.diagram.selected_images()
+        if len(points) == 1:
+            d, k = points[0]
+            origin = f"H{d} feature {k} of {self.layers[i]}"
+        else:
+            origin = f"{len(points)} features of {self.layers[i]}"
+        self._set_selection(np.asarray(images, np.int64), "diagram", origin, self.layers[i])
+        self._highlight_followed()
 
     def _on_nodes(self, change: dict[str, Any]) -> None:
         if self._busy:
             return
         j = self.pair[1]
         members = self.mapper.selected_indices
-        images = np.unique(self.clouds[j].image_index[members])
-        self._followed = images if images.size else None
-        self.gallery.show(images.tolist(), f"Mapper nodes of {self.layers[j]}")
+        images = np.unique(self.clouds[j].image_index[members]).astype(np.int64)
+        with self._quiet():
+            self.diagram.selected_points = []  # the new selection replaces the diagram's
+        self._set_selection(images, "mapper", f"Mapper nodes of {self.layers[j]}", self.layers[j])
+
+    def _on_matrix_shown(self, change: dict[str, Any]) -> None:
+        second = bool(change["new"]) and self.matrix.metric2
+        self.matrix.title = (
+            f"Layer distances ({self.matrix.metric2 if second else self._metric_name})"
+        )
 
     def _on_layer_picker(self, change: dict[str, Any]) -> None:
         if self._busy:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
@@ -11,6 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tda_widgets._types import Diagrams
+from tda_widgets.widgets._busy import busy
 
 __all__ = ["LayerSummaryPanel", "betti_curve", "layer_statistics"]
 
@@ -62,6 +64,8 @@ class LayerSummaryPanel(widgets.VBox):
         Called with the layer index when the user clicks a layer.
     """
 
+    CURVE_COLORS: ClassVar[tuple[str, ...]] = ("#0072B2", "#E69F00", "#009E73", "#CC79A7")
+
     STATS: ClassVar[dict[str, str]] = {
         "bars": "H1 bars",
         "total_persistence": "Total H1 persistence",
@@ -101,12 +105,19 @@ class LayerSummaryPanel(widgets.VBox):
             tooltip=bq.Tooltip(fields=["x", "y"], labels=["layer", "value"]),
         )
         self.y_axis = bq.Axis(scale=y, orientation="vertical", label="H1 bars", grid_lines="dashed")
-        x_axis = bq.Axis(scale=x, tick_rotate=-40, tick_style={"font-size": "10px"})
+        # steep ticks, room below for the longest name and right of the last one
+        longest = max((len(n) for n in self.layers), default=4)
+        x_axis = bq.Axis(scale=x, tick_rotate=-60, tick_style={"font-size": "10px"})
         self.figure = bq.Figure(
             marks=[self.line, self.points],
             axes=[x_axis, self.y_axis],
-            fig_margin={"top": 10, "bottom": 70, "left": 60, "right": 10},
-            layout=widgets.Layout(width="100%", height="260px"),
+            fig_margin={
+                "top": 10,
+                "bottom": int(min(150, 20 + 5.2 * longest)),
+                "left": 60,
+                "right": 30,
+            },
+            layout=widgets.Layout(flex="2 1 420px", min_width="320px", height="300px"),
             title="",
         )
         # Betti-1 curves of the selected layers
@@ -117,23 +128,33 @@ class LayerSummaryPanel(widgets.VBox):
             y=np.zeros((1, len(self.radii))),
             scales={"x": bx, "y": by},
             labels=[""],
-            display_legend=True,
-            colors=["#0072B2", "#E69F00", "#009E73", "#CC79A7"],
+            display_legend=False,  # a legend inside the plot covers the curves: see legend
+            colors=list(self.CURVE_COLORS),
         )
+        self.legend = widgets.HTML()
+        self.legend.add_class("tdaw-betti-legend")
         self.betti = bq.Figure(
             marks=[self.curves],
             axes=[
                 bq.Axis(scale=bx, label="radius"),
                 bq.Axis(scale=by, orientation="vertical", label="Betti-1", grid_lines="dashed"),
             ],
-            fig_margin={"top": 10, "bottom": 40, "left": 50, "right": 10},
-            layout=widgets.Layout(width="100%", height="220px"),
-            legend_location="top-right",
+            fig_margin={"top": 10, "bottom": 40, "left": 50, "right": 16},
+            layout=widgets.Layout(width="100%", height="260px"),
         )
         self.statistic.observe(self._on_statistic, names="value")
         self.points.observe(self._on_click, names="selected")
+        betti_box = widgets.VBox(
+            [self.legend, self.betti], layout=widgets.Layout(flex="1 1 320px", min_width="280px")
+        )
         super().__init__(
-            [self.statistic, widgets.HBox([self.figure, self.betti])],
+            [
+                self.statistic,
+                widgets.Box(
+                    [self.figure, betti_box],
+                    layout=widgets.Layout(display="flex", flex_flow="row wrap", width="100%"),
+                ),
+            ],
             layout=widgets.Layout(width="100%"),
         )
         self.highlight([0])
@@ -159,7 +180,8 @@ class LayerSummaryPanel(widgets.VBox):
         return np.asarray(self.stats[statistic], dtype=np.float64)
 
     def _on_statistic(self, change: dict[str, Any]) -> None:
-        vals = self.values(change["new"])
+        with busy(self.figure):  # purity builds every layer's Mapper graph: seconds
+            vals = self.values(change["new"])
         self.line.y = vals
         self.points.y = vals
         self.y_axis.label = self.STATS[change["new"]]
@@ -184,3 +206,13 @@ class LayerSummaryPanel(widgets.VBox):
             self.curves.x = self.radii
             self.curves.y = np.array([betti_curve(self.diagrams[n][1], self.radii) for n in names])
             self.curves.labels = names
+        swatches = "".join(
+            f'<span style="margin-right:14px;white-space:nowrap">'
+            f'<span style="display:inline-block;width:18px;height:3px;vertical-align:middle;'
+            f'background:{self.CURVE_COLORS[k % len(self.CURVE_COLORS)]}"></span> '
+            f"{html.escape(n)}</span>"
+            for k, n in enumerate(names)
+        )
+        self.legend.value = (
+            f'<div style="font-size:12px;line-height:1.6">Betti-1 curves: {swatches}</div>'
+        )
