@@ -8,6 +8,8 @@ import {
   describePoint,
   drawScene,
   hitTest,
+  MATCH_TOP,
+  matchingSegments,
   nextSelection,
   pointPixel,
   pointsInBox,
@@ -153,7 +155,7 @@ describe("overlay with matching", () => {
     const layout = computeLayout("diagram", [diagrams, other], 400, 400);
     const { ctx, arcs, segments } = recorder();
     drawScene(ctx, layout, theme, scene({ overlay: other, matching }));
-    expect(arcs).toHaveLength(5 + 3);
+    expect(arcs).toHaveLength(5); // the second layer's points are diamonds, not discs
     const [px, py] = pointPixel(layout, diagrams[1]!, 1); // (0.8, 0.9) to its diagonal projection (0.85, 0.85)
     const seg = segments.find((s) => Math.abs(s[0] - px) < 1e-9 && Math.abs(s[1] - py) < 1e-9);
     expect(seg).toBeDefined();
@@ -161,6 +163,24 @@ describe("overlay with matching", () => {
     expect(seg![3]).toBeCloseTo(yPixel(layout, 0.85));
     const [qx, qy] = pointPixel(layout, other[1]!, 0);
     expect(segments.some((s) => Math.abs(s[2] - qx) < 1e-9 && Math.abs(s[3] - qy) < 1e-9)).toBe(true);
+  });
+});
+
+describe("overlay legibility", () => {
+  it("draws only the longest matching moves, longest first", () => {
+    const n = 60;
+    const a = diagramsOf([0, 1], Array.from({ length: n }, (_, k) => [0.1, 0.2 + k / n]).flat());
+    const b = diagramsOf([0, 1], Array.from({ length: n }, (_, k) => [0.1, 0.2 + k / n + (k % 7) / 100]).flat());
+    const pairs = Int32Array.from(Array.from({ length: n }, (_, k) => [k, k]).flat());
+    const layout = computeLayout("diagram", [a, b], 400, 400);
+    const segs = matchingSegments(layout, scene({ diagrams: a, overlay: b, matching: [new Int32Array(0), pairs] }), 1);
+    expect(segs).toHaveLength(MATCH_TOP);
+    const len = (s: number[]) => Math.hypot(s[2]! - s[0]!, s[3]! - s[1]!);
+    for (let k = 1; k < segs.length; k++) expect(len(segs[k]!)).toBeLessThanOrEqual(len(segs[k - 1]!));
+    // every move left out is no longer than the shortest one drawn
+    const all = matchingSegments(layout, scene({ diagrams: a, overlay: b, matching: [new Int32Array(0), pairs] }), 1, n);
+    expect(all).toHaveLength(n);
+    expect(len(all[MATCH_TOP]!)).toBeLessThanOrEqual(len(segs[MATCH_TOP - 1]!));
   });
 });
 

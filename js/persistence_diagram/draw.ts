@@ -161,7 +161,10 @@ function drawMarks(
     const color = colorOf(theme, d.dim);
     if (layout.mode === "barcode") {
       ctx.strokeStyle = color;
-      ctx.lineWidth = Math.max(1, Math.min(6, (layout.plotH / Math.max(1, layout.yhi - layout.ylo)) * 0.7));
+      const w = Math.max(1, Math.min(6, (layout.plotH / Math.max(1, layout.yhi - layout.ylo)) * 0.7));
+      // the second layer's bars: thinner and dashed, so the two layers read apart
+      ctx.lineWidth = hollow ? Math.max(1, w / 2) : w;
+      ctx.setLineDash(hollow ? [4, 3] : []);
       ctx.beginPath();
       for (let i = 0; i < d.births.length; i++) {
         const bar = barPixels(layout, d, i);
@@ -170,6 +173,7 @@ function drawMarks(
         ctx.lineTo(bar[1], bar[2]);
       }
       ctx.stroke();
+      ctx.setLineDash([]);
       continue;
     }
     ctx.globalAlpha = hollow ? 1 : d.births.length > 2000 ? 0.55 : 0.85;
@@ -193,12 +197,21 @@ function drawMarks(
       ctx.globalAlpha = 1;
       continue;
     }
-    // one path per dimension
+    // one path per dimension: the first layer's discs, the second layer's diamonds
     ctx.beginPath();
+    const r = POINT_RADIUS + 1;
     for (let i = 0; i < d.births.length; i++) {
       const [x, y] = pointPixel(layout, d, i);
-      ctx.moveTo(x + POINT_RADIUS, y);
-      ctx.arc(x, y, POINT_RADIUS, 0, 2 * Math.PI);
+      if (hollow) {
+        ctx.moveTo(x, y - r);
+        ctx.lineTo(x + r, y);
+        ctx.lineTo(x, y + r);
+        ctx.lineTo(x - r, y);
+        ctx.closePath();
+      } else {
+        ctx.moveTo(x + POINT_RADIUS, y);
+        ctx.arc(x, y, POINT_RADIUS, 0, 2 * Math.PI);
+      }
     }
     if (hollow) {
       ctx.strokeStyle = color;
@@ -220,25 +233,41 @@ function diagonalPixel(layout: Layout, b: number, e: number): [number, number] {
   return layout.mode === "lifetime" ? [xPixel(layout, mid), yPixel(layout, 0)] : [xPixel(layout, mid), yPixel(layout, mid)];
 }
 
+/** Matching lines drawn per dimension at most: the longest moves, which carry the distance;
+ * hundreds of short ones only make a grey fan over the points. */
+export const MATCH_TOP = 25;
+
+/** The segments of the matching of dimension `dim`, longest first, at most `top` of them. */
+export function matchingSegments(layout: Layout, scene: Scene, dim: number, top = MATCH_TOP): [number, number, number, number][] {
+  const pairs = scene.matching?.[dim];
+  const a = scene.diagrams[dim];
+  const b = scene.overlay?.[dim];
+  if (!pairs || !a || !b) return [];
+  const segs: [number, number, number, number][] = [];
+  for (let k = 0; k + 1 < pairs.length; k += 2) {
+    const i = pairs[k] as number;
+    const j = pairs[k + 1] as number;
+    if (i < 0 && j < 0) continue;
+    const p = i >= 0 ? pointPixel(layout, a, i) : diagonalPixel(layout, b.births[j] as number, b.deaths[j] as number);
+    const q = j >= 0 ? pointPixel(layout, b, j) : diagonalPixel(layout, a.births[i] as number, a.deaths[i] as number);
+    segs.push([p[0], p[1], q[0], q[1]]);
+  }
+  const len = (s: [number, number, number, number]): number => Math.hypot(s[2] - s[0], s[3] - s[1]);
+  return segs.sort((x, y) => len(y) - len(x)).slice(0, top);
+}
+
 function drawMatching(ctx: Ctx, layout: Layout, theme: Theme, scene: Scene): void {
   const { matching, overlay } = scene;
   if (!matching || !overlay || layout.mode === "barcode") return;
-  ctx.strokeStyle = theme.muted;
+  ctx.strokeStyle = theme.foreground;
   ctx.lineWidth = 1;
-  ctx.globalAlpha = 0.8;
+  ctx.globalAlpha = 0.55;
   ctx.beginPath();
-  matching.forEach((pairs, dim) => {
-    const a = scene.diagrams[dim];
-    const b = overlay[dim];
-    if (!a || !b || (scene.visible && !scene.visible.has(dim))) return;
-    for (let k = 0; k + 1 < pairs.length; k += 2) {
-      const i = pairs[k] as number;
-      const j = pairs[k + 1] as number;
-      if (i < 0 && j < 0) continue;
-      const p = i >= 0 ? pointPixel(layout, a, i) : diagonalPixel(layout, b.births[j] as number, b.deaths[j] as number);
-      const q = j >= 0 ? pointPixel(layout, b, j) : diagonalPixel(layout, a.births[i] as number, a.deaths[i] as number);
-      ctx.moveTo(p[0], p[1]);
-      ctx.lineTo(q[0], q[1]);
+  matching.forEach((_, dim) => {
+    if (scene.visible && !scene.visible.has(dim)) return;
+    for (const [x0, y0, x1, y1] of matchingSegments(layout, scene, dim)) {
+      ctx.moveTo(x0, y0);
+      ctx.lineTo(x1, y1);
     }
   });
   ctx.stroke();

@@ -12,6 +12,7 @@ import {
   describePoint,
   drawScene,
   hitTest,
+  MATCH_TOP,
   nextSelection,
   panBy,
   POINT_RADIUS,
@@ -149,8 +150,11 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
       const swatch = el("span", "tdaw-pd-swatch");
       swatch.style.background = colorOf(theme, d.dim);
       const label = el("span", "tdaw-pd-legend-label");
-      const extra = overlay?.[d.dim] ? ` / ${overlay[d.dim]?.births.length}` : "";
-      label.textContent = `H${d.dim} (${d.births.length}${extra})`;
+      // with two layers, each count carries its layer's marker (the key below names them)
+      const second = overlay?.[d.dim];
+      label.textContent = second
+        ? `H${d.dim} (● ${d.births.length} · ◇ ${second.births.length})`
+        : `H${d.dim} (${d.births.length})`;
       item.append(swatch, label);
       item.addEventListener("click", () => {
         const next = visible();
@@ -163,7 +167,10 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
     }
     if (overlay) {
       const key = el("span", "tdaw-pd-overlay-key", "pd-overlay-key");
-      key.textContent = `● ${names[0] ?? "first"}   ○ ${names[1] ?? "second"}`;
+      const barcode = model.get("mode") === "barcode";
+      const [m1, m2] = barcode ? ["━", "╍"] : ["●", "◇"];
+      const lines = matching && !barcode ? ` · lines: the ${MATCH_TOP} longest matching moves` : "";
+      key.textContent = `${m1} ${names[0] ?? "first"}   ${m2} ${names[1] ?? "second"}${lines}`;
       legend.appendChild(key);
     }
   }
@@ -310,6 +317,7 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
   };
   const onMode = (): void => {
     zoom = null;
+    buildLegend(); // the overlay key's markers depend on the mode
     redraw();
   };
   const handlers: [string, () => void][] = [
