@@ -166,3 +166,144 @@ def test_exported_html_works_offline_from_file(explorer, browser, tmp_path):
         assert all(u.startswith(("file:", "data:", "blob:")) for u in requests), requests
     finally:
         context.close()
+
+
+_BUSY_WATCH_JS = """
+() => {
+  // record every view that shows the busy state, however briefly
+  window.__tdawBusy = [];
+  const root = document.querySelector('.tdaw-explorer');
+  // (the class may come and go within one task: an old value with it counts too)
+  new MutationObserver((records) => {
+    for (const r of records)
+      if (r.target.classList.contains('tdaw-busy') || (r.oldValue || '').includes('tdaw-busy'))
+        window.__tdawBusy.push(r.target.querySelector('[data-testid]')?.dataset.testid || '?');
+  }).observe(root, {
+    attributes: true, attributeFilter: ['class'], attributeOldValue: true, subtree: true,
+  });
+}
+"""
+
+
+def _page_titles(page):
+    q = lambda sel: page.locator(f"{EX} {sel}").first.text_content().strip()  # noqa: E731
+    return {
+        "matrix": q("[data-testid='ldm-title']"),
+        "diagram": q("[data-testid='pd-title']"),
+        "mapper": q("[data-testid='mg-title']"),
+        "gallery": q("[data-testid='gallery-heading']"),
+    }
+
+
+def _selection(lab):
+    return lab.value(
+        "(lambda s: {'layers': list(s.layers), 'points': [list(p) for p in s.points], "
+        "'nodes': list(s.nodes), 'images': s.images.tolist(), 'source': s.source, "
+        "'origin': s.origin})(ex.selection)"
+    )
+
+
+def _wait_gallery(page, prefix):
+    page.wait_for_function(
+        "(p) => (document.querySelector(\".tdaw-explorer [data-testid='gallery-heading']\")"
+        "?.textContent || '').startsWith(p)",
+        arg=prefix,
+        timeout=30_000,
+    )
+
+
+def test_selection_rule_walk_diagram_nodes_layer_metric(explorer):
+    """diagram point -> Mapper nodes -> another Mapper layer -> the metric toggle: after
+    each step the page's titles and ``explorer.selection`` follow the documented rule."""
+    lab = explorer
+    page = lab.page
+    layers = lab.value("layers")
+    i, j = lab.value("list(ex.pair)")
+
+    # 1. a diagram point: its feature's images; the Mapper highlights the nodes holding them
+    k, birth, death = lab.value(
+        "(lambda d: (lambda k: [k, float(d[k, 0]), float(d[k, 1])])"
+        "(int((d[:, 1] - d[:, 0]).argmax())))(ex.diagram.diagrams[1])"
+    )
+    canvas = page.locator(f"{EX} [data-testid='pd-canvas']")
+    canvas.scroll_into_view_if_needed()
+    page.mouse.click(*diagram_point(canvas, birth, death))
+    origin = f"H1 feature {k} of {layers[i]}"
+    _wait_gallery(page, origin + ":")
+    sel = _selection(lab)
+    assert (sel["source"], sel["points"], sel["origin"]) == ("diagram", [[1, k]], origin)
+    feature = lab.value("sorted(ex.diagram.selected_images().tolist())")
+    assert sel["images"] == feature and sel["nodes"]
+    holding = lab.value(
+        f"[n for n in range(ex.mapper.graph.n_nodes) if set(ex.clouds[{j}].image_index["
+        f"ex.mapper.graph.node_members(n)].tolist()) & set({feature})]"
+    )
+    assert sel["nodes"] == holding
+    titles = _page_titles(page)
+    assert titles["gallery"] == f"{origin}: {len(feature)} images"
+    assert titles["mapper"] == f"Mapper of {layers[j]}"
+
+    # 2. Mapper nodes replace it: the diagram point is no longer ringed
+    _wait_positions(lab)
+    mcanvas = page.locator(f"{EX} [data-testid='mg-canvas']")
+    mcanvas.scroll_into_view_if_needed()
+    pos = np.array(lab.value("ex.mapper.positions.tolist()"))
+    t = json.loads(mcanvas.get_attribute("data-transform"))
+    box = mcanvas.bounding_box()
+    xy = np.c_[box["x"] + pos[:, 0] * t["k"] + t["x"], box["y"] + pos[:, 1] * t["k"] + t["y"]]
+    (node,) = isolated(xy, 1)
+    page.mouse.click(*xy[node])
+    origin = f"Mapper nodes of {layers[j]}"
+    _wait_gallery(page, origin + ":")
+    page.wait_for_function(
+        f"() => document.querySelector('{EX} .tdaw-persistence-diagram').dataset.selected === '[]'"
+    )
+    sel = _selection(lab)
+    followed = lab.value(
+        f"sorted(set(ex.clouds[{j}].image_index[ex.mapper.graph.node_members({node})].tolist()))"
+    )
+    assert (sel["source"], sel["points"], sel["nodes"]) == ("mapper", [], [node])
+    assert (sel["images"], sel["origin"]) == (followed, origin)
+    assert _page_titles(page)["gallery"].startswith(f"{origin}: {len(followed)} image")
+
+    # 3. another Mapper layer keeps the images, follows them, and the titles say so
+    page.evaluate(_BUSY_WATCH_JS)
+    new = 5 if j != 5 else 6
+    page.locator(EX).get_by_label("Mapper of").select_option(label=layers[new])
+    origin = f"Mapper nodes of {layers[j]}, followed to {layers[new]}"
+    _wait_gallery(page, origin + ":")
+    page.wait_for_function(
+        "(t) => [...document.querySelectorAll(\".tdaw-explorer [data-testid='mg-title']\")]"
+        ".some((e) => e.textContent === t && e.offsetParent !== null)",
+        arg=f"Mapper of {layers[new]}",
+    )
+    sel = _selection(lab)
+    assert sel["layers"] == [layers[i], layers[new]]
+    assert (sel["source"], sel["points"], sel["images"]) == ("mapper", [], followed)
+    assert sel["origin"] == origin
+    holding = lab.value(
+        f"[n for n in range(ex.mapper.graph.n_nodes) if set(ex.clouds[{new}].image_index["
+        f"ex.mapper.graph.node_members(n)].tolist()) & set({followed})]"
+    )
+    assert sel["nodes"] == holding
+    assert _page_titles(page)["diagram"] == f"{layers[i]} (filled) vs {layers[new]} (hollow)"
+    # the diagram and the Mapper were recomputed: both showed the busy state
+    busy = page.evaluate("() => window.__tdawBusy")
+    assert "persistence-diagram" in busy and "mapper-graph" in busy, busy
+    assert page.locator(f"{EX} .tdaw-busy").count() == 0
+
+    # 4. the metric toggle renames the matrix; the selection is kept as it was
+    before = sel
+    page.locator(f"{EX} [data-testid='ldm-toggle-second']").click()
+    page.wait_for_function(
+        "() => document.querySelector(\".tdaw-explorer [data-testid='ldm-title']\")"
+        ".textContent === 'Layer distances (1 - linear CKA)'"
+    )
+    _eventually(lab, "ex.matrix.show_second", True)
+    assert lab.value("ex.matrix.title") == "Layer distances (1 - linear CKA)"
+    assert page.locator(f"{EX} [data-testid='ldm-metric-label']").text_content() == (
+        "1 - linear CKA"
+    )
+    assert _selection(lab) == before
+    assert _page_titles(page)["gallery"].startswith(origin + ":")
+    lab.screenshot("explorer-selection-walk", page.locator(EX))

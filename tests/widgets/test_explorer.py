@@ -111,7 +111,7 @@ def test_clearing_in_the_source_view_clears_the_images(ex: ActivationExplorer) -
 
 def test_recomputing_views_are_busy_until_done(ex: ActivationExplorer) -> None:
     seen: list[tuple[str, bool]] = []
-    watch = {"diagram": ex.diagram, "mapper": ex.mapper_slot}
+    watch = {"diagram": ex.diagram_slot, "mapper": ex.mapper_slot}
 
     def record(change: dict) -> None:
         for name, w in watch.items():

@@ -198,6 +198,8 @@ class ActivationExplorer(widgets.VBox):
         self.diagram = PersistenceDiagramWidget(
             self.diagrams[self.layers[0]], cloud=self.clouds[0], width=380, height=380
         )
+        # the diagram in a box: the box carries the busy state while Python recomputes it
+        self.diagram_slot = widgets.Box([self.diagram])
         self.gallery = ImageGallery(self.source, captions=captions, max_images=max_gallery)
         self.layer_picker = widgets.Dropdown(
             options=[(name, i) for i, name in enumerate(self.layers)],
@@ -260,7 +262,7 @@ class ActivationExplorer(widgets.VBox):
             [
                 self.status,
                 widgets.Box(
-                    [self.matrix, self.diagram, self.mapper_column, self.gallery], layout=row
+                    [self.matrix, self.diagram_slot, self.mapper_column, self.gallery], layout=row
                 ),
                 self.summary,
             ],
@@ -403,7 +405,7 @@ class ActivationExplorer(widgets.VBox):
         a, b = self.layers[i], self.layers[j]
         # points index the first layer's diagram: they survive only if it stays
         keep = list(self.diagram.selected_points) if old and int(old[0]) == i else []
-        with busy(self.diagram), self._quiet():
+        with busy(self.diagram_slot), self._quiet():
             self.diagram.set_diagrams(
                 self.diagrams[a],
                 compare=None if i == j else self.diagrams[b],
