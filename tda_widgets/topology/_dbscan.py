@@ -8,9 +8,11 @@ projecting onto an orthonormal basis ``V`` never increases a distance,
 tree on their first principal coordinates and skips every pair of leaves whose boxes
 are farther apart than ``eps`` in those coordinates. Activation clouds are clustered
 by class, so most pairs of leaves are skipped. The distances that remain are computed
-as ``|x|^2 + |y|^2 - 2 x.y`` with one float32 matrix product per block, and the pairs
-that this leaves within its (bounded) rounding error of ``eps`` are decided by the exact
-float64 sum of squared differences.
+as ``|x|^2 + |y|^2 - 2 x.y`` with one float32 matrix product per block (of the points
+minus the cloud's centre, so that the error does not grow with the distance from the
+origin), and the pairs that this leaves within its (bounded) rounding error of ``eps``
+are decided by the float64 sum of squared differences of the points as given: float32
+input is exact in float64, and float64 input is never rounded to float32.
 
 :func:`dbscan_labels` then labels the points exactly as
 ``sklearn.cluster.DBSCAN(eps, min_samples).fit_predict`` does: a point is a core point
@@ -142,22 +144,26 @@ class _Tree:
         self.order = np.concatenate(leaves)
         self.bounds = np.r_[0, np.cumsum([leaf.size for leaf in leaves])]
         self.xs = points[self.order]
-        self.sq = np.einsum("ij,ij->i", self.xs, self.xs)
-        # the blocks are float32 products (twice the speed of float64); their error is
-        # bounded by (d + 6) float32 epsilons of the larger squared norms, inputs' own
-        # rounding to float32 included
-        self.xs32 = self.xs.astype(np.float32)
+        # the blocks are float32 products (twice the speed of float64) of the points
+        # minus the centre, so that their error scales with the cloud's spread, not with
+        # its distance from the origin; the error is bounded by (d + 7) float32
+        # epsilons of the larger squared (centred) norms, the centring's float64
+        # rounding and the rounding to float32 included
+        centred = self.xs - centre
+        self.sq = np.einsum("ij,ij->i", centred, centred)
+        self.xs32 = centred.astype(np.float32)
         self.sq32 = self.sq.astype(np.float32)
-        self.rounding = (points.shape[1] + 6) * 2.0**-23
+        self.rounding = (points.shape[1] + 7) * 2.0**-23
         # the float64 projections' own rounding, against the largest squared norm
         self.pad = _PROJECTION_ROUNDING * 2 * float(self.sq.max(initial=0.0))
 
     def exact(self, i: NDArray[np.int64], j: NDArray[np.int64]) -> NDArray[np.float64]:
         """Squared distances of the pairs ``(i, j)`` (tree order), summed directly.
 
-        The squares are added one coordinate after another, the order in which
-        scipy's ``cdist`` and scikit-learn's trees add them, so that a distance equal
-        to ``eps`` up to rounding is decided as they decide it."""
+        From the points as given (not centred), in float64 (float32 input is exact in
+        float64). The squares are added one coordinate after another, the order in
+        which scipy's ``cdist`` and scikit-learn's trees add them, so that a distance
+        equal to ``eps`` up to rounding is decided as they decide it."""
         diff = self.xs[i] - self.xs[j]
         diff *= diff
         total = np.zeros(diff.shape[0])

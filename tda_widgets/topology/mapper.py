@@ -14,6 +14,12 @@ a plain Euclidean ``DBSCAN`` (the default) gets scikit-learn's labels from
 ``_dbscan.py``, which skips the pairs of points that a principal-coordinate bound
 proves are too far apart; and edges come from one sparse incidence product instead of
 kmapper's loop over all node pairs.
+
+"Equal to kmapper's" covers float32 and float64 input alike: the points are clustered
+in float64 as given (float32 values are exact in float64; float64 is never rounded to
+float32), as scikit-learn's DBSCAN does, and the clusterer's parameters are checked by
+scikit-learn's own validation first. The one exception is a pair of points whose
+distance equals ``eps`` to within float64 rounding: see ``_dbscan.py``.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ import numpy as np
 from joblib import Parallel, delayed
 from numpy.typing import NDArray
 from scipy import sparse
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, clone
 from sklearn.cluster import DBSCAN
 
 from tda_widgets._types import MapperGraph, PointCloud
@@ -51,8 +57,11 @@ def elbow_eps(points: Any) -> float:
     ``_dbscan.nearest_distances``), sorted in decreasing order; the
     knee (kneed, convex, decreasing) is the eps; the median when there is no knee;
     rounded to 3 decimals (unrounded if that would give 0). When that is 0 (many
-    duplicate points, e.g. dead units) the smallest positive distance is taken; when
-    every point is identical there is no scale and a ``ValueError`` says so.
+    duplicate points, e.g. dead units) the smallest positive nearest-neighbour distance
+    is taken, and when every point has a duplicate (so every nearest-neighbour distance
+    is 0) the smallest distance between two distinct points; when every point is
+    identical there is no scale and a ``ValueError`` says so. The distances are taken
+    between the points as given (float64 input is not rounded to float32).
 
     Examples
     --------
@@ -61,27 +70,41 @@ def elbow_eps(points: Any) -> float:
     >>> eps = elbow_eps(x)
     >>> 0 < eps < 1
     True
+    >>> elbow_eps(np.repeat([[0.0, 0.0], [0.0, 0.25], [1.0, 0.0]], 2, axis=0))
+    0.25
     """
     from kneed import KneeLocator
 
-    pts = points.points if isinstance(points, PointCloud) else as_points(points, name="points")
+    if isinstance(points, PointCloud):
+        pts = points.points.astype(np.float64)
+    else:
+        pts = as_points(points, name="points", dtype=np.float64)
     if pts.shape[0] < 3:
         raise ValueError(f"points: expected at least 3 points, got {pts.shape[0]}")
-    dist = nearest_distances(pts.astype(np.float64))
-    dist = np.sort(dist)[::-1]
-    if not dist[0] > 0:
-        raise ValueError(
-            f"points: expected points that are not all identical, got {pts.shape[0]} copies "
-            "of one point (a dead layer?), so there is no scale to pick DBSCAN's eps from"
-        )
-    with warnings.catch_warnings():  # kneed's normalisation of a flat curve divides by 0
-        warnings.simplefilter("ignore", RuntimeWarning)
-        knee = KneeLocator(
-            np.arange(dist.size), dist, curve="convex", direction="decreasing"
-        ).knee_y
-    eps = float(np.median(dist)) if knee is None else float(knee)
-    if not eps > 0:
-        eps = float(dist[dist > 0].min())
+    dist = np.sort(nearest_distances(pts))[::-1]
+    if dist[0] > 0:
+        with warnings.catch_warnings():  # kneed's normalisation of a flat curve divides by 0
+            warnings.simplefilter("ignore", RuntimeWarning)
+            knee = KneeLocator(
+                np.arange(dist.size), dist, curve="convex", direction="decreasing"
+            ).knee_y
+        eps = float(np.median(dist)) if knee is None else float(knee)
+        if not eps > 0:
+            eps = float(dist[dist > 0].min())
+    else:  # every point has a duplicate: the smallest distance between distinct points
+        distinct = np.unique(pts, axis=0)
+        eps = float(nearest_distances(distinct).min()) if distinct.shape[0] > 1 else 0.0
+        if not eps > 0:
+            got = (
+                f"{pts.shape[0]} copies of one point (a dead layer?)"
+                if distinct.shape[0] == 1
+                else f"{pts.shape[0]} points whose {distinct.shape[0]} distinct positions "
+                "are closer together than float64 distances resolve"
+            )
+            raise ValueError(
+                f"points: expected points that are not all identical, got {got}, so there "
+                "is no scale to pick DBSCAN's eps from"
+            )
     rounded = round(eps, 3)
     return rounded if rounded > 0 else eps
 
@@ -128,6 +151,19 @@ def _min_cluster_samples(clusterer: Any) -> int:
         if params.get(name):
             value = params[name]
     return int(value) if value else 2
+
+
+def _validate_clusterer(clusterer: Any) -> None:
+    """Run scikit-learn's own parameter validation, as its ``fit`` would.
+
+    The fast DBSCAN path never calls ``fit``, and an interval too small to cluster
+    never reaches it either, so invalid parameters (``algorithm="blah"``,
+    ``leaf_size=-1``, ``p=-1``) raise scikit-learn's ``InvalidParameterError`` here,
+    before any work (``KeplerMapper.map`` raises it from its first ``fit``).
+    """
+    validate = getattr(clusterer, "_validate_params", None)
+    if isinstance(clusterer, BaseEstimator) and callable(validate):
+        validate()
 
 
 def _cluster(clusterer: Any, x: NDArray[np.float64]) -> NDArray[np.int64]:
@@ -199,7 +235,8 @@ def mapper_graph(
             labels = cloud.labels
         layer = cloud.layer
     else:
-        pts, layer = as_points(cloud, name="cloud").astype(np.float64), ""
+        # float64, never through float32: DBSCAN decides eps-ties in the input's values
+        pts, layer = as_points(cloud, name="cloud", dtype=np.float64), ""
     n = pts.shape[0]
     if n == 0:
         raise ValueError("cloud: expected at least one point, got an empty cloud")
@@ -250,6 +287,7 @@ def mapper_graph(
         data = np.c_[np.arange(n), lens_values]
         cover.fit(data)
         cubes = [c[:, 0].astype(np.int64) for c in cover.transform(data)]
+    _validate_clusterer(clusterer)
     smallest = _min_cluster_samples(clusterer)
     todo = [i for i, ids in enumerate(cubes) if ids.size >= smallest]
     with_threads = Parallel(n_jobs=n_jobs, prefer="threads")

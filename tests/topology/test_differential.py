@@ -17,14 +17,21 @@ stays quick.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
+import kmapper as km
 import numpy as np
 import pytest
 import ripser
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from sklearn.cluster import DBSCAN
+from sklearn.neighbors import NearestNeighbors
+from sklearn.utils._param_validation import InvalidParameterError
 
-from tda_widgets import available_backends, persistence_diagrams
+from tda_widgets import available_backends, elbow_eps, mapper_graph, persistence_diagrams
 
 BACKENDS = available_backends()
 DTYPES = [np.float32, np.float64]
@@ -84,3 +91,178 @@ def test_float32_input_is_still_computed_in_float32() -> None:
     ref = ripser.ripser(x, maxdim=1)["dgms"]
     for backend in BACKENDS:
         assert_same_diagrams(persistence_diagrams(x, backend=backend), ref)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    grid=hnp.arrays(
+        np.int8, st.tuples(st.integers(4, 14), st.integers(1, 3)), elements=st.integers(-3, 3)
+    ),
+    scale_exp=st.sampled_from([-30, 0, 30]),
+    dtype=st.sampled_from(DTYPES),
+    maxdim=st.integers(0, 2),
+)
+def test_persistence_equals_ripser_on_grids(
+    grid: np.ndarray, scale_exp: int, dtype: type, maxdim: int
+) -> None:
+    """Ties (integer grids, many equal distances), duplicates, tiny and huge scales."""
+    x = (grid.astype(np.float64) * 2.0**scale_exp).astype(dtype)
+    ref = ripser.ripser(x, maxdim=maxdim)["dgms"]
+    for backend in BACKENDS:
+        assert_same_diagrams(persistence_diagrams(x, maxdim=maxdim, backend=backend), ref)
+
+
+@FAST
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(2, 30),
+    d=st.integers(1, 6),
+    offset=st.sampled_from([0.0, 1.0, 1e4, -3e7]),
+    scale=st.sampled_from([1e-12, 1e-3, 1.0, 1e6, 1e20]),
+    dtype=st.sampled_from(DTYPES),
+)
+def test_persistence_equals_ripser_on_random_clouds(
+    seed: int, n: int, d: int, offset: float, scale: float, dtype: type
+) -> None:
+    """Generic clouds, near and far from the origin, at tiny and huge scales."""
+    x = (np.random.default_rng(seed).standard_normal((n, d)) * scale + offset).astype(dtype)
+    ref = ripser.ripser(x, maxdim=1)["dgms"]
+    for backend in BACKENDS:
+        assert_same_diagrams(persistence_diagrams(x, backend=backend), ref)
+
+
+# -- mapper_graph and elbow_eps vs kmapper and scikit-learn ---------------------------
+
+
+def _kmapper_nodes(x: np.ndarray, lens: np.ndarray, n_cubes: int, clusterer: Any) -> list:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        graph = km.KeplerMapper(verbose=0).map(
+            lens, x, clusterer=clusterer, cover=km.Cover(n_cubes=n_cubes, perc_overlap=0.3)
+        )
+    return [sorted(v) for v in graph["nodes"].values()]
+
+
+def _our_nodes(x: np.ndarray, lens: np.ndarray, n_cubes: int, clusterer: Any) -> list:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "the graph has no nodes"
+        g = mapper_graph(x, lens=lens, n_intervals=n_cubes, overlap=0.3, clusterer=clusterer)
+    return [g.node_members(k).tolist() for k in range(g.n_nodes)]
+
+
+@pytest.mark.parametrize("offset", [0.0, 1e4])
+def test_mapper_float64_near_tie_is_kmappers(offset: float) -> None:
+    """Issue 14.3: points 1 + 1e-9 apart (eps=1) were joined after rounding to float32."""
+    gap = 1 + 1e-9 if offset == 0 else 1 + 1e-6  # 1e-6: kmapper's own search is exact there
+    x = np.array([[0.0, 0.0], [gap, 0.0], [5.0, 5.0]]) + offset
+    lens = np.arange(3.0)
+    clusterer = DBSCAN(eps=1.0, min_samples=2)
+    assert _kmapper_nodes(x, lens, 1, clusterer) == []
+    assert _our_nodes(x, lens, 1, clusterer) == []
+    # float32 input is clustered in its own (rounded) values, as kmapper does
+    x32 = x.astype(np.float32)
+    assert _our_nodes(x32, lens, 1, clusterer) == _kmapper_nodes(x32, lens, 1, clusterer)
+
+
+def test_mapper_clusters_far_from_origin_equal_kmapper() -> None:
+    """Issue 14.3: clusters 1e4 from the origin, in float64."""
+    rng = np.random.default_rng(5)
+    x = np.r_[rng.normal(size=(60, 3)), rng.normal(loc=4.0, size=(60, 3))] * 1e-3 + 1e4
+    lens = x[:, 0] - 1e4
+    clusterer = DBSCAN(eps=1e-3, min_samples=3)
+    ref = _kmapper_nodes(x, lens, 4, clusterer)
+    assert len(ref) > 2
+    assert _our_nodes(x, lens, 4, clusterer) == ref
+
+
+@pytest.mark.parametrize("bad", [{"algorithm": "blah"}, {"leaf_size": -1}, {"p": -1}])
+def test_invalid_dbscan_parameters_raise_scikit_learns_error(bad: dict) -> None:
+    """Issue 14.4: the fast path took DBSCANs that scikit-learn and kmapper refuse."""
+    x = np.random.default_rng(0).normal(size=(30, 2))
+    clusterer = DBSCAN(eps=10.0, min_samples=1, **bad)
+    with pytest.raises(InvalidParameterError):
+        _kmapper_nodes(x, x[:, 0], 2, clusterer)
+    with pytest.raises(InvalidParameterError, match="DBSCAN"):
+        mapper_graph(x, lens=x[:, 0], n_intervals=2, clusterer=clusterer)
+    # also when no interval is large enough to be clustered at all
+    with pytest.raises(InvalidParameterError):
+        mapper_graph(x[:3], lens=x[:3, 0], n_intervals=3, overlap=0.1, clusterer=clusterer)
+
+
+def test_every_point_duplicated_gets_an_eps() -> None:
+    """Issue 14.18: 4 distinct points, each twice, raised "8 copies of one point"."""
+    distinct = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 3.0], [5.0, 5.0]])
+    x = np.repeat(distinct, 2, axis=0)
+    assert elbow_eps(x) == 1.0  # the smallest distance between distinct points
+    g = mapper_graph(x, lens=np.arange(8.0), n_intervals=1)
+    # DBSCAN(eps=1, min_samples=5) on these 8 points: the two pairs 1 apart make no
+    # core point (4 points within eps), so every point is noise, as in kmapper
+    assert g.n_nodes == len(_kmapper_nodes(x, np.arange(8.0), 1, DBSCAN(1.0, min_samples=5)))
+    with pytest.raises(ValueError, match="not all identical"):
+        elbow_eps(np.zeros((8, 2)))
+
+
+def _plain_elbow_eps(x: np.ndarray) -> float:
+    """The authors' rule written plainly with scikit-learn (exact k-d tree) and kneed."""
+    from kneed import KneeLocator
+
+    dist = NearestNeighbors(n_neighbors=2, algorithm="kd_tree").fit(x).kneighbors(x)[0][:, 1]
+    dist = np.sort(dist)[::-1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        knee = KneeLocator(np.arange(dist.size), dist, curve="convex", direction="decreasing")
+    eps = float(np.median(dist)) if knee.knee_y is None else float(knee.knee_y)
+    rounded = round(eps, 3)
+    return rounded if rounded > 0 else eps
+
+
+def _cloud(seed: int, n: int, d: int) -> np.ndarray:
+    """A few separated blobs, so that DBSCAN and the cover both have work to do."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(3, d)) * 4
+    return centres[rng.integers(0, 3, n)] + rng.normal(size=(n, d))
+
+
+@FAST
+@given(
+    grid=hnp.arrays(
+        np.int8, st.tuples(st.integers(12, 40), st.integers(1, 3)), elements=st.integers(-4, 4)
+    ),
+    eps=st.sampled_from([1.0, 2.0, 3.0]),
+    scale_exp=st.sampled_from([-30, 0, 30]),
+    min_samples=st.integers(1, 4),
+    n_cubes=st.integers(1, 3),
+    dtype=st.sampled_from(DTYPES),
+)
+def test_mapper_equals_kmapper_on_grids_with_ties(
+    grid: np.ndarray, eps: float, scale_exp: int, min_samples: int, n_cubes: int, dtype: type
+) -> None:
+    """Integer grids: many distances exactly eps (and duplicates), at three scales."""
+    s = 2.0**scale_exp  # a power of two: the ties stay exact
+    x = (grid.astype(np.float64) * s).astype(dtype)
+    lens = np.arange(x.shape[0], dtype=np.float64)
+    clusterer = DBSCAN(eps=eps * s, min_samples=min_samples)
+    assert _our_nodes(x, lens, n_cubes, clusterer) == _kmapper_nodes(x, lens, n_cubes, clusterer)
+
+
+@FAST
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(12, 60),
+    d=st.integers(1, 5),
+    offset=st.sampled_from([0.0, 1e4]),
+    scale=st.sampled_from([1e-6, 1.0, 1e8]),
+    dtype=st.sampled_from(DTYPES),
+)
+def test_mapper_and_elbow_eps_equal_references_on_random_clouds(
+    seed: int, n: int, d: int, offset: float, scale: float, dtype: type
+) -> None:
+    """Generic clouds, near and far from the origin; eps by the authors' rule."""
+    x = (_cloud(seed, n, d) * scale + offset).astype(dtype)
+    if dtype is np.float32 and np.unique(x, axis=0).shape[0] < n:
+        return  # rounding made duplicates: the rule's fallback is tested on its own
+    eps = elbow_eps(x)
+    assert eps == _plain_elbow_eps(x.astype(np.float64))
+    lens = np.linalg.norm(x.astype(np.float64) - offset, axis=1)
+    clusterer = DBSCAN(eps=eps, min_samples=3)
+    assert _our_nodes(x, lens, 3, clusterer) == _kmapper_nodes(x, lens, 3, clusterer)
