@@ -42,7 +42,13 @@ from numpy.typing import NDArray
 from sklearn.metrics import pairwise_distances
 
 from tda_widgets._types import Diagrams, PointCloud
-from tda_widgets._validation import as_points, check_choice, format_bytes
+from tda_widgets._validation import (
+    as_points,
+    check_choice,
+    check_int,
+    check_memory_budget,
+    format_bytes,
+)
 from tda_widgets.topology._rips import (
     edges_of_lengths,
     h0_diagram,
@@ -89,20 +95,76 @@ def available_backends() -> tuple[str, ...]:
     return tuple(b for b in _PREFERENCE if importlib.util.find_spec(_MODULES[b]) is not None)
 
 
-def _check_memory(n: int, budget: int | None, n_points: int | None) -> None:
+BYTES_PER_SIMPLEX = {"ripser": 64, "giotto-ph": 64, "gudhi": 2}
+"""Estimated peak bytes per ``maxdim``-simplex for ``maxdim >= 2``, per backend:
+ripser (and giotto-ph, its parallel port) keeps a column per simplex it reduces,
+measured 56-64 bytes per triangle for H2; gudhi's Rips persistence measured 0.6-1.6
+bytes per triangle (H2) and 0.2 per tetrahedron (H3). Multiplied by the number of
+``maxdim``-simplices, ``C(n, maxdim + 1)``, times the share of pairs within
+``threshold`` (an over-estimate: a simplex needs all its edges within it)."""
+
+
+def _pair_share(points: NDArray[Any], threshold: float) -> float:
+    """Share of pairs of points within ``threshold``, from 4,096 pairs (1 if infinite)."""
+    n = points.shape[0]
+    if not np.isfinite(threshold) or n < 2:
+        return 1.0
+    rng = np.random.default_rng(0)
+    i, j = rng.integers(0, n, size=(2, 4096))
+    keep = i != j
+    if not keep.any():
+        return 1.0
+    d = np.linalg.norm(points[i[keep]].astype(np.float64) - points[j[keep]], axis=1)
+    # one sampled pair in the budget's favour: never estimate a share of exactly 0
+    return float((np.count_nonzero(d <= threshold) + 1) / (d.size + 1))
+
+
+def _memory_need(n: int, maxdim: int, backend: str, share: float) -> float:
+    """Estimated peak bytes of one persistence run on ``n`` points."""
+    need = float(BYTES_PER_PAIR) * n * n
+    if maxdim >= 2:
+        need += BYTES_PER_SIMPLEX[backend] * math.comb(n, maxdim + 1) * share
+    return need
+
+
+def _check_memory(
+    n: int,
+    budget: int | None,
+    n_points: int | None,
+    *,
+    maxdim: int = 1,
+    backend: str = "ripser",
+    share: float = 1.0,
+) -> None:
     """Refuse, before allocating anything, a cloud whose persistence would not fit."""
-    need = BYTES_PER_PAIR * n * n
+    need = _memory_need(n, maxdim, backend, share)
     if budget is None or need <= budget:
         return
-    fit = max(1, math.isqrt(budget // BYTES_PER_PAIR))
+    fit = 1
+    lo, hi = 1, n
+    while lo <= hi:  # the largest n_points whose estimate fits the budget
+        mid = (lo + hi) // 2
+        if _memory_need(mid, maxdim, backend, share) <= budget:
+            fit, lo = mid, mid + 1
+        else:
+            hi = mid - 1
     what = f"n_points={n_points} is too large; pass" if n_points is not None else "pass"
+    simplices = (
+        f" and its {math.comb(n, maxdim + 1):.3g} {maxdim}-simplices for H{maxdim} with the "
+        f"{backend!r} backend (~{BYTES_PER_SIMPLEX[backend]} bytes each"
+        + (f", {share:.0%} of pairs within threshold" if share < 1 else "")
+        + ")"
+        if maxdim >= 2
+        else ""
+    )
+    lower = " or a lower maxdim or a finite threshold" if maxdim >= 2 else ""
     raise MemoryError(
-        f"memory_budget: persistence of {n} points needs about {format_bytes(need)} "
-        f"(the {n} x {n} distance matrix and the filtration, ~{BYTES_PER_PAIR} bytes per "
-        f"pair of points), more than memory_budget={format_bytes(budget)}; {what} "
-        f"n_points={fit} or fewer to subsample by farthest-point sampling first (the "
-        "covering radius r is recorded and the diagrams stay within bottleneck distance "
-        "2r), or raise memory_budget"
+        f"memory_budget: persistence of {n} points up to H{maxdim} needs about "
+        f"{format_bytes(need)} (the {n} x {n} distance matrix and the filtration, "
+        f"~{BYTES_PER_PAIR} bytes per pair of points{simplices}), more than "
+        f"memory_budget={format_bytes(budget)}; {what} n_points={fit} or fewer to "
+        "subsample by farthest-point sampling first (the covering radius r is recorded "
+        f"and the diagrams stay within bottleneck distance 2r){lower}, or raise memory_budget"
     )
 
 
@@ -298,22 +360,16 @@ def persistence_diagrams(
         points, layer = cloud.points, cloud.layer
     else:
         points, layer = _as_cloud_points(cloud), ""
-    if isinstance(maxdim, bool) or not isinstance(maxdim, (int, np.integer)) or maxdim < 0:
-        raise ValueError(f"maxdim: expected an integer >= 0, got {maxdim!r}")
+    maxdim = check_int(maxdim, name="maxdim", minimum=0)
     if maxdim > MAX_DIM:
         raise ValueError(
             f"maxdim: expected an integer in 0..{MAX_DIM}, got {maxdim}; H_k of a Rips "
             f"complex needs simplices of k + 2 points, whose number grows like n**(k + 2), "
             f"so dimensions above {MAX_DIM} are refused (the paper uses H0 and H1)"
         )
-    if memory_budget is not None and (
-        isinstance(memory_budget, bool)
-        or not isinstance(memory_budget, (int, np.integer, float))
-        or not memory_budget > 0
-    ):
-        raise ValueError(
-            f"memory_budget: expected a positive number of bytes or None, got {memory_budget!r}"
-        )
+    budget = check_memory_budget(memory_budget)
+    if n_points is not None:
+        n_points = check_int(n_points, name="n_points", minimum=1)
     installed = available_backends()
     if backend == "auto":
         backend = installed[0]
@@ -324,6 +380,10 @@ def persistence_diagrams(
                 f"backend: {backend!r} is not installed (installed: {list(installed)}); "
                 f"install it or use backend='auto'"
             )
+    if isinstance(threshold, (bool, np.bool_)) or not isinstance(
+        threshold, (int, float, np.integer, np.floating)
+    ):
+        raise TypeError(f"threshold: expected a number >= 0 or inf, got {threshold!r}"[:160])
     threshold = float(threshold)
     if np.isnan(threshold) or threshold < 0:
         raise ValueError(f"threshold: expected a number >= 0 or inf, got {threshold}")
@@ -334,10 +394,9 @@ def persistence_diagrams(
         raise ValueError("cloud: expected at least one point, got an empty cloud")
     params: dict[str, Any] = {"maxdim": int(maxdim), "threshold": threshold, "n_points": n_points}
     kept = None
-    if n_points is not None and n_points < 1:
-        raise ValueError(f"n_points: expected a positive integer, got {n_points}")
-    n_used = points.shape[0] if n_points is None else min(int(n_points), points.shape[0])
-    _check_memory(n_used, None if memory_budget is None else int(memory_budget), n_points)
+    n_used = points.shape[0] if n_points is None else min(n_points, points.shape[0])
+    share = _pair_share(points, threshold) if maxdim >= 2 and budget is not None else 1.0
+    _check_memory(n_used, budget, n_points, maxdim=maxdim, backend=backend, share=share)
     if n_points is not None and n_points < points.shape[0]:
         from tda_widgets.point_clouds.subsample import farthest_point_subsample
 
