@@ -4,15 +4,35 @@ Everything is computed lazily, the first time it is asked for, and cached on dis
 
 Cache rules
 -----------
-* The key of every result covers the model's weights (every ``state_dict`` tensor's
-  name, dtype, shape and bytes), the data (image and label bytes), the layer and
-  every parameter the result depends on -- and nothing else, so changing one
-  parameter recomputes only what depends on it (a new ``maxdim`` reuses the cached
-  clouds; a new metric reuses the cached diagrams).
+* The key of every result covers everything that determines it (see
+  :mod:`tda_widgets._cache_key`): the model -- every submodule's class and
+  configuration (``Conv2d.stride``, ``ReLU`` vs ``Sigmoid``, ``maxpool = Identity()``),
+  parameters, buffers and forward hooks, and the code of classes the user wrote --;
+  the data (the values of every image and label); the layer; and every parameter the
+  result depends on, by content: arrays by their bytes, user functions (a lens, a
+  metric) by their code, closure and default values, estimators by
+  ``get_params(deep=True)``. The versions of tda_widgets, torch and numpy are part of
+  the key too. Nothing else is: changing one parameter recomputes only what depends
+  on it (a new ``maxdim`` reuses the cached clouds; a new metric reuses the cached
+  diagrams). ``device`` and ``batch_size`` are not part of the key: they change
+  results only by floating-point rounding.
+* What cannot be identified by content (a model or a lens holding a lock or a random
+  generator, an ``IterableDataset`` or a shuffling ``DataLoader``, whose items may not
+  be read again in the same order) is computed but not cached, with one warning
+  saying what and why.
+* Keys are built without iterating data beyond ``len()`` (a map-style ``Dataset`` is
+  read by index) and without copying it whole (arrays are hashed in blocks). With
+  ``cache_dir=False`` nothing is hashed at all.
 * Files are ``.npz`` written with ``allow_pickle=False`` and read back the same way,
-  so loading a cache file can never run code. Each file stores its own key; a
-  truncated, corrupt or foreign file is recomputed with a warning.
-* Writes are atomic: a temporary file in the same directory, then ``os.replace``.
+  so loading a cache file can never run code. Each file stores its own key. Before
+  an array is read its ``.npy`` header is checked against the bytes the file holds;
+  after, every field is checked (names, shapes, dtypes, JSON parameters). A truncated,
+  corrupt, foreign or malformed file is recomputed and replaced, with a warning.
+* Writes are atomic (:func:`tda_widgets._io.atomic_write`: a temporary file in the
+  same directory, then ``os.replace``). A write that fails (read-only directory, full
+  disk) warns and the result is still returned. Temporary files that a killed process
+  left (``.tdaw-*.tmp``, older than an hour) are removed when an ``Analysis`` opens the
+  directory.
 * The default directory is ``$TDA_WIDGETS_CACHE`` if set, else the user cache
   directory (``~/.cache/tda_widgets`` on Linux), under ``analysis/``.
 
@@ -22,12 +42,10 @@ can take over through ``joblib.parallel_config``), with one progress bar.
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import json
 import os
-import tempfile
 import warnings
-import zipfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -37,6 +55,8 @@ import numpy as np
 from joblib import Parallel, delayed
 from numpy.typing import NDArray
 
+from tda_widgets._cache_key import Keyer, Unidentifiable
+from tda_widgets._io import atomic_write, load_npz, remove_stale_temp_files
 from tda_widgets._types import Diagrams, DistanceMatrix, MapperGraph, PointCloud
 from tda_widgets._validation import unknown_name_error
 from tda_widgets.topology.cka import cka_matrix
@@ -46,7 +66,10 @@ from tda_widgets.topology.persistence import available_backends, persistence_dia
 
 __all__ = ["Analysis", "default_cache_dir"]
 
-_FORMAT = "tda_widgets.analysis/1"
+_FORMAT = "tda_widgets.analysis/2"
+#: names of the temporary files that versions before 0.2 wrote (cleaned too)
+_LEGACY_TEMP = "*.npz*.tmp"
+_VOLATILE = "volatile-"  # keys of results kept in memory only, never on disk
 
 
 def default_cache_dir() -> Path:
@@ -62,57 +85,88 @@ def default_cache_dir() -> Path:
     return cache_dir() / "analysis"
 
 
-def _hash_tensor(h: Any, t: Any) -> None:
-    import torch
-
-    if isinstance(t, torch.Tensor):
-        t = t.detach().cpu().contiguous()
-        h.update(f"{t.dtype}{tuple(t.shape)}".encode())
-        h.update(t.flatten().view(torch.uint8).numpy().tobytes())
-    else:
-        a = np.ascontiguousarray(np.asarray(t))
-        h.update(f"{a.dtype}{a.shape}".encode())
-        h.update(a.tobytes())
-
-
 def _hash_model(model: Any) -> str:
-    h = hashlib.blake2b(digest_size=20)
-    h.update(type(model).__qualname__.encode())
-    for name, tensor in model.state_dict().items():
-        h.update(name.encode())
-        _hash_tensor(h, tensor)
-    return h.hexdigest()
+    """Digest of the model's structure, configuration, code, parameters and buffers.
+
+    Raises :class:`~tda_widgets._cache_key.Unidentifiable` when part of it has no
+    content to key on.
+    """
+    k = Keyer()
+    k.add(model, "model")
+    return k.hexdigest()
 
 
 def _hash_data(data: Any, labels: Any) -> str:
+    """Digest of the images (and labels), read once, by index, in blocks.
+
+    A tensor or array is hashed in place (at most 8 MiB copied at once); a map-style
+    ``Dataset`` is read by index, ``0 .. len - 1`` and no further; a ``DataLoader`` is
+    iterated when its order is fixed (a map-style dataset and a sequential sampler).
+    A stream that may not be read twice, or read in the same order, is refused.
+
+    Raises
+    ------
+    Unidentifiable
+        For an ``IterableDataset``, a ``Dataset`` without ``len()``, a shuffling or
+        custom-sampler ``DataLoader``, or data of another type.
+    """
+    import torch
+    from torch.utils.data import DataLoader, Dataset, IterableDataset, SequentialSampler
+
+    k = Keyer()
+    if isinstance(data, (torch.Tensor, np.ndarray)):
+        k.add(data, "data")
+    elif isinstance(data, DataLoader):
+        if isinstance(data.dataset, IterableDataset):
+            raise Unidentifiable(
+                "data is a DataLoader over an IterableDataset, a stream that may not give the "
+                "same items when read again"
+            )
+        sampler = getattr(data.batch_sampler, "sampler", data.sampler)
+        if not isinstance(sampler, SequentialSampler):
+            raise Unidentifiable(
+                f"data is a DataLoader with a {type(sampler).__name__}, whose order may change "
+                "from one pass to the next (use shuffle=False)"
+            )
+        for i, batch in enumerate(data):
+            k.forget()
+            k.add(batch, f"data (batch {i})")
+    elif isinstance(data, IterableDataset):
+        raise Unidentifiable(
+            "data is an IterableDataset, a stream that may not give the same items when read "
+            "again (pass a map-style Dataset or a tensor to cache)"
+        )
+    elif isinstance(data, Dataset):
+        try:
+            n = len(data)  # type: ignore[arg-type]
+        except TypeError:
+            raise Unidentifiable("data is a Dataset without len()") from None
+        k.add(n, "len(data)")
+        for i in range(n):  # by index: never past len(), whatever __getitem__ does
+            k.forget()
+            k.add(data[i], f"data[{i}]")
+    else:
+        raise Unidentifiable(f"data of type {type(data).__name__} is not identified")
+    if labels is not None:
+        k.forget()
+        k.add(np.asarray(labels) if isinstance(labels, (list, tuple)) else labels, "labels")
+    return k.hexdigest()
+
+
+def _versions() -> tuple[str, ...]:
     import torch
 
-    h = hashlib.blake2b(digest_size=20)
-    if isinstance(data, (torch.Tensor, np.ndarray)):
-        _hash_tensor(h, data)
-    else:  # Dataset or DataLoader: hash what it yields, in order
-        for item in data:
-            for part in item if isinstance(item, (tuple, list)) else (item,):
-                _hash_tensor(h, part)
-    if labels is not None:
-        _hash_tensor(h, np.asarray(labels))
-    return h.hexdigest()
+    from tda_widgets._cache_key import library_version
+
+    return (str(library_version("tda_widgets")), torch.__version__, np.__version__)
 
 
 def _key(*parts: Any) -> str:
-    text = json.dumps(parts, sort_keys=True, default=repr)
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-
-
-def _param_token(value: Any) -> Any:
-    """A JSON-able, content-based stand-in for a parameter value."""
-    if isinstance(value, np.ndarray):
-        return "array:" + hashlib.blake2b(value.tobytes(), digest_size=12).hexdigest()
-    if callable(value) and not hasattr(value, "get_params"):
-        return (
-            f"callable:{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', value)}"
-        )
-    return repr(value)
+    """One digest of ``parts``; volatile (memory only) when any part is volatile."""
+    volatile = any(isinstance(p, str) and p.startswith(_VOLATILE) for p in parts)
+    k = Keyer()
+    k.add(parts, "key")
+    return (_VOLATILE if volatile else "") + k.hexdigest()
 
 
 class Analysis:
@@ -188,70 +242,116 @@ class Analysis:
         self.progress = progress
         self.n_computed: Counter[str] = Counter()
         self._memory: dict[str, Any] = {}
+        self._warned: set[str] = set()
+        self._sampler_digest: str | None = None
         if cache_dir is True or cache_dir is None:
             cache_dir = default_cache_dir()
         self.cache_dir = None if cache_dir is False else Path(cache_dir)
-        self._base = _key(_hash_model(model), _hash_data(data, labels))
+        # with no disk cache nothing is hashed: results live in this object only
+        self._base = f"{_VOLATILE}{id(self)}"
+        if self.cache_dir is not None:
+            remove_stale_temp_files(self.cache_dir, patterns=[_LEGACY_TEMP])
+            try:
+                self._base = _key(
+                    _FORMAT, _versions(), _hash_model(model), _hash_data(data, labels)
+                )
+            except (Unidentifiable, RecursionError) as exc:
+                self._warn_uncached(_why(exc), "results are computed but not cached on disk")
 
     # -- cache plumbing ------------------------------------------------------------
 
-    def _path(self, kind: str, key: str) -> Path | None:
-        return None if self.cache_dir is None else self.cache_dir / f"{kind}-{key}.npz"
+    def _warn_uncached(self, what: str, consequence: str) -> None:
+        message = f"Analysis: {what}; {consequence}"
+        if message not in self._warned:
+            self._warned.add(message)
+            warnings.warn(message, UserWarning, stacklevel=4)
 
-    def _load(self, kind: str, key: str) -> dict[str, NDArray[Any]] | None:
+    def _param_digest(self, where: str, name: str, value: Any) -> str | None:
+        """The digest of one parameter; ``None`` (with one warning) when unidentifiable."""
+        try:
+            k = Keyer()
+            k.add(value, name)
+            return k.hexdigest()
+        except (Unidentifiable, RecursionError) as exc:
+            if self.cache_dir is not None:
+                self._warn_uncached(
+                    f"{where}: {name}={value!r} cannot be identified ({_why(exc)})",
+                    "this result is not cached",
+                )
+            return None
+
+    def _path(self, kind: str, key: str) -> Path | None:
+        if self.cache_dir is None or key.startswith(_VOLATILE):
+            return None
+        return self.cache_dir / f"{kind}-{key}.npz"
+
+    def _load(self, kind: str, key: str, from_arrays: Callable[[dict], Any]) -> Any:
+        """The cached value, or ``None`` (with a warning when the file is damaged)."""
         path = self._path(kind, key)
         if path is None or not path.exists():
             return None
         try:
-            with np.load(path, allow_pickle=False) as f:
-                arrays = {k: f[k] for k in f.files}
-            if str(arrays.pop("__format__")) != _FORMAT or str(arrays.pop("__key__")) != key:
+            arrays = load_npz(path)  # headers are checked before anything is read
+            if str(arrays.pop("__format__", "")) != _FORMAT:
+                raise ValueError(f"the file is not in the format {_FORMAT}")
+            if str(arrays.pop("__key__", "")) != key:
                 raise ValueError("the file belongs to another cache entry")
-            return arrays
-        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
-            warnings.warn(f"cache file {path} is unreadable ({exc}); recomputing it", stacklevel=3)
+            arrays.pop("__base__", None)
+            return from_arrays(arrays)
+        except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+            warnings.warn(
+                f"cache file {path} is unreadable ({type(exc).__name__}: {exc}); recomputing it",
+                UserWarning,
+                stacklevel=4,
+            )
             return None
 
     def _save(self, kind: str, key: str, arrays: dict[str, Any]) -> None:
         path = self._path(kind, key)
         if path is None:
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"__format__": np.array(_FORMAT), "__key__": np.array(key), **arrays}
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        payload = {
+            "__format__": np.array(_FORMAT),
+            "__key__": np.array(key),
+            "__base__": np.array(self._base),
+            **arrays,
+        }
         try:
-            with os.fdopen(fd, "wb") as f:
-                np.savez(f, **payload)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+            atomic_write(path, lambda fh: np.savez(fh, **payload))
+        except OSError as exc:
+            self._warn_uncached(
+                f"could not write the cache file {path} ({exc})",
+                "the result is returned but not cached; pass cache_dir= a writable directory "
+                "(or cache_dir=False)",
+            )
 
     def _cached(
         self,
         kind: str,
-        key: str,
+        key: str | None,
         compute: Callable[[], Any],
         to_arrays: Callable[[Any], dict],
         from_arrays: Callable[[dict], Any],
     ) -> Any:
         mem = f"{kind}-{key}"
-        if mem in self._memory:
+        if key is not None and mem in self._memory:
             return self._memory[mem]
-        arrays = self._load(kind, key)
-        if arrays is not None:
-            value = from_arrays(arrays)
-        else:
+        value = None if key is None else self._load(kind, key, from_arrays)
+        if value is None:
             value = compute()
             self.n_computed[kind] += 1
-            self._save(kind, key, to_arrays(value))
-        self._memory[mem] = value
+            if key is not None:
+                self._save(kind, key, to_arrays(value))
+        if key is not None:
+            self._memory[mem] = value
         return value
 
     def clear_cache(self) -> int:
         """Delete this analysis's cache files and in-memory results; return files removed."""
         self._memory.clear()
         if self.cache_dir is None or not self.cache_dir.exists():
+            return 0
+        if self._base.startswith(_VOLATILE):
             return 0
         removed = 0
         for path in self.cache_dir.glob("*.npz"):
@@ -272,7 +372,11 @@ class Analysis:
     # -- stage 1-2: clouds ---------------------------------------------------------
 
     def _cloud_key(self, layer: str) -> str:
-        return _key(self._base, "cloud", layer, _param_token(self.point_cloud))
+        if self._sampler_digest is None:
+            digest = self._param_digest("Analysis", "point_cloud", self.point_cloud)
+            # unidentifiable: this object's own sampler, kept in memory only
+            self._sampler_digest = digest or f"{_VOLATILE}{id(self.point_cloud)}"
+        return _key(self._base, "cloud", layer, self._sampler_digest)
 
     def cloud(self, layer: str) -> PointCloud:
         """The layer's point cloud (all missing layers are extracted in one pass)."""
@@ -286,11 +390,11 @@ class Analysis:
             key = self._cloud_key(layer)
             if f"clouds-{key}" in self._memory:
                 continue
-            arrays = self._load("clouds", key)
-            if arrays is None:
+            cloud = self._load("clouds", key, functools.partial(_cloud_from, layer=layer))
+            if cloud is None:
                 missing.append(layer)
             else:
-                self._memory[f"clouds-{key}"] = _cloud_from(arrays, layer)
+                self._memory[f"clouds-{key}"] = cloud
         if not missing:
             return
         from tda_widgets.activations.extract import extract_activations
@@ -311,7 +415,7 @@ class Analysis:
                 )
             key = self._cloud_key(layer)
             self.n_computed["clouds"] += 1
-            self._save("clouds", key, {**_cloud_arrays(cloud), "__base__": np.array(self._base)})
+            self._save("clouds", key, _cloud_arrays(cloud))
             self._memory[f"clouds-{key}"] = cloud
 
     # -- stage 3: diagrams, matrices, CKA, Mapper ---------------------------------
@@ -332,11 +436,13 @@ class Analysis:
             key = self._diagram_key(layer)
             if f"diagrams-{key}" in self._memory:
                 continue
-            arrays = self._load("diagrams", key)
-            if arrays is None:
+            dg = self._load(
+                "diagrams", key, functools.partial(_diagrams_from, layer=layer, maxdim=self.maxdim)
+            )
+            if dg is None:
                 todo.append(layer)
             else:
-                self._memory[f"diagrams-{key}"] = _diagrams_from(arrays, layer)
+                self._memory[f"diagrams-{key}"] = dg
         if not todo:
             return
         clouds = [self.cloud(layer) for layer in todo]
@@ -352,21 +458,33 @@ class Analysis:
         for layer, dg in zip(todo, bar, strict=True):
             key = self._diagram_key(layer)
             self.n_computed["diagrams"] += 1
-            self._save("diagrams", key, {**_diagram_arrays(dg), "__base__": np.array(self._base)})
+            self._save("diagrams", key, _diagram_arrays(dg))
             self._memory[f"diagrams-{key}"] = dg
+
+    def _params_key(self, where: str, params: dict[str, Any], *parts: Any) -> str | None:
+        """Key of a result of ``parts`` and keyword ``params``; ``None`` if unidentifiable."""
+        digests = []
+        for name in sorted(params):
+            digest = self._param_digest(where, name, params[name])
+            if digest is None:
+                return None
+            digests.append((name, digest))
+        return _key(*parts, digests)
 
     def distance_matrix(
         self, metric: str = "sliced_wasserstein", dim: int = 1, **kwargs: Any
     ) -> DistanceMatrix:
         """Layer-distance matrix of the diagrams (see :func:`layer_distance_matrix`)."""
         keys = [self._diagram_key(layer) for layer in self.layers]
-        key = _key(keys, "matrix", metric, dim, sorted((k, repr(v)) for k, v in kwargs.items()))
+        key = self._params_key(
+            "Analysis.distance_matrix", {"metric": metric, "dim": dim, **kwargs}, keys, "matrix"
+        )
 
         def compute() -> DistanceMatrix:
             dgms = {layer: self.diagrams(layer) for layer in self.layers}
             return layer_distance_matrix(dgms, metric=metric, dim=dim, n_jobs=self.n_jobs, **kwargs)
 
-        return self._cached("matrix", key, compute, self._matrix_arrays, _matrix_from)
+        return self._cached("matrix", key, compute, _matrix_arrays, self._matrix_from)
 
     def cka_matrix(self) -> DistanceMatrix:
         """Linear CKA between the layers' clouds (a similarity; see :func:`cka_matrix`)."""
@@ -375,33 +493,66 @@ class Analysis:
         def compute() -> DistanceMatrix:
             return cka_matrix({layer: self.cloud(layer) for layer in self.layers})
 
-        return self._cached("cka", key, compute, self._matrix_arrays, _matrix_from)
+        return self._cached("cka", key, compute, _matrix_arrays, self._matrix_from)
 
     def mapper(self, layer: str, **params: Any) -> MapperGraph:
         """Mapper graph of the layer's cloud (``params`` go to :func:`mapper_graph`)."""
         self._check_layer(layer)
-        tokens = sorted((k, _param_token(v)) for k, v in params.items())
-        key = _key(self._cloud_key(layer), "mapper", tokens)
+        key = self._params_key("Analysis.mapper", params, self._cloud_key(layer), "mapper")
 
         def compute() -> MapperGraph:
             return mapper_graph(self.cloud(layer), **params)
 
-        def to_arrays(g: MapperGraph) -> dict[str, Any]:
-            return {**_mapper_arrays(g), "__base__": np.array(self._base)}
+        return self._cached(
+            "mapper", key, compute, _mapper_arrays, lambda a: _mapper_from(a, layer)
+        )
 
-        return self._cached("mapper", key, compute, to_arrays, lambda a: _mapper_from(a, layer))
-
-    def _matrix_arrays(self, m: DistanceMatrix) -> dict[str, Any]:
-        return {
-            "values": m.values,
-            "layers": np.array(m.layers),
-            "metric": np.array(m.metric),
-            "params": np.array(json.dumps(dict(m.params), default=repr)),
-            "__base__": np.array(self._base),
-        }
+    def _matrix_from(self, a: dict[str, Any]) -> DistanceMatrix:
+        m = _matrix_from(a)
+        _check(m.layers == tuple(self.layers), f"layers {m.layers}, expected {tuple(self.layers)}")
+        return m
 
 
 # -- (de)serialisation: plain arrays and JSON, never pickle ----------------------------
+# Every loader checks what it reads (a ValueError names the problem): a cache file that
+# parses but is malformed is recomputed, never returned.
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "it is nested too deeply to be keyed"
+    return exc.what if isinstance(exc, Unidentifiable) else str(exc)
+
+
+def _check(ok: bool, problem: str) -> None:
+    if not ok:
+        raise ValueError(problem)
+
+
+def _array(a: dict[str, Any], name: str, ndim: int, kind: str) -> NDArray[Any]:
+    """``a[name]``, checked to have ``ndim`` dimensions and a dtype of ``kind`` ('f'/'i')."""
+    x = a[name]
+    kinds = {"f": "fi", "i": "iu"}[kind]  # integers are exact floats; unsigned are indices
+    _check(
+        x.ndim == ndim and x.dtype.kind in kinds,
+        f"{name} has shape {x.shape} and dtype {x.dtype}, expected {ndim} dimension(s) of "
+        f"{'numbers' if kind == 'f' else 'integers'}",
+    )
+    return x
+
+
+def _params(a: dict[str, Any]) -> dict[str, Any]:
+    raw = a["params"]
+    _check(raw.ndim == 0 and raw.dtype.kind == "U", "params is not one JSON string")
+    params = json.loads(str(raw))  # JSONDecodeError is a ValueError
+    _check(isinstance(params, dict), f"params is {type(params).__name__}, expected an object")
+    return params
+
+
+def _text(a: dict[str, Any], name: str) -> str:
+    x = a[name]
+    _check(x.ndim == 0 and x.dtype.kind == "U", f"{name} is not a string")
+    return str(x)
 
 
 def _json(params: Any) -> NDArray[Any]:
@@ -424,13 +575,21 @@ def _cloud_arrays(c: PointCloud) -> dict[str, Any]:
 
 
 def _cloud_from(a: dict[str, Any], layer: str) -> PointCloud:
-    return PointCloud(
-        points=a["points"],
-        image_index=a["image_index"],
-        position=a["position"],
+    points = _array(a, "points", 2, "f")
+    n = points.shape[0]
+    index = _array(a, "image_index", 1, "i")
+    position = _array(a, "position", 2, "i")
+    labels = _array(a, "labels", 1, "i") if "labels" in a else None
+    _check(index.shape == (n,), f"image_index has shape {index.shape}, expected ({n},)")
+    _check(position.shape == (n, 2), f"position has shape {position.shape}, expected ({n}, 2)")
+    _check(labels is None or labels.shape == (n,), f"labels do not match the {n} points")
+    return PointCloud(  # and PointCloud checks the fields again
+        points=points,
+        image_index=index,
+        position=position,
         layer=layer,
-        labels=a.get("labels"),
-        params=json.loads(str(a["params"])),
+        labels=labels,
+        params=_params(a),
     )
 
 
@@ -443,27 +602,51 @@ def _diagram_arrays(d: Diagrams) -> dict[str, Any]:
     return out
 
 
-def _diagrams_from(a: dict[str, Any], layer: str) -> Diagrams:
-    n = sum(1 for k in a if k.startswith("dgm"))
-    gens = tuple(a[f"gen{k}"] for k in range(n)) if "gen0" in a else None
-    params = json.loads(str(a["params"]))
+def _diagrams_from(a: dict[str, Any], layer: str, maxdim: int) -> Diagrams:
+    n = maxdim + 1
+    expected = {f"dgm{k}" for k in range(n)} | {"backend", "params"}
+    if "gen0" in a:
+        expected |= {f"gen{k}" for k in range(n)}
+    _check(set(a) == expected, f"the file holds {sorted(a)}, expected {sorted(expected)}")
+    dgms = tuple(_array(a, f"dgm{k}", 2, "f") for k in range(n))
+    for k, d in enumerate(dgms):
+        _check(d.shape[1] == 2, f"dgm{k} has shape {d.shape}, expected (n, 2)")
+    gens = None
+    if "gen0" in a:
+        gens = tuple(_array(a, f"gen{k}", 2, "i") for k in range(n))
+        for k, (g, d) in enumerate(zip(gens, dgms, strict=True)):
+            _check(
+                g.shape == (d.shape[0], 4),
+                f"gen{k} has shape {g.shape}, expected ({d.shape[0]}, 4)",
+            )
+    params = _params(a)
     if "indices" in params:
         params["indices"] = np.asarray(params["indices"], dtype=np.int64)
     return Diagrams(
-        dgms=tuple(a[f"dgm{k}"] for k in range(n)),
-        generators=gens,
-        backend=str(a["backend"]),
-        layer=layer,
-        params=params,
+        dgms=dgms, generators=gens, backend=_text(a, "backend"), layer=layer, params=params
     )
 
 
+def _matrix_arrays(m: DistanceMatrix) -> dict[str, Any]:
+    return {
+        "values": m.values,
+        "layers": np.array(m.layers),
+        "metric": np.array(m.metric),
+        "params": np.array(json.dumps(dict(m.params), default=repr)),
+    }
+
+
 def _matrix_from(a: dict[str, Any]) -> DistanceMatrix:
+    layers = a["layers"]
+    _check(layers.ndim == 1 and layers.dtype.kind == "U", "layers is not a list of names")
+    values = _array(a, "values", 2, "f")
+    n = layers.shape[0]
+    _check(values.shape == (n, n), f"values has shape {values.shape}, expected ({n}, {n})")
     return DistanceMatrix(
-        values=a["values"],
-        layers=tuple(str(x) for x in a["layers"]),
-        metric=str(a["metric"]),
-        params=json.loads(str(a["params"])),
+        values=values,
+        layers=tuple(str(x) for x in layers),
+        metric=_text(a, "metric"),
+        params=_params(a),
     )
 
 
@@ -482,13 +665,36 @@ def _mapper_arrays(g: MapperGraph) -> dict[str, Any]:
 
 
 def _mapper_from(a: dict[str, Any], layer: str) -> MapperGraph:
+    offsets = _array(a, "member_offsets", 1, "i")
+    members = _array(a, "members", 1, "i")
+    edges = _array(a, "edges", 2, "i")
+    weights = _array(a, "edge_weights", 1, "f")
+    lens_mean = _array(a, "lens_mean", 1, "f")
+    counts = _array(a, "class_counts", 2, "i") if "class_counts" in a else None
+    n_nodes, m = offsets.shape[0] - 1, edges.shape[0]
+    _check(
+        n_nodes >= 0
+        and offsets[0] == 0
+        and offsets[-1] == members.shape[0]
+        and bool((np.diff(offsets) >= 0).all()),
+        "member_offsets do not split the members",
+    )
+    _check(members.size == 0 or members.min() >= 0, "members has negative indices")
+    _check(edges.shape[1] == 2, f"edges has shape {edges.shape}, expected (m, 2)")
+    _check(m == 0 or (edges.min() >= 0 and edges.max() < n_nodes), "edges name unknown nodes")
+    _check(weights.shape == (m,), f"edge_weights has shape {weights.shape}, expected ({m},)")
+    _check(
+        lens_mean.shape == (n_nodes,),
+        f"lens_mean has shape {lens_mean.shape}, expected ({n_nodes},)",
+    )
+    _check(counts is None or counts.shape[0] == n_nodes, "class_counts do not match the nodes")
     return MapperGraph(
-        member_offsets=a["member_offsets"],
-        members=a["members"],
-        edges=a["edges"],
-        edge_weights=a["edge_weights"],
-        lens_mean=a["lens_mean"],
-        class_counts=a.get("class_counts"),
+        member_offsets=offsets,
+        members=members,
+        edges=edges,
+        edge_weights=weights,
+        lens_mean=lens_mean,
+        class_counts=counts,
         layer=layer,
-        params=json.loads(str(a["params"])),
+        params=_params(a),
     )

@@ -4,22 +4,34 @@ The cache lives in the user's cache directory (``$XDG_CACHE_HOME/tda_widgets`` o
 ``~/.cache/tda_widgets`` on Linux, ``~/Library/Caches/tda_widgets`` on macOS,
 ``%LOCALAPPDATA%/tda_widgets`` on Windows) unless the environment variable
 ``TDA_WIDGETS_CACHE`` names another directory. Files are written to a temporary file in
-the same directory and moved into place with ``os.replace``, so a reader never sees a
-half-written file even when two processes build the same cache at once.
+the same directory and moved into place with ``os.replace`` (:mod:`tda_widgets._io`), so
+a reader never sees a half-written file even when two processes build the same cache at
+once. Reading checks every array's ``.npy`` header against the bytes the file holds
+before loading anything, so a damaged file is reported as :class:`DamagedFileError`
+instead of crashing (or allocating what a corrupt header declares); both live in
+:mod:`tda_widgets._io`, shared with the analysis cache and the HTML export.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["CACHE_ENV_VAR", "cache_dir", "load_npz", "save_npz_atomic"]
+from tda_widgets._io import DamagedFileError, atomic_write, check_npz, load_npz
+
+__all__ = [
+    "CACHE_ENV_VAR",
+    "DamagedFileError",
+    "cache_dir",
+    "check_npz",
+    "load_npz",
+    "save_npz_atomic",
+]
 
 CACHE_ENV_VAR = "TDA_WIDGETS_CACHE"
 
@@ -56,7 +68,14 @@ def save_npz_atomic(path: Path, arrays: Mapping[str, NDArray[np.generic]]) -> No
     """Write ``arrays`` to ``path`` as an ``.npz`` file, atomically.
 
     The data go to a temporary file in the same directory, which is then renamed onto
-    ``path`` with ``os.replace``; the directory is created if needed.
+    ``path`` with ``os.replace`` (:func:`tda_widgets._io.atomic_write`); the directory
+    is created if needed.
+
+    Raises
+    ------
+    OSError
+        When the file cannot be written (read-only directory, full disk); no
+        temporary file is left behind.
 
     Examples
     --------
@@ -66,19 +85,4 @@ def save_npz_atomic(path: Path, arrays: Mapping[str, NDArray[np.generic]]) -> No
     >>> load_npz(p)["x"]
     array([0, 1, 2])
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **arrays)  # type: ignore[arg-type]
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-
-
-def load_npz(path: Path) -> dict[str, NDArray[np.generic]]:
-    """Read every array of an ``.npz`` file into memory (``allow_pickle=False``)."""
-    with np.load(path, allow_pickle=False) as data:
-        return {key: data[key] for key in data.files}
+    atomic_write(path, lambda fh: np.savez(fh, **arrays))  # type: ignore[arg-type]

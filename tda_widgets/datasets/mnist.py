@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from tda_widgets._io import remove_stale_temp_files
 from tda_widgets.datasets._cache import cache_dir, load_npz, save_npz_atomic
 
 if TYPE_CHECKING:
@@ -73,10 +74,12 @@ def _valid(arrays: dict[str, NDArray[Any]]) -> bool:
 def _mnist_arrays() -> dict[str, NDArray[Any]]:
     """The split arrays, from the cache when it is there and sound, else rebuilt."""
     path = cache_dir() / _CACHE_NAME
+    # what a killed writer left (older versions named their temporary files this way)
+    remove_stale_temp_files(path.parent, patterns=[f".{_CACHE_NAME}.*.tmp"])
     if path.is_file():
         try:
-            arrays = load_npz(path)
-        except (OSError, ValueError, EOFError) as exc:
+            arrays = load_npz(path)  # checks the headers: DamagedFileError is a ValueError
+        except (OSError, ValueError) as exc:
             warnings.warn(f"mnist_5k: rebuilding the unreadable cache {path} ({exc})", stacklevel=3)
         else:
             if _valid(arrays):

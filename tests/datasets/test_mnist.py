@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import time
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -101,6 +104,51 @@ def test_mnist_5k_rebuilds_a_corrupted_cache(
         assert data["train_images"].shape == (4000, 28, 28)
     mnist_5k("test")
     assert len(builds) == 2  # the rewritten cache is used again
+
+
+@pytest.mark.parametrize("damage", ["truncated", "huge-header"])
+def test_mnist_5k_rebuilds_a_truncated_or_lying_cache(
+    private_cache: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    reference = mnist_5k("test")
+    path = private_cache / _CACHE_NAME
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files}
+    builds: list[int] = []
+
+    def build() -> dict[str, np.ndarray]:
+        builds.append(1)
+        return arrays
+
+    monkeypatch.setattr(mnist_module, "_build_split", build)
+    if damage == "truncated":  # e.g. a copy cut short: zipfile raises BadZipFile
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    else:  # a small file whose header declares 8 TiB of images
+        with zipfile.ZipFile(path, "w") as z, z.open("test_images.npy", "w") as fh:
+            np.lib.format.write_array_header_1_0(
+                fh, {"descr": "|u1", "fortran_order": False, "shape": (2**33, 32, 32)}
+            )
+            fh.write(b"\0" * 1000)
+    with pytest.warns(UserWarning, match="rebuilding the unreadable cache"):
+        rebuilt = mnist_5k("test")
+    assert torch.equal(reference.images, rebuilt.images) and len(builds) == 1
+    mnist_5k("test")  # the cache was replaced: no second build
+    assert len(builds) == 1
+
+
+def test_mnist_5k_removes_stale_temporary_files(private_cache: Path) -> None:
+    mnist_5k("test")
+    stale = [private_cache / f".{_CACHE_NAME}.k3j4.tmp", private_cache / ".tdaw-x.npz.a1.tmp"]
+    fresh = private_cache / ".tdaw-y.npz.b2.tmp"
+    for p in [*stale, fresh]:
+        p.write_bytes(b"half")
+    old = time.time() - 2 * 3600
+    for p in stale:
+        os.utime(p, (old, old))
+    mnist_5k("test")
+    assert [p.exists() for p in stale] == [False, False]
+    assert fresh.exists()  # may be another process's write in progress
+    fresh.unlink()
 
 
 def test_mnist_5k_unwritable_cache_still_works(
