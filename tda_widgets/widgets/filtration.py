@@ -254,8 +254,11 @@ class FiltrationWidget(TdaWidget):
         return row[row >= 0]
 
 
-def _check_points(points: Any) -> NDArray[np.float32]:
-    pts = as_points(points, name="points")
+def _check_points(points: Any) -> NDArray[Any]:
+    # float32 stays float32, anything else is float64: the distances are then the ones
+    # persistence_diagrams (and ripser) compute for the same input
+    arr = points if isinstance(points, np.ndarray) else np.asarray(points)
+    pts = as_points(arr, name="points", dtype=np.float32 if arr.dtype == np.float32 else np.float64)
     if pts.shape[1] < 2:
         raise ValueError(f"points: expected an (n, d) array with d >= 2, got shape {pts.shape}")
     n = pts.shape[0]
@@ -274,6 +277,8 @@ def _check_radius(value: Any, *, name: str, upper: float) -> float:
         raise ValueError(f"{name}: expected a number, got {type(value).__name__}") from exc
     if np.isnan(r) or r < 0:
         raise ValueError(f"{name}: expected a number >= 0, got {r}")
+    if not np.isfinite(r):  # the page cannot draw (nor its JSON hold) an infinite scale
+        raise ValueError(f"{name}: expected a finite number, got {r}")
     if r > upper:
         raise ValueError(f"{name}: expected at most max_radius = {upper:.6g}, got {r:.6g}")
     return r

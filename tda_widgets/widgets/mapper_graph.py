@@ -290,6 +290,24 @@ class MapperGraphWidget(TdaWidget):
             proposal["value"], name="positions", ndim=2, shape=(self.graph.n_nodes, 2)
         )
 
+    @traitlets.validate("edge_weights")
+    def _validate_edge_weights(self, proposal: dict[str, Any]) -> NDArray[np.float64]:
+        w = as_float_array(proposal["value"], name="edge_weights", ndim=1)
+        bad = np.flatnonzero((w < 0) | (w > 1))
+        if bad.size:
+            i = int(bad[0])
+            raise ValueError(
+                f"edge_weights[{i}]: expected a Jaccard overlap in [0, 1], got {w[i]:.6g}"
+            )
+        return w
+
+    @traitlets.validate("edge_threshold")
+    def _validate_edge_threshold(self, proposal: dict[str, Any]) -> float:
+        t = float(proposal["value"])
+        if not 0.0 <= t <= 1.0:  # also refuses NaN, which the slider cannot show
+            raise ValueError(f"edge_threshold: expected a number in [0, 1], got {t}")
+        return t
+
     @traitlets.validate("selected_nodes")
     def _validate_selected_nodes(self, proposal: dict[str, Any]) -> list[int]:
         ids = as_index_array(
