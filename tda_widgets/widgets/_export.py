@@ -23,6 +23,7 @@ from typing import Any
 
 from ipywidgets.widgets.widget import _remove_buffers
 
+from tda_widgets._io import atomic_write
 from tda_widgets.widgets._base import STATIC, bundle
 
 __all__ = ["CHROMIUM_ARGS", "chromium_path", "page_html", "save_png", "view_spec", "write_html"]
@@ -95,6 +96,8 @@ def page_html(
     extra: dict[str, Any] | None = None,
 ) -> str:
     """A complete HTML page that renders ``views`` (from :func:`view_spec`)."""
+    _check_text(title, "title")
+    _check_text(body, "body")
     runtime = STATIC / "standalone.js"
     if not runtime.is_file():
         raise RuntimeError(f"{runtime} is missing: run `make build` (or `npm run build`)")
@@ -104,14 +107,44 @@ def page_html(
     return _PAGE.format(title=html.escape(title), body=body, data=data)
 
 
+def _check_text(text: str, name: str) -> bytes:
+    """``text`` as UTF-8, or a ValueError naming the argument and the bad character."""
+    if not isinstance(text, str):
+        raise TypeError(f"{name}: expected a str, got {type(text).__name__}")
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = text[exc.start : exc.end]
+        raise ValueError(
+            f"{name}: expected text that can be written as UTF-8, got a lone surrogate "
+            f"{bad!r} at position {exc.start} (e.g. from a file name decoded with "
+            "surrogateescape); remove or replace it"
+        ) from None
+
+
 def write_html(path: str | os.PathLike[str], text: str) -> Path:
-    """Write ``text`` to ``path`` atomically; return the path."""
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, out)
-    return out
+    """Write ``text`` to ``path`` as UTF-8, atomically; return the path.
+
+    The page goes to a temporary file of its own in the same directory (two exports
+    to one path never share one) and is renamed onto ``path``; if anything fails, no
+    temporary file is left and an existing ``path`` is untouched. The file gets the
+    permissions a plain ``open()`` would give it.
+
+    Raises
+    ------
+    ValueError
+        When ``text`` holds a lone surrogate, which UTF-8 cannot encode (checked before
+        anything is written).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = write_html(pathlib.Path(tempfile.mkdtemp()) / "a.html", "<p>é</p>")
+    >>> out.read_bytes()
+    b'<p>\\xc3\\xa9</p>'
+    """
+    data = _check_text(text, "text")
+    return atomic_write(path, lambda fh: fh.write(data), shared=True)
 
 
 #: flags for headless Chromium on a machine with no network (also used by the tests
