@@ -176,7 +176,12 @@ class Matching:
         Row indices into ``a`` and ``b``; ``-1`` means matched to the diagonal (or, for
         an infinite point when the infinite counts differ, unmatched).
     pair_costs : ndarray of float64, shape (k,)
-        Cost of each pair (``inf`` for unmatched infinite points).
+        Cost of each pair, in persim's conventions: between two points their distance
+        (L-infinity for ``"bottleneck"``, Euclidean for ``"wasserstein"``); between a
+        point and the diagonal half its lifetime (bottleneck) or its lifetime over
+        ``sqrt(2)`` (Wasserstein), also when the other diagram is empty; between two
+        infinite points the difference of their births; ``inf`` for an unmatched
+        infinite point.
     cost : float
         The distance (sum of pair costs for Wasserstein, max for bottleneck).
     metric : str
@@ -202,13 +207,30 @@ def _persim_matching(
         else:
             cost, m = persim.bottleneck(fa, fb, matching=True)
     m = np.asarray(m, dtype=np.float64).reshape(-1, 3)
-    # persim pads an empty diagram with the diagonal point (0, 0): drop its pairs
-    if fa.shape[0] == 0:
-        m[:, 0] = -1
-    if fb.shape[0] == 0:
-        m[:, 1] = -1
+    # persim pads an empty diagram with the point (0, 0) and may match it to a point of
+    # the other diagram at their distance; (0, 0) is on the diagonal, so that point is
+    # matched to the diagonal: its pair gets persim's diagonal cost, not the distance
+    # to (0, 0) (which is larger; the distance itself is unaffected)
+    for side, other, empty in ((0, fb, fa), (1, fa, fb)):
+        if empty.shape[0] == 0:
+            m[:, side] = -1
+            rows = m[:, 1 - side] >= 0
+            m[rows, 2] = _diagonal_cost(other[m[rows, 1 - side].astype(np.int64)], metric)
     m = m[(m[:, 0] >= 0) | (m[:, 1] >= 0)]
     return float(cost), m
+
+
+def _diagonal_cost(dgm: NDArray[np.float64], metric: str) -> NDArray[np.float64]:
+    """Cost of matching each point to the diagonal, computed as persim computes it.
+
+    Bottleneck (L-infinity): half the lifetime, ``(death - birth) / 2``. Wasserstein
+    (Euclidean): the distance to the diagonal, ``(death - birth) / sqrt(2)``, as persim's
+    rotation by 45 degrees gives it.
+    """
+    if metric == "bottleneck":
+        return 0.5 * (dgm[:, 1] - dgm[:, 0])
+    c, s = np.cos(np.pi / 4), np.sin(np.pi / 4)
+    return np.asarray(dgm[:, :2] @ np.array([[c, -s], [s, c]]))[:, 1]
 
 
 def diagram_matching(

@@ -22,16 +22,25 @@ from typing import Any
 
 import kmapper as km
 import numpy as np
+import persim
 import pytest
 import ripser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from sklearn.cluster import DBSCAN
+from sklearn.metrics import pairwise_distances
 from sklearn.neighbors import NearestNeighbors
 from sklearn.utils._param_validation import InvalidParameterError
 
 from tda_widgets import available_backends, elbow_eps, mapper_graph, persistence_diagrams
+from tda_widgets.topology import (
+    bottleneck,
+    diagram_matching,
+    linear_cka,
+    sliced_wasserstein,
+    wasserstein,
+)
 
 BACKENDS = available_backends()
 DTYPES = [np.float32, np.float64]
@@ -266,3 +275,137 @@ def test_mapper_and_elbow_eps_equal_references_on_random_clouds(
     lens = np.linalg.norm(x.astype(np.float64) - offset, axis=1)
     clusterer = DBSCAN(eps=eps, min_samples=3)
     assert _our_nodes(x, lens, 3, clusterer) == _kmapper_nodes(x, lens, 3, clusterer)
+
+
+# -- distances and diagram_matching vs persim -----------------------------------------
+
+
+def test_matching_an_empty_diagram_costs_the_diagonal_distance() -> None:
+    """Issue 14.5: pair_costs were [0.05, 1.0]; (0, 0.05) to the diagonal costs 0.025."""
+    b = [[0.0, 0.05], [1.0, 3.0]]
+    m = diagram_matching(np.zeros((0, 2)), b, "bottleneck")
+    assert m.pairs.tolist() == [[-1, 0], [-1, 1]]
+    np.testing.assert_allclose(m.pair_costs, [0.025, 1.0])
+    assert m.cost == persim.bottleneck(np.zeros((0, 2)), np.array(b)) == 1.0
+    m = diagram_matching(b, np.zeros((0, 2)), "wasserstein")
+    np.testing.assert_allclose(m.pair_costs, [0.05 / np.sqrt(2), 2 / np.sqrt(2)])
+
+
+def _expected_pair_costs(a: np.ndarray, b: np.ndarray, pairs: np.ndarray, metric: str):
+    """Each pair's cost from the points, by persim's conventions."""
+    out = []
+    # persim's Euclidean distances are scikit-learn's (|x|^2 + |y|^2 - 2 x.y)
+    euclidean = pairwise_distances(a, b) if len(a) and len(b) else None
+    for i, j in pairs:
+        if i >= 0 and j >= 0:
+            out.append(np.abs(a[i] - b[j]).max() if metric == "bottleneck" else euclidean[i, j])
+        else:
+            p = a[i] if i >= 0 else b[j]
+            if metric == "bottleneck":
+                out.append(0.5 * (p[1] - p[0]))
+            else:  # persim's rotation by 45 degrees (1e-12 off (d - b) / sqrt 2 at 1e4)
+                out.append(np.cos(np.pi / 4) * p[1] - np.sin(np.pi / 4) * p[0])
+    return np.array(out)
+
+
+finite_diagrams = st.integers(0, 6).flatmap(
+    lambda n: hnp.arrays(
+        np.float64,
+        (n, 2),
+        elements=st.sampled_from([0.0, 0.25, 0.5, 1.0, 1.5, 3.0, 1e4, 1e4 + 0.5, 1e-9, 2e-9]),
+    ).map(lambda d: np.sort(d, axis=1))
+)
+
+
+@FAST
+@given(a=finite_diagrams, b=finite_diagrams, dtype=st.sampled_from(DTYPES))
+def test_distances_and_matchings_equal_persim(a: np.ndarray, b: np.ndarray, dtype: type) -> None:
+    """Empty and one-sided diagrams, ties, zero-length bars, far from the origin."""
+    a, b = a.astype(dtype), b.astype(dtype)
+    # diagrams are compared in float64 (float32 values are exact there); persim given
+    # float32 arrays would round its own arithmetic to float32
+    a64, b64 = a.astype(np.float64), b.astype(np.float64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = {
+            "wasserstein": persim.wasserstein(a64, b64),
+            "bottleneck": persim.bottleneck(a64, b64),
+            "sw": persim.sliced_wasserstein(a64, b64) if a.size and b.size else None,
+        }
+    for metric in ("wasserstein", "bottleneck"):
+        m = diagram_matching(a, b, metric)
+        assert m.cost == pytest.approx(ref[metric], rel=1e-12, abs=1e-12)
+        fn = wasserstein if metric == "wasserstein" else bottleneck
+        assert fn(a, b) == m.cost
+        np.testing.assert_allclose(
+            m.pair_costs, _expected_pair_costs(a64, b64, m.pairs, metric), rtol=1e-12, atol=1e-11
+        )
+        total = m.pair_costs.sum() if metric == "wasserstein" else m.pair_costs.max(initial=0)
+        assert total == pytest.approx(m.cost, rel=1e-12, abs=1e-12)
+        # every point of both diagrams is matched exactly once
+        assert sorted(m.pairs[m.pairs[:, 0] >= 0, 0].tolist()) == list(range(len(a)))
+        assert sorted(m.pairs[m.pairs[:, 1] >= 0, 1].tolist()) == list(range(len(b)))
+    if ref["sw"] is not None:
+        assert sliced_wasserstein(a, b) == pytest.approx(ref["sw"], rel=1e-6, abs=1e-9)
+
+
+@FAST
+@given(seed=st.integers(0, 2**32 - 1), dtype=st.sampled_from(DTYPES))
+def test_distances_between_computed_diagrams_equal_persim(seed: int, dtype: type) -> None:
+    """The pipeline's case: H0 and H1 of two clouds (infinite bars ignored, as persim)."""
+    rng = np.random.default_rng(seed)
+    x, y = (rng.normal(size=(25, 3)).astype(dtype) for _ in range(2))
+    dx, dy = persistence_diagrams(x), persistence_diagrams(y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for k in (0, 1):
+            fx, fy = (d[k][np.isfinite(d[k][:, 1])] for d in (dx, dy))
+            assert wasserstein(dx[k], dy[k], infinite="ignore") == pytest.approx(
+                persim.wasserstein(fx, fy), rel=1e-12
+            )
+            assert bottleneck(dx[k], dy[k], infinite="ignore") == persim.bottleneck(fx, fy)
+            if fx.size and fy.size:
+                assert sliced_wasserstein(dx[k], dy[k], infinite="ignore") == pytest.approx(
+                    persim.sliced_wasserstein(fx, fy), rel=1e-6
+                )
+
+
+# -- linear_cka vs a float64 reference ---------------------------------------------------
+
+
+def _reference_cka(x: np.ndarray, y: np.ndarray) -> float:
+    """Linear CKA from centred Gram matrices, all in float64 (Kornblith et al. 2019)."""
+    xc = x.astype(np.float64) - x.astype(np.float64).mean(axis=0)
+    yc = y.astype(np.float64) - y.astype(np.float64).mean(axis=0)
+    kx, ky = xc @ xc.T, yc @ yc.T
+    den = np.linalg.norm(kx) * np.linalg.norm(ky)
+    return float(np.sum(kx * ky) / den) if den > 0 else 0.0  # a constant cloud: 0
+
+
+def test_linear_cka_is_offset_free_on_float64() -> None:
+    """Issue 14.6: linear_cka(a + 1e4, b + 1e4) was off by ~1e-5 (float32 before centring)."""
+    rng = np.random.default_rng(1)
+    a, b = rng.normal(size=(50, 4)), rng.normal(size=(50, 3))
+    assert linear_cka(a + 1e4, b + 1e4) == pytest.approx(linear_cka(a, b), abs=1e-12)
+    assert linear_cka(a + 1e4, b + 1e4) == pytest.approx(_reference_cka(a, b), abs=1e-12)
+
+
+@FAST
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(3, 40),
+    p=st.integers(1, 6),
+    q=st.integers(1, 6),
+    offset=st.sampled_from([0.0, 1e4]),
+    scale=st.sampled_from([1e-6, 1.0, 1e6]),
+    dtype=st.sampled_from(DTYPES),
+)
+def test_linear_cka_equals_float64_reference(
+    seed: int, n: int, p: int, q: int, offset: float, scale: float, dtype: type
+) -> None:
+    """float32 and float64, near and far from the origin, tiny and huge scales."""
+    rng = np.random.default_rng(seed)
+    x = (rng.normal(size=(n, p)) * scale + offset).astype(dtype)
+    y = (rng.normal(size=(n, q)) * scale + offset).astype(dtype)
+    y[:, 0] += x[:, 0]  # some shared structure
+    assert linear_cka(x, y) == pytest.approx(_reference_cka(x, y), rel=1e-9, abs=1e-12)
