@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from torchvision.datasets import CIFAR10, ImageFolder
 
-__all__ = ["CIFAR10_MEAN", "CIFAR10_STD", "cifar10", "image_folder"]
+__all__ = ["CIFAR10_MEAN", "CIFAR10_STD", "cifar10", "image_folder", "load_image"]
 
 #: Per-channel mean used by both of the paper's CIFAR-10 models.
 CIFAR10_MEAN: tuple[float, float, float] = (0.4914, 0.4822, 0.4465)
@@ -108,6 +108,77 @@ def cifar10(
         ) from exc
 
 
+_SIXTEEN_BIT = ("I;16", "I;16L", "I;16B", "I;16N")
+
+
+def _bit_depth(image: Any) -> int:
+    """Bits per sample of an integer image Pillow opened in mode ``I`` or ``I;16*``."""
+    if image.mode in _SIXTEEN_BIT or image.format == "PNG":  # PNG holds at most 16 bits
+        return 16
+    tags = getattr(image, "tag_v2", None)  # TIFF: BitsPerSample
+    if tags is not None and 258 in tags:
+        bits = tags[258]
+        return int(bits[0] if isinstance(bits, tuple) else bits)
+    return 32
+
+
+def load_image(path: str) -> Any:
+    """Open one image for :func:`image_folder`, keeping high bit depths' scale.
+
+    8-bit images (and palette, 1-bit, CMYK or alpha images) are converted to RGB, as
+    torchvision's own loader does. Pillow cannot convert 16-bit grey images to RGB
+    without clipping every value above 255 to white, so 16-bit (Pillow modes
+    ``I;16*``) and other integer images (mode ``I``: PNG, TIFF) become one-channel
+    float images (mode ``F``) in ``[0, 1]``, divided by ``2**bits - 1`` for the file's
+    bit depth (16 for PNG, TIFF's BitsPerSample, else 32). Float images (mode ``F``) are
+    kept as they are. (Pillow itself reduces 16-bit RGB PNGs to 8-bit RGB, correctly
+    scaled.)
+
+    Parameters
+    ----------
+    path : str
+        The image file.
+
+    Returns
+    -------
+    PIL.Image.Image
+        In mode ``RGB`` or ``F``.
+
+    Examples
+    --------
+    >>> import tempfile, numpy as np
+    >>> from PIL import Image
+    >>> ramp = (np.arange(16, dtype=np.uint16) * 4369).reshape(4, 4)  # 0 .. 65535
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     Image.fromarray(ramp).save(tmp + "/ramp.png")
+    ...     image = load_image(tmp + "/ramp.png")
+    >>> image.mode, float(np.asarray(image).max()), float(np.asarray(image)[0, 1])
+    ('F', 1.0, 0.06666667014360428)
+    """
+    import numpy as np
+    from PIL import Image
+
+    with open(path, "rb") as f:
+        image = Image.open(f)
+        image.load()
+    if image.mode == "F":
+        return image
+    if image.mode == "I" or image.mode in _SIXTEEN_BIT:
+        values = np.asarray(image, dtype=np.float64) / (2.0 ** _bit_depth(image) - 1)
+        return Image.fromarray(np.clip(values, 0.0, 1.0).astype(np.float32))
+    return image.convert("RGB")
+
+
+class _ThreeChannels:
+    """Repeat a one-channel image tensor (from a 16-bit grey image) to three channels."""
+
+    def __call__(self, tensor: Any) -> Any:
+        return tensor.expand(3, -1, -1) if tensor.shape[0] == 1 else tensor
+
+    def __repr__(self) -> str:
+        return "ThreeChannels()"
+
+
 def image_folder(
     root: str | os.PathLike[str],
     *,
@@ -125,12 +196,17 @@ def image_folder(
         With the default transform, resize the shorter side to ``image_size`` and crop the
         centre square; ``None`` keeps each image's size.
     transform : callable or None
-        Replaces the default transform (applied to each PIL image).
+        Replaces the default transform (applied to each PIL image, as
+        :func:`load_image` opens it: RGB, or a one-channel float image in ``[0, 1]`` for
+        16-bit and other high-bit-depth images).
 
     Returns
     -------
     torchvision.datasets.ImageFolder
-        Items are ``(image tensor of shape (3, H, W) in [0, 1], class index)``.
+        Items are ``(image tensor of shape (3, H, W) in [0, 1], class index)``. Images
+        are scaled by their own bit depth: 8-bit values by 255, 16-bit values (e.g.
+        16-bit grey PNGs, which torchvision's default loader clips to 8 bits) by 65535,
+        grey images repeated to three channels (see :func:`load_image`).
 
     Examples
     --------
@@ -159,10 +235,10 @@ def image_folder(
         steps: list[Any] = []
         if image_size is not None:
             steps += [transforms.Resize(image_size), transforms.CenterCrop(image_size)]
-        steps.append(transforms.ToTensor())  # torchvision's loader already gives RGB
+        steps += [transforms.ToTensor(), _ThreeChannels()]  # RGB, or grey from 16 bits
         transform = transforms.Compose(steps)
     try:
-        return datasets.ImageFolder(str(path), transform=transform)
+        return datasets.ImageFolder(str(path), transform=transform, loader=load_image)
     except FileNotFoundError as exc:
         raise FileNotFoundError(
             f"image_folder: no class folders with images in root={str(root)!r} "
