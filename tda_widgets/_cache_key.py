@@ -39,6 +39,7 @@ import site
 import sys
 import sysconfig
 import types
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -164,6 +165,7 @@ class Keyer:
         self._h = hashlib.blake2b(digest_size=20)
         self._memo: dict[int, int] = {}
         self._alive: list[Any] = []  # memoised objects stay alive so ids stay unique
+        self._open: dict[int, int] = {}  # containers being fed (to detect cycles)
 
     def hexdigest(self) -> str:
         """The digest of everything added so far, as 40 hex digits."""
@@ -256,6 +258,8 @@ class Keyer:
             self._text("const", repr(value))
         elif t in (bool, int, float, complex, str, bytes):
             self._text(t.__name__, repr(value))
+        elif (name := _by_name(value)) is not None:  # library code, found by its name
+            self._text("library", name)
         elif isinstance(value, enum.Enum):
             self.add(t, where)
             self._text("enum", value.name)
@@ -275,19 +279,28 @@ class Keyer:
             )
             self.add(t, where)
             self.add(plain(value), where)
-        elif isinstance(value, (tuple, list)):
-            if self._seen(value):
+        elif isinstance(value, (tuple, list, dict, types.MappingProxyType)):
+            # by value, however they are shared (equal configurations give equal keys
+            # whether or not, e.g., deepcopy kept two attributes pointing at one list);
+            # only a container inside itself is fed as a back-reference
+            if id(value) in self._open:
+                self._tag("cycle", self._open[id(value)].to_bytes(8, "little"))
                 return
-            self._text("sequence", f"{t.__module__}.{t.__qualname__}:{len(value)}")
-            for k, item in enumerate(value):
-                self.add(item, f"{where}[{k}]")
-        elif isinstance(value, dict):
-            if self._seen(value):
-                return
-            self._text("dict", f"{t.__module__}.{t.__qualname__}:{len(value)}")
-            for k, item in value.items():
-                self.add(k, where)
-                self.add(item, f"{where}[{k!r}]")
+            self._open[id(value)] = len(self._open)
+            try:
+                self._text("container", f"{t.__module__}.{t.__qualname__}:{len(value)}")
+                if isinstance(value, (dict, types.MappingProxyType)):
+                    for k, item in value.items():
+                        self.add(k, where)
+                        self.add(item, f"{where}[{k!r}]")
+                else:
+                    for k, item in enumerate(value):
+                        self.add(item, f"{where}[{k}]")
+            finally:
+                del self._open[id(value)]
+        elif isinstance(value, weakref.ref):
+            self._text("weakref", "")
+            self.add(value(), where)
         elif isinstance(value, (set, frozenset)):
             self._text("set", f"{t.__qualname__}:{len(value)}")
             for d in sorted(digest(item, where) for item in value):

@@ -50,7 +50,14 @@ STALE_AFTER_S = 3600.0
 
 
 def _umask() -> int:
-    mask = os.umask(0o022)  # reading the umask means setting it; put it straight back
+    try:  # Linux says it without changing it (other threads may be creating files)
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)  # elsewhere reading the umask means setting it: put it back
     os.umask(mask)
     return mask
 

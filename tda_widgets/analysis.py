@@ -184,7 +184,10 @@ class Analysis:
     maxdim : int, default 1
         Highest homology dimension.
     cache_dir : path, optional
-        Default :func:`default_cache_dir`. ``False`` disables the disk cache.
+        Default :func:`default_cache_dir`. ``False`` disables the disk cache; then the
+        model and data are not hashed at all (results are kept in this object only).
+        A model, data or parameter that cannot be identified by content is computed
+        but not cached, with one warning (see "Cache rules" above).
     n_jobs : int, optional
         joblib workers for per-layer persistence.
     backend : str, default "auto"

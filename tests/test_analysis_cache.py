@@ -504,3 +504,51 @@ def test_stale_temp_files_are_removed_when_the_cache_is_opened(tmp_path) -> None
     assert [p.exists() for p in stale] == [False, False]
     assert fresh.exists()  # may be another process's write in progress
     assert other.exists()  # not ours
+
+
+# -- the keyer itself ---------------------------------------------------------------
+
+
+def test_keys_follow_content_not_sharing_or_identity() -> None:
+    from tda_widgets._cache_key import digest
+
+    shared = [1, 2]
+    assert digest({"a": shared, "b": shared}) == digest({"a": [1, 2], "b": [1, 2]})
+    assert digest(copy.deepcopy(_model())) == digest(_model())
+    loop: list = [1]
+    loop.append(loop)
+    assert digest(loop) != digest([1, [1]])  # a cycle is fed as a back-reference
+    assert digest({3, "a", 2.5}) == digest({2.5, "a", 3})
+    assert digest(np.arange(6).reshape(2, 3).T) == digest(
+        np.ascontiguousarray(np.arange(6).reshape(2, 3).T)
+    )
+    assert digest(np.arange(3, dtype=np.int64)) != digest(np.arange(3, dtype=np.int32))
+    assert digest(torch.arange(6.0).reshape(2, 3)) != digest(torch.arange(6.0).reshape(3, 2))
+    assert digest(1) != digest(1.0) != digest(True)
+
+
+def test_library_functions_by_name_lambdas_by_code() -> None:
+    from tda_widgets._cache_key import digest, library_version
+
+    assert library_version("numpy") is not None and library_version("__main__") is None
+    assert digest(np.linalg.norm) == digest(np.linalg.norm)
+    assert digest(np.linalg.norm) != digest(np.linalg.det)
+    assert digest(lambda x: x) != digest(lambda x: -x)
+    k = 2
+    assert digest(lambda x: x * k) == digest(lambda x: x * k)  # same code, same closure
+
+
+def test_unidentifiable_says_what_and_where() -> None:
+    from tda_widgets._cache_key import Unidentifiable, digest
+
+    gen = np.random.default_rng(0)
+
+    def lens(x):
+        return x[:, 0] + gen.random()
+
+    with pytest.raises(
+        Unidentifiable, match=r"lens \(closure variable 'gen'\) is a numpy.random.*Generator"
+    ):
+        digest(lens, "lens")
+    with pytest.raises(Unidentifiable, match="meta device"):
+        digest(torch.empty(3, device="meta"), "weight")
