@@ -21,18 +21,37 @@ __all__ = [
     "as_points",
     "check_bool",
     "check_choice",
+    "check_class_names",
     "check_int",
     "check_memory_budget",
     "check_point_cloud_fields",
     "format_bytes",
+    "layer_names",
+    "tensor_to_numpy",
     "unknown_name_error",
 ]
 
 
-def _describe(value: Any) -> str:
-    """A short description of ``value`` for error messages."""
+def _describe(value: Any, *, depth: int = 0) -> str:
+    """A short description of ``value`` for error messages (never an array's values).
+
+    Examples
+    --------
+    >>> _describe((np.zeros((2, 3)), [1, 2]))
+    'tuple of 2: (array of shape (2, 3) and dtype float64, list of 2: (int 1, int 2))'
+    """
     if isinstance(value, np.ndarray):
         return f"array of shape {value.shape} and dtype {value.dtype}"
+    if hasattr(value, "shape") and hasattr(value, "dtype") and hasattr(value, "device"):
+        kind = type(value).__name__  # a torch (or other array-API) tensor
+        return f"{kind} of shape {tuple(value.shape)}, dtype {value.dtype}, device {value.device}"
+    if isinstance(value, (tuple, list)) and depth < 2:
+        head = ", ".join(_describe(v, depth=depth + 1) for v in value[:3])
+        more = ", ..." if len(value) > 3 else ""
+        return f"{type(value).__name__} of {len(value)}: ({head}{more})"[:300]
+    if isinstance(value, dict):
+        keys = list(value)[:5]
+        return f"{type(value).__name__} with {len(value)} keys {keys}"[:200]
     return f"{type(value).__name__} {value!r}"[:120]
 
 
@@ -53,6 +72,53 @@ def format_bytes(n: float) -> str:
     return f"{n:.1f} {unit}"
 
 
+def layer_names(keys: Iterable[Any], *, name: str) -> list[str]:
+    """The keys of a layer mapping as strings, refusing two keys with one name.
+
+    Examples
+    --------
+    >>> layer_names(["conv1", 2], name="clouds")
+    ['conv1', '2']
+    >>> layer_names([1, "1"], name="clouds")
+    Traceback (most recent call last):
+    ...
+    ValueError: clouds: expected distinct layer names, got keys 1 and '1', which are both named '1'
+    """
+    seen: dict[str, Any] = {}
+    out = []
+    for key in keys:
+        text = str(key)
+        if text in seen:
+            raise ValueError(
+                f"{name}: expected distinct layer names, got keys {seen[text]!r} and "
+                f"{key!r}, which are both named {text!r}"
+            )
+        seen[text] = key
+        out.append(text)
+    return out
+
+
+def tensor_to_numpy(value: Any, *, name: str) -> Any:
+    """A torch tensor as a numpy array (detached, on the CPU); anything else unchanged.
+
+    Duck-typed, so this module needs no torch. A tensor on the ``meta`` device has no
+    data and is refused by name.
+
+    Examples
+    --------
+    >>> tensor_to_numpy([1, 2], name="x")
+    [1, 2]
+    """
+    if isinstance(value, np.ndarray) or not (hasattr(value, "detach") and hasattr(value, "device")):
+        return value
+    if getattr(value.device, "type", "") == "meta":
+        raise ValueError(
+            f"{name}: expected a tensor with data, got a tensor on the 'meta' device "
+            f"(shape {tuple(value.shape)}), which has none; load or compute it first"
+        )
+    return value.detach().cpu().numpy()
+
+
 def as_points(points: Any, *, name: str = "points", dtype: Any = np.float32) -> NDArray[Any]:
     """Check ``points`` is a finite ``(n, d)`` real array and return it as ``dtype``.
 
@@ -63,9 +129,10 @@ def as_points(points: Any, *, name: str = "points", dtype: Any = np.float32) -> 
     --------
     >>> as_points([[0, 1], [2, 3]]).dtype
     dtype('float32')
-    >>> as_points([[0.1, 1e4]], dtype=np.float64)[0, 0] == 0.1
+    >>> float(as_points([[0.1, 1e4]], dtype=np.float64)[0, 0]) == 0.1
     True
     """
+    points = tensor_to_numpy(points, name=name)
     try:
         arr = np.asarray(points)
     except Exception as exc:  # ragged lists and friends
@@ -74,6 +141,10 @@ def as_points(points: Any, *, name: str = "points", dtype: Any = np.float32) -> 
         ) from exc
     if arr.ndim != 2:
         raise ValueError(f"{name}: expected an (n, d) array, got shape {arr.shape}")
+    if arr.shape[1] == 0:
+        raise ValueError(
+            f"{name}: expected an (n, d) array with d >= 1 coordinates, got shape {arr.shape}"
+        )
     if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_) or np.iscomplexobj(arr):
         raise ValueError(f"{name}: expected real numbers, got dtype {arr.dtype}")
     arr = arr.astype(dtype, copy=False)
@@ -247,3 +318,28 @@ def check_memory_budget(value: Any, *, name: str = "memory_budget") -> int | Non
     if not value > 0:
         raise ValueError(f"{name}: expected a positive number of bytes or None, got {value!r}")
     return int(min(value, 2**62))
+
+
+def check_class_names(class_names: Sequence[str] | None, labels: Any) -> None:
+    """Check there is a class name for every label in ``labels`` (``None``: nothing to check).
+
+    Examples
+    --------
+    >>> check_class_names(["cat", "dog"], np.array([0, 1, 1]))
+    >>> check_class_names(["cat"], np.array([0, 1, 3]))
+    Traceback (most recent call last):
+    ...
+    ValueError: class_names: expected a name for each class 0..3 (4 names), got 1: ['cat']
+    """
+    if class_names is None or labels is None:
+        return
+    lab = np.asarray(labels)
+    if lab.size == 0:
+        return
+    top = int(lab.max())
+    if top >= len(class_names):
+        shown = list(class_names)[:10]
+        raise ValueError(
+            f"class_names: expected a name for each class 0..{top} ({top + 1} names), "
+            f"got {len(class_names)}: {shown}{' ...' if len(class_names) > 10 else ''}"
+        )

@@ -1,6 +1,7 @@
 """Turning the ``data=`` argument into checked batches of images (and labels).
 
-``data`` may be an image tensor (or numpy array) ``(N, C, H, W)``, a torch ``Dataset``
+``data`` may be an image tensor (or numpy array) ``(N, C, H, W)``, the pair
+``(images, labels)`` of such a tensor and its 1-D labels, a torch ``Dataset``
 whose items are images or ``(image, label, ...)`` tuples, or a ``DataLoader`` that
 yields batches of those. Images are numbered ``0 .. N-1`` in the order they are met;
 that number is the ``image_index`` of every point taken from them.
@@ -102,7 +103,20 @@ def check_labels(labels: Any, n: int, *, where: str = "labels") -> torch.Tensor:
             raise ValueError(f"{where}: expected integer class labels, got dtype {lab.dtype}")
     if lab.shape[0] != n:
         raise ValueError(f"{where}: expected {n} labels (one per image), got {lab.shape[0]}")
-    return lab.to(torch.int64)
+    lab = lab.to(torch.int64)
+    _check_nonnegative(lab, where)
+    return lab
+
+
+def _check_nonnegative(lab: torch.Tensor, where: str) -> None:
+    bad = torch.nonzero(lab < 0).flatten()
+    if bad.numel():
+        i = int(bad[0])
+        raise ValueError(
+            f"{where}: expected class indices >= 0, got {int(lab[i])} at image {i} "
+            f"({bad.numel()} negative in all); the class views (pie charts, purity) need "
+            "a class for every image: drop the unlabelled images, or pass no labels"
+        )
 
 
 def _split(item: Any, where: str) -> tuple[Any, Any]:
@@ -147,6 +161,7 @@ def _collate(items: list[Any]) -> Batch:
         raise ValueError(
             f"labels: expected one integer label per dataset item, got {_describe(labels[0])}"
         ) from exc
+    _check_nonnegative(lab, "labels (dataset items)")
     return batch, lab
 
 
@@ -183,6 +198,12 @@ def make_batches(data: Any, batch_size: int, labels: Any = None) -> Batches:
     ):
         raise ValueError(f"batch_size: expected a positive integer, got {_describe(batch_size)}")
     batch_size = int(batch_size)
+    if _is_images_and_labels(data):
+        if labels is not None:
+            raise ValueError(
+                "labels: given twice, in data=(images, labels) and as labels=; pass one"
+            )
+        data, labels = data
     if isinstance(data, (torch.Tensor, np.ndarray)):
         images = check_images(data)
         n = int(images.shape[0])
@@ -215,6 +236,18 @@ def make_batches(data: Any, batch_size: int, labels: Any = None) -> Batches:
     raise TypeError(
         "data: expected an image tensor (N, C, H, W), a torch Dataset or a DataLoader, "
         f"got {_describe(data)}"
+    )
+
+
+def _is_images_and_labels(data: Any) -> bool:
+    """``(images, labels)``: a 4-D image array and a 1-D label array, the common pair."""
+    return (
+        isinstance(data, (tuple, list))
+        and len(data) == 2
+        and isinstance(data[0], (torch.Tensor, np.ndarray))
+        and getattr(data[0], "ndim", 0) == 4
+        and getattr(data[1], "ndim", None) in (1, None)
+        and not isinstance(data[1], (str, bytes))
     )
 
 

@@ -260,7 +260,12 @@ def extract_activations(
                     )
                 collector.size = int(images.shape[0])
                 run.clear()
-                model(images.to(device=dev, dtype=dtype or images.dtype, non_blocking=True))
+                try:
+                    model(images.to(device=dev, dtype=dtype or images.dtype, non_blocking=True))
+                except RuntimeError as exc:
+                    if k > 0 or not _is_shape_error(exc):
+                        raise
+                    raise ValueError(_shape_message(model, images)) from exc
                 missing = [name for name in modules if name not in run.calls]
                 if missing:
                     raise ValueError(
@@ -279,6 +284,48 @@ def extract_activations(
         raise ValueError("data: expected at least one image, got none (no batch had images)")
     label_array = torch.cat(all_labels).numpy().astype(np.int64) if has_labels else None
     return Activations(collector.results(modules, label_array), label_array, n_images)
+
+
+def _is_shape_error(exc: RuntimeError) -> bool:
+    text = str(exc)
+    return any(
+        key in text
+        for key in ("channels", "size mismatch", "shapes cannot be multiplied", "Expected", "size")
+    )
+
+
+def _shape_message(model: nn.Module, images: torch.Tensor) -> str:
+    """Say what the model expects and what the images are, from its first layer."""
+    shape = tuple(images.shape)
+    first = next(
+        (
+            (name, m)
+            for name, m in model.named_modules()
+            if isinstance(m, (nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.Linear))
+        ),
+        None,
+    )
+    expects = ""
+    if first is not None:
+        name, m = first
+        if isinstance(m, nn.Linear):
+            expects = f"its first layer {name!r} is Linear({m.in_features}, ...)"
+        else:
+            expects = f"its first layer {name!r} expects {m.in_channels} input channels"
+            if shape[1] != m.in_channels:
+                fix = (
+                    "images.repeat(1, 3, 1, 1) (grey to RGB)"
+                    if (shape[1], m.in_channels) == (1, 3)
+                    else "images.mean(1, keepdim=True) (RGB to grey)"
+                    if (shape[1], m.in_channels) == (3, 1)
+                    else "transforms that give the model's channels"
+                )
+                expects += f", the images have {shape[1]}; convert them, e.g. {fix}"
+    return (
+        f"data: the model cannot run on images of shape {shape} (N, C, H, W)"
+        + (f": {expects}" if expects else "")
+        + "; torch's error is shown above"
+    )
 
 
 class _Collector:

@@ -20,7 +20,14 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from tda_widgets._types import DistanceMatrix, PointCloud
-from tda_widgets._validation import as_points, check_choice, check_memory_budget, format_bytes
+from tda_widgets._validation import (
+    as_points,
+    check_choice,
+    check_memory_budget,
+    format_bytes,
+    layer_names,
+    tensor_to_numpy,
+)
 from tda_widgets.topology.distances import sliced_wasserstein
 from tda_widgets.topology.persistence import persistence_diagrams
 
@@ -42,7 +49,8 @@ _CHUNK_ROWS = 4096
 def _as_rows(x: Any, name: str) -> NDArray[Any]:
     """The cloud's points, checked, in float32 or float64 (never rounded down)."""
     pts = x.points if isinstance(x, PointCloud) else x
-    arr = np.asarray(pts) if not isinstance(pts, np.ndarray) else pts
+    arr = tensor_to_numpy(pts, name=name)
+    arr = arr if isinstance(arr, np.ndarray) else np.asarray(arr)
     dtype = np.float64 if arr.dtype != np.float32 else np.float32
     return as_points(arr, name=name, dtype=dtype)
 
@@ -183,7 +191,7 @@ def cka_matrix(
         raise ValueError(
             f"clouds: expected a non-empty mapping layer -> cloud, got {clouds!r}"[:200]
         )
-    names = [str(k) for k in clouds]
+    names = layer_names(clouds, name="clouds")
     first = next(iter(clouds.values()))
     for name, c in clouds.items():
         if (

@@ -19,7 +19,7 @@ from joblib import Parallel, delayed
 from numpy.typing import NDArray
 
 from tda_widgets._types import DistanceMatrix
-from tda_widgets._validation import as_diagram_list, check_choice
+from tda_widgets._validation import as_diagram_list, check_choice, layer_names
 from tda_widgets.topology.distances import (
     _directions,
     _project,
@@ -42,6 +42,7 @@ def _pick(diagrams_by_layer: Any, dim: int, name: str) -> tuple[list[str], list[
     if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or dim < 0:
         raise ValueError(f"dim: expected an integer >= 0, got {dim!r}")
     names, dgms = [], []
+    layer_names(diagrams_by_layer, name=name)
     for layer, dg in diagrams_by_layer.items():
         dl = as_diagram_list(dg, name=f"{name}[{layer!r}]")
         if dim >= len(dl):

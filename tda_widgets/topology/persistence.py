@@ -48,6 +48,7 @@ from tda_widgets._validation import (
     check_int,
     check_memory_budget,
     format_bytes,
+    tensor_to_numpy,
 )
 from tda_widgets.topology._rips import (
     edges_of_lengths,
@@ -175,7 +176,8 @@ def _as_cloud_points(cloud: Any) -> NDArray[Any]:
     the distances in; rounding float64 points to float32 first would move them (by
     ``1e-3`` for points ``1e4`` from the origin) and overflow beyond ``1.8e19``.
     """
-    arr = cloud if isinstance(cloud, np.ndarray) else np.asarray(cloud)
+    arr = tensor_to_numpy(cloud, name="cloud")
+    arr = arr if isinstance(arr, np.ndarray) else np.asarray(arr)
     dtype = np.float32 if arr.dtype == np.float32 else np.float64
     return as_points(arr, name="cloud", dtype=dtype)
 
@@ -188,6 +190,12 @@ def _distance_matrix(points: NDArray[Any]) -> NDArray[np.float32]:
     """
     dm = pairwise_distances(points, metric="euclidean").astype(np.float32)
     np.fill_diagonal(dm, 0.0)
+    if points.dtype != np.float32:
+        # scikit-learn mirrors its float32 blocks, but in float64 it adds the squared
+        # norms in a different order above and below the diagonal, so the two triangles
+        # can differ in the last bit; ripser reads the upper one (i < j): mirror it
+        dm = np.triu(dm)
+        dm += dm.T
     return dm
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from tda_widgets._validation import unknown_name_error
+from tda_widgets._validation import check_int, unknown_name_error
+from tda_widgets.activations.data import _is_images_and_labels
 from tda_widgets.widgets.panels.explorer import ActivationExplorer
 
 __all__ = ["check_layer_names", "explore"]
@@ -17,8 +18,10 @@ def check_layer_names(model: Any, layers: Sequence[str]) -> list[str]:
         layers = [layers]
     names = [name for name, _ in model.named_modules() if name]
     known = set(names)
-    out = []
+    out: list[str] = []
     for layer in layers:
+        if layer in out:
+            raise ValueError(f"layers: expected distinct names, got {layer!r} twice")
         if layer not in known:
             raise unknown_name_error(
                 layer,
@@ -110,8 +113,19 @@ def explore(
     elif data is None:
         raise ValueError("data: expected images (tensor, Dataset or DataLoader) with the model")
     layers = check_layer_names(model, conv_layers(model) if layers is None else layers)
+    if len(layers) < 2:
+        raise ValueError(
+            f"layers: the explorer compares layers, so it needs at least 2, got {layers}; "
+            "for one layer use PersistenceDiagramWidget or MapperGraphWidget on "
+            "Analysis(model, data, layers).cloud(layer)"
+        )
+    if _is_images_and_labels(data):  # the common (images, labels) pair
+        import torch
+
+        images, labels = (torch.as_tensor(v) for v in data)
+        data = torch.utils.data.TensorDataset(images, labels)
     if n_images is not None:
-        data = _first(data, int(n_images))
+        data = _first(data, check_int(n_images, name="n_images", minimum=1))
     analysis = Analysis(
         model,
         data,
@@ -131,8 +145,6 @@ def _first(data: Any, n: int) -> Any:
     """The first ``n`` items of a tensor or Dataset (a DataLoader keeps its own size)."""
     import torch
 
-    if n < 1:
-        raise ValueError(f"n_images: expected a positive integer, got {n}")
     if isinstance(data, torch.Tensor):
         return data[:n]
     if isinstance(data, torch.utils.data.DataLoader):

@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tda_widgets._types import DistanceMatrix, MapperGraph, PointCloud
+from tda_widgets._validation import check_class_names
 from tda_widgets.widgets._busy import busy
 from tda_widgets.widgets.layer_distance_matrix import LayerDistanceMatrixWidget
 from tda_widgets.widgets.mapper_graph import MapperGraphWidget
@@ -165,6 +166,7 @@ class ActivationExplorer(widgets.VBox):
             class_names = getattr(getattr(analysis.data, "dataset", analysis.data), "classes", None)
         self.class_names = [str(c) for c in class_names] if class_names is not None else None
         self.image_labels = _image_labels(self.clouds, len(self.source))
+        check_class_names(self.class_names, self.image_labels)
         captions = None
         if self.image_labels is not None and self.class_names is not None:
             captions = [self.class_names[c] if c >= 0 else "" for c in self.image_labels]
