@@ -39,6 +39,29 @@ describe("matrix layout", () => {
     expect(s).toContain("…");
     expect(fitLabel("fc", 120, roughMeasure)).toBe("fc");
   });
+  it("finds the longest fitting shortening in a few measurements, even for huge labels", () => {
+    const linear = (text: string, maxPx: number): string => {
+      const chars = [...text];
+      for (let keep = chars.length - 1; keep > 1; keep--) {
+        const head = Math.ceil(keep / 2);
+        const s = `${chars.slice(0, head).join("")}…${chars.slice(chars.length - (keep - head)).join("")}`;
+        if (roughMeasure(s) <= maxPx) return s;
+      }
+      return `${chars[0] ?? ""}…`;
+    };
+    for (const [text, px] of [["layer4.1.conv2.weight_orig", 60], ["ab", 1], ["abcdef", 5], ["x".repeat(300), 97]] as const) {
+      expect(fitLabel(text, px, roughMeasure)).toBe(linear(text, px));
+    }
+    let calls = 0;
+    const counting = (t: string): number => {
+      calls += 1;
+      return roughMeasure(t);
+    };
+    const s = fitLabel("q".repeat(20000), 120, counting);
+    expect(roughMeasure(s)).toBeLessThanOrEqual(120);
+    expect(s.length).toBeGreaterThan(10);
+    expect(calls).toBeLessThanOrEqual(20);
+  });
 });
 
 describe("keyboard moves", () => {

@@ -31,18 +31,33 @@ export type Measure = (text: string) => number;
 /** A rough text width for when no canvas is available (jsdom): 0.6 em per character. */
 export const roughMeasure: Measure = (t) => t.length * FONT_PX * 0.6;
 
-/** `text` shortened in the middle ("features.1…conv2") to fit in `maxPx`. */
+/**
+ * `text` shortened in the middle ("features.1…conv2") to fit in `maxPx`: the longest
+ * such shortening that fits, found by bisection (a label of n characters costs about
+ * log2(n) measurements, so a 20,000-character name cannot freeze the view).
+ */
 export function fitLabel(text: string, maxPx: number, measure: Measure): string {
   if (measure(text) <= maxPx) return text;
   const chars = [...text];
-  let keep = chars.length - 1;
-  while (keep > 1) {
+  const cut = (keep: number): string => {
     const head = Math.ceil(keep / 2);
-    const s = `${chars.slice(0, head).join("")}…${chars.slice(chars.length - (keep - head)).join("")}`;
-    if (measure(s) <= maxPx) return s;
-    keep--;
+    return `${chars.slice(0, head).join("")}…${chars.slice(chars.length - (keep - head)).join("")}`;
+  };
+  // the widest kept count in 2 .. n-1 whose shortening fits (widths grow with keep)
+  let lo = 2;
+  let hi = chars.length - 1;
+  let best = "";
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = cut(mid);
+    if (measure(s) <= maxPx) {
+      best = s;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
   }
-  return `${chars[0] ?? ""}…`;
+  return best || `${chars[0] ?? ""}…`;
 }
 
 export function computeLayout(
