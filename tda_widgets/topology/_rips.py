@@ -34,8 +34,10 @@ backend keeps the edges of length exactly ``T``; ``tests/topology/test_rips.py``
 the result against ``ripser.ripser`` for each.)
 
 The distance matrix must be exactly symmetric, since these functions read whole rows
-and the backends one triangle. ``persistence._distance_matrix`` is: scikit-learn
-mirrors its blocks when it compares a set of points with itself.
+and the backends one triangle. ``persistence._distance_matrix`` is: for float32 points
+scikit-learn mirrors its blocks when it compares a set of points with itself; for
+float64 points (where scikit-learn's two triangles can differ in the last bit) the
+upper triangle, the one ripser reads, is mirrored.
 """
 
 from __future__ import annotations

@@ -94,6 +94,35 @@ def test_float64_huge_coordinates_do_not_overflow(scale: float) -> None:
     assert np.isinf(dg[0][:, 1]).sum() == 1
 
 
+@pytest.mark.parametrize(
+    "x",
+    [
+        [
+            [-0.10012076192167782, -2.6262708036069617],
+            [0.13547657711566302, -3.66906208559739],
+            [-0.20012076192167783, -2.6762708036069616],
+        ],
+        [
+            [-1.0922949168911056, -0.6522593882142338],
+            [-2.223988961951358, -0.629860033297417],
+            [-1.1922949168911057, -0.7022593882142338],
+        ],
+    ],
+)
+def test_float64_distances_are_read_from_ripsers_triangle(x: list) -> None:
+    """In float64, scikit-learn's d(1, 2) and d(2, 1) can round to different float32s.
+
+    Found by search: points 1 and 2 are a float32 rounding midpoint apart, and the
+    spanning tree reaches 1 from 2. ripser reads the upper triangle (i < j); so must
+    every step here."""
+    pts = np.array(x)
+    dm = pairwise_distances(pts).astype(np.float32)
+    assert dm[1, 2] != dm[2, 1]  # the case this test is about
+    ref = ripser.ripser(pts, maxdim=1)["dgms"]
+    for backend in BACKENDS:
+        assert_same_diagrams(persistence_diagrams(pts, backend=backend), ref)
+
+
 def test_float32_input_is_still_computed_in_float32() -> None:
     """float32 points keep ripser's float32 distances (identical to before the fix)."""
     x = (_circle() + 1e4).astype(np.float32)
