@@ -111,7 +111,13 @@ def _hash_data(data: Any, labels: Any) -> str:
         custom-sampler ``DataLoader``, or data of another type.
     """
     import torch
-    from torch.utils.data import DataLoader, Dataset, IterableDataset, SequentialSampler
+    from torch.utils.data import (
+        BatchSampler,
+        DataLoader,
+        Dataset,
+        IterableDataset,
+        SequentialSampler,
+    )
 
     k = Keyer()
     if isinstance(data, (torch.Tensor, np.ndarray)):
@@ -122,7 +128,13 @@ def _hash_data(data: Any, labels: Any) -> str:
                 "data is a DataLoader over an IterableDataset, a stream that may not give the "
                 "same items when read again"
             )
-        sampler = getattr(data.batch_sampler, "sampler", data.sampler)
+        batches = data.batch_sampler
+        if batches is not None and type(batches) is not BatchSampler:
+            raise Unidentifiable(
+                f"data is a DataLoader with a {type(batches).__name__}, whose order may change "
+                "from one pass to the next"
+            )
+        sampler = data.sampler if batches is None else batches.sampler
         if not isinstance(sampler, SequentialSampler):
             raise Unidentifiable(
                 f"data is a DataLoader with a {type(sampler).__name__}, whose order may change "

@@ -552,3 +552,21 @@ def test_unidentifiable_says_what_and_where() -> None:
         digest(lens, "lens")
     with pytest.raises(Unidentifiable, match="meta device"):
         digest(torch.empty(3, device="meta"), "weight")
+
+
+def test_dataloaders_in_a_fixed_order_are_keyed_shuffling_ones_are_not_cached(tmp_path) -> None:
+    from torch.utils.data import DataLoader, TensorDataset
+
+    def loader(**kw):
+        return DataLoader(TensorDataset(_images(16), torch.arange(16) % 3), batch_size=4, **kw)
+
+    a = _quiet(model=_model(), data=loader(), layers=["2"], cache_dir=tmp_path)
+    ref = a.cloud("2")
+    b = _quiet(model=_model(), data=loader(), layers=["2"], cache_dir=tmp_path)
+    np.testing.assert_array_equal(b.cloud("2").points, ref.points)
+    assert b.n_computed["clouds"] == 0
+    with pytest.warns(UserWarning, match=r"RandomSampler.*not cached"):
+        c = Analysis(_model(), loader(shuffle=True), ["2"], cache_dir=tmp_path, progress=False)
+    with pytest.warns(UserWarning, match="shuffles"):
+        assert c.cloud("2").n_points == 16
+    assert len(list(tmp_path.glob("clouds-*.npz"))) == 1
