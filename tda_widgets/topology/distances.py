@@ -9,6 +9,13 @@ Definitions are persim's (the paper uses ``persim.sliced_wasserstein``):
 * :func:`wasserstein` -- 1-Wasserstein, Euclidean ground metric (persim).
 * :func:`bottleneck` -- L-infinity ground metric (persim).
 
+Diagrams are read in float64 (float32 values convert exactly). :func:`wasserstein`,
+:func:`bottleneck` and :func:`diagram_matching` call persim on the finite points, so
+their distances are persim's own on those float64 values (persim given float32 arrays
+would round its arithmetic to float32); the matching's ``pair_costs`` follow persim's
+conventions, also for an empty diagram. ``tests/topology/test_differential.py`` checks
+all four against persim, including empty and one-sided diagrams and ties.
+
 Infinite points (essential classes) -- an explicit rule, never a silent drop:
 
 ``infinite="match"`` (default)
