@@ -14,17 +14,24 @@ from tda_widgets.point_clouds.samplers import (
     sampler_by_name,
     top_l2,
 )
-from tda_widgets.point_clouds.subsample import FarthestPointSample, farthest_point_subsample
+from tda_widgets.point_clouds.subsample import (
+    FarthestPointSample,
+    covering_radius,
+    farthest_point_subsample,
+    random_subsample,
+)
 
 __all__ = [
     "SAMPLERS",
     "FarthestPointSample",
     "Sampler",
     "all_positions",
+    "covering_radius",
     "farthest_point_subsample",
     "flatten",
     "pooled",
     "random_position",
+    "random_subsample",
     "sampler_by_name",
     "top_l2",
 ]

@@ -300,6 +300,8 @@ def persistence_diagrams(
     n_points: int | None = None,
     threshold: float = np.inf,
     memory_budget: int | None = DEFAULT_MEMORY_BUDGET,
+    subsample: str = "farthest",
+    seed: int = 0,
 ) -> Diagrams:
     """Vietoris-Rips persistence diagrams of a point cloud (Z/2 coefficients).
 
@@ -321,8 +323,9 @@ def persistence_diagrams(
         ``tests/topology/test_differential.py``; without ``n_points`` and with
         ``threshold`` as ripser's ``thresh``).
     n_points : int, optional
-        Subsample to this many points by greedy farthest-point sampling first. The
-        kept indices and the covering radius ``r`` are recorded in ``params``; the
+        Subsample to this many points first (see ``subsample``). The kept indices
+        (``params["indices"]``), the cloud's size (``params["n_total"]``) and the
+        covering radius ``r`` (``params["covering_radius"]``) are recorded; the
         diagrams are within bottleneck distance ``2 r`` of the full cloud's.
     threshold : float, default inf
         Largest edge length in the filtration; bars alive there get death ``inf``.
@@ -331,6 +334,14 @@ def persistence_diagrams(
         ``n`` points left after ``n_points``. A larger cloud is refused with a
         ``MemoryError`` *before* anything large is allocated; the message says which
         ``n_points`` fits. ``None`` turns the check off.
+    subsample : {"farthest", "random"}, default "farthest"
+        How ``n_points`` are chosen: greedy farthest-point sampling (smallest ``r``;
+        ``n_points`` passes over the cloud) or uniformly at random by ``seed``, as the
+        paper picks its 1,000 images (one BLAS pass, see
+        :func:`~tda_widgets.point_clouds.random_subsample`). Recorded as
+        ``params["subsample"]``.
+    seed : int, default 0
+        Seed of ``subsample="random"``.
 
     Returns
     -------
@@ -378,6 +389,8 @@ def persistence_diagrams(
     budget = check_memory_budget(memory_budget)
     if n_points is not None:
         n_points = check_int(n_points, name="n_points", minimum=1)
+    check_choice(subsample, ("farthest", "random"), name="subsample")
+    seed = check_int(seed, name="seed", minimum=0)
     installed = available_backends()
     if backend == "auto":
         backend = installed[0]
@@ -406,11 +419,17 @@ def persistence_diagrams(
     share = _pair_share(points, threshold) if maxdim >= 2 and budget is not None else 1.0
     _check_memory(n_used, budget, n_points, maxdim=maxdim, backend=backend, share=share)
     if n_points is not None and n_points < points.shape[0]:
-        from tda_widgets.point_clouds.subsample import farthest_point_subsample
+        from tda_widgets.point_clouds.subsample import farthest_point_subsample, random_subsample
 
-        kept, radius = farthest_point_subsample(points, int(n_points))
+        if subsample == "random":
+            kept, radius = random_subsample(points, n_points, seed=seed)
+            params.update(seed=seed)
+        else:
+            kept, radius = farthest_point_subsample(points, n_points)
+        params.update(
+            indices=kept, covering_radius=radius, subsample=subsample, n_total=points.shape[0]
+        )
         points = points[kept]
-        params.update(indices=kept, covering_radius=radius)
 
     dm = _distance_matrix(points)
     tree, lengths = spanning_forest(dm, threshold)

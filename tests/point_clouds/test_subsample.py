@@ -81,3 +81,42 @@ def test_bad_arguments():
         farthest_point_subsample(np.array([[0.0], [np.nan]]), 1)
     with pytest.raises(ValueError, match="cloud: expected at least one point"):
         farthest_point_subsample(np.zeros((0, 2)), 1)
+
+
+def test_random_subsample_is_seeded_sorted_and_its_radius_is_exact() -> None:
+    from scipy.spatial.distance import cdist
+
+    from tda_widgets.point_clouds import covering_radius, random_subsample
+
+    rng = np.random.default_rng(5)
+    x = (np.maximum(rng.normal(size=(3000, 12)), 0) + 1e3).astype(np.float32)  # far from 0
+    idx, r = random_subsample(x, 150, seed=3)
+    again, _ = random_subsample(x, 150, seed=3)
+    other, _ = random_subsample(x, 150, seed=4)
+    np.testing.assert_array_equal(idx, again)
+    assert not np.array_equal(idx, other)
+    assert len(np.unique(idx)) == 150 and np.all(np.diff(idx) > 0)
+    exact = cdist(x.astype(np.float64), x[idx].astype(np.float64)).min(axis=1).max()
+    assert r == pytest.approx(exact, rel=1e-9)
+    assert covering_radius(x, idx) == r
+    full, r0 = random_subsample(x, 5000)
+    assert r0 == 0.0 and len(full) == 3000
+
+
+def test_persistence_random_subsample_records_its_choice() -> None:
+    from tda_widgets import persistence_diagrams
+    from tda_widgets.point_clouds import random_subsample
+
+    x = np.random.default_rng(0).normal(size=(400, 3)).astype(np.float32)
+    dg = persistence_diagrams(x, n_points=100, subsample="random", seed=2)
+    idx, r = random_subsample(x, 100, seed=2)
+    np.testing.assert_array_equal(dg.params["indices"], idx)
+    assert dg.params["covering_radius"] == r
+    assert dg.params["subsample"] == "random" and dg.params["n_total"] == 400
+    ref = persistence_diagrams(x[idx])
+    for a, b in zip(dg, ref, strict=True):
+        np.testing.assert_array_equal(a, b)
+    fps = persistence_diagrams(x, n_points=100)
+    assert fps.params["subsample"] == "farthest" and fps.params["covering_radius"] < r
+    with pytest.raises(ValueError, match="subsample: unknown name 'randm'"):
+        persistence_diagrams(x, n_points=10, subsample="randm")
