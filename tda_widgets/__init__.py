@@ -39,6 +39,7 @@ _LAZY: dict[str, str] = {
     "pooled": ".point_clouds.samplers",
     "flatten": ".point_clouds.samplers",
     "farthest_point_subsample": ".point_clouds.subsample",
+    "normalize_cloud": ".point_clouds.normalize",
     # stage 3: topology
     "persistence_diagrams": ".topology.persistence",
     "available_backends": ".topology.persistence",
@@ -77,6 +78,7 @@ if TYPE_CHECKING:
     from tda_widgets.activations.layers import list_layers as list_layers
     from tda_widgets.analysis import Analysis as Analysis
     from tda_widgets.point_clouds.base import Sampler as Sampler
+    from tda_widgets.point_clouds.normalize import normalize_cloud as normalize_cloud
     from tda_widgets.point_clouds.samplers import all_positions as all_positions
     from tda_widgets.point_clouds.samplers import flatten as flatten
     from tda_widgets.point_clouds.samplers import pooled as pooled

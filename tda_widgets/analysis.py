@@ -59,6 +59,7 @@ from tda_widgets._cache_key import Keyer, Unidentifiable
 from tda_widgets._io import atomic_write, load_npz, remove_stale_temp_files
 from tda_widgets._types import Diagrams, DistanceMatrix, MapperGraph, PointCloud
 from tda_widgets._validation import unknown_name_error
+from tda_widgets.point_clouds.normalize import check_normalize, normalize_cloud
 from tda_widgets.topology.cka import cka_matrix
 from tda_widgets.topology.mapper import mapper_graph
 from tda_widgets.topology.matrices import layer_distance_matrix
@@ -206,6 +207,11 @@ class Analysis:
         Persistence backend (see :func:`~tda_widgets.persistence_diagrams`).
     n_points : int, optional
         Greedy subsample size before persistence.
+    normalize : {None, "median"}, default None
+        ``"median"`` scales each cloud so that its median pairwise distance (over a
+        fixed, seeded subsample) is 1, before anything is computed from it: diagrams,
+        distances and Mapper graphs are then free of the layers' scale. The factor is
+        recorded in the cloud's ``params`` (see :func:`~tda_widgets.normalize_cloud`).
     batch_size, device, progress, labels
         Passed to :func:`~tda_widgets.extract_activations`.
 
@@ -241,6 +247,7 @@ class Analysis:
         n_jobs: int | None = None,
         backend: str = "auto",
         n_points: int | None = None,
+        normalize: str | None = None,
         batch_size: int = 256,
         device: Any = None,
         progress: bool = True,
@@ -253,6 +260,7 @@ class Analysis:
         self.point_cloud, self.maxdim, self.n_jobs = point_cloud, int(maxdim), n_jobs
         self.backend = available_backends()[0] if backend == "auto" else backend
         self.n_points = n_points
+        self.normalize = check_normalize(normalize)
         self._extract_kw = {"batch_size": batch_size, "device": device, "labels": labels}
         self.progress = progress
         self.n_computed: Counter[str] = Counter()
@@ -391,7 +399,9 @@ class Analysis:
             digest = self._param_digest("Analysis", "point_cloud", self.point_cloud)
             # unidentifiable: this object's own sampler, kept in memory only
             self._sampler_digest = digest or f"{_VOLATILE}{id(self.point_cloud)}"
-        return _key(self._base, "cloud", layer, self._sampler_digest)
+        if self.normalize is None:  # the keys of unnormalised clouds are unchanged
+            return _key(self._base, "cloud", layer, self._sampler_digest)
+        return _key(self._base, "cloud", layer, self._sampler_digest, "normalize", self.normalize)
 
     def cloud(self, layer: str) -> PointCloud:
         """The layer's point cloud (all missing layers are extracted in one pass)."""
@@ -428,6 +438,7 @@ class Analysis:
                 cloud = PointCloud.from_array(
                     np.asarray(cloud).reshape(len(cloud), -1), layer=layer
                 )
+            cloud = normalize_cloud(cloud, self.normalize)
             key = self._cloud_key(layer)
             self.n_computed["clouds"] += 1
             self._save("clouds", key, _cloud_arrays(cloud))

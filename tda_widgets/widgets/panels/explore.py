@@ -81,7 +81,9 @@ def explore(
     class_names, mapper_params
         See :class:`ActivationExplorer`.
     cache_dir, n_jobs, progress, **analysis_kwargs
-        See :class:`~tda_widgets.Analysis`.
+        See :class:`~tda_widgets.Analysis`; e.g. ``normalize="median"`` scales every
+        layer's cloud to median pairwise distance 1, so the matrix compares shapes, not
+        the layers' scales.
 
     Examples
     --------
