@@ -58,14 +58,18 @@ from numpy.typing import NDArray
 from tda_widgets._cache_key import Keyer, Unidentifiable
 from tda_widgets._io import atomic_write, load_npz, remove_stale_temp_files
 from tda_widgets._types import Diagrams, DistanceMatrix, MapperGraph, PointCloud
-from tda_widgets._validation import unknown_name_error
+from tda_widgets._validation import check_choice, check_int, unknown_name_error
 from tda_widgets.point_clouds.normalize import check_normalize, normalize_cloud
 from tda_widgets.topology.cka import cka_matrix
 from tda_widgets.topology.mapper import mapper_graph
 from tda_widgets.topology.matrices import layer_distance_matrix
 from tda_widgets.topology.persistence import available_backends, persistence_diagrams
 
-__all__ = ["Analysis", "default_cache_dir"]
+__all__ = ["DEFAULT_PH_POINTS", "Analysis", "default_cache_dir"]
+
+DEFAULT_PH_POINTS = 1000
+"""Points per layer persistence runs on by default (``n_points="auto"``): the paper's
+1,000 images. Larger clouds are subsampled (``subsample``); CKA and Mapper use all."""
 
 _FORMAT = "tda_widgets.analysis/2"
 #: names of the temporary files that versions before 0.2 wrote (cleaned too)
@@ -202,11 +206,23 @@ class Analysis:
         A model, data or parameter that cannot be identified by content is computed
         but not cached, with one warning (see "Cache rules" above).
     n_jobs : int, optional
-        joblib workers for per-layer persistence.
+        joblib workers for per-layer persistence and :meth:`mappers`. Inside
+        ``joblib.parallel_config(backend="dask")`` they run on a dask.distributed
+        cluster (README, "Scaling out").
     backend : str, default "auto"
         Persistence backend (see :func:`~tda_widgets.persistence_diagrams`).
-    n_points : int, optional
-        Greedy subsample size before persistence.
+    n_points : int, "auto" or None, default "auto"
+        Points per layer that persistence runs on. ``"auto"`` is
+        ``DEFAULT_PH_POINTS`` = 1,000 (the paper's 1,000 images), so a cloud of up to
+        1,000 points is used whole and a larger one is subsampled; ``None`` uses every
+        point (the memory check of :func:`~tda_widgets.persistence_diagrams` still
+        applies). The subsample's indices, size and covering radius are in each
+        diagram's ``params``. CKA, Mapper and the image links always use every point.
+    subsample : {"random", "farthest"}, default "random"
+        How the ``n_points`` are chosen (see :func:`~tda_widgets.persistence_diagrams`):
+        uniformly at random by ``seed``, as the paper does, or farthest-point.
+    seed : int, default 0
+        Seed of the random subsample.
     normalize : {None, "median"}, default None
         ``"median"`` scales each cloud so that its median pairwise distance (over a
         fixed, seeded subsample) is 1, before anything is computed from it: diagrams,
@@ -246,7 +262,9 @@ class Analysis:
         cache_dir: str | os.PathLike[str] | bool | None = None,
         n_jobs: int | None = None,
         backend: str = "auto",
-        n_points: int | None = None,
+        n_points: int | str | None = "auto",
+        subsample: str = "random",
+        seed: int = 0,
         normalize: str | None = None,
         batch_size: int = 256,
         device: Any = None,
@@ -259,7 +277,14 @@ class Analysis:
             raise ValueError("layers: expected at least one layer name, got none")
         self.point_cloud, self.maxdim, self.n_jobs = point_cloud, int(maxdim), n_jobs
         self.backend = available_backends()[0] if backend == "auto" else backend
-        self.n_points = n_points
+        if isinstance(n_points, str):
+            check_choice(n_points, ("auto",), name="n_points")
+            n_points = DEFAULT_PH_POINTS
+        self.n_points = (
+            None if n_points is None else check_int(n_points, name="n_points", minimum=1)
+        )
+        self.subsample = check_choice(subsample, ("random", "farthest"), name="subsample")
+        self.seed = check_int(seed, name="seed", minimum=0)
         self.normalize = check_normalize(normalize)
         self._extract_kw = {"batch_size": batch_size, "device": device, "labels": labels}
         self.progress = progress
@@ -447,7 +472,7 @@ class Analysis:
     # -- stage 3: diagrams, matrices, CKA, Mapper ---------------------------------
 
     def _diagram_key(self, layer: str) -> str:
-        params = (self.maxdim, self.backend, self.n_points)
+        params = (self.maxdim, self.backend, self.n_points, self.subsample, self.seed)
         return _key(self._cloud_key(layer), "diagrams", params)
 
     def diagrams(self, layer: str) -> Diagrams:
@@ -474,7 +499,12 @@ class Analysis:
         clouds = [self.cloud(layer) for layer in todo]
         jobs = Parallel(n_jobs=self.n_jobs, return_as="generator")(
             delayed(persistence_diagrams)(
-                c, maxdim=self.maxdim, backend=self.backend, n_points=self.n_points
+                c,
+                maxdim=self.maxdim,
+                backend=self.backend,
+                n_points=self.n_points,
+                subsample=self.subsample,
+                seed=self.seed,
             )
             for c in clouds
         )
@@ -532,6 +562,60 @@ class Analysis:
         return self._cached(
             "mapper", key, compute, _mapper_arrays, lambda a: _mapper_from(a, layer)
         )
+
+    def mappers(self, layers: Sequence[str] | None = None, **params: Any) -> dict[str, MapperGraph]:
+        """Mapper graphs of several layers, the missing ones computed in parallel.
+
+        Same graphs and cache entries as :meth:`mapper` (``params`` go to
+        :func:`mapper_graph`); the layers not cached yet run as ``n_jobs`` joblib
+        jobs, so on a dask cluster inside ``joblib.parallel_config(backend="dask")``.
+
+        Examples
+        --------
+        >>> import torch
+        >>> model = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.ReLU(),
+        ...                             torch.nn.Conv2d(4, 4, 3))
+        >>> images = torch.randn(30, 3, 8, 8, generator=torch.Generator().manual_seed(0))
+        >>> a = Analysis(model, images, ["0", "2"], cache_dir=False, progress=False)
+        >>> sorted(a.mappers(n_intervals=3))
+        ['0', '2']
+        """
+        names = list(self.layers) if layers is None else [str(x) for x in layers]
+        for layer in names:
+            self._check_layer(layer)
+        keys = {
+            layer: self._params_key("Analysis.mapper", params, self._cloud_key(layer), "mapper")
+            for layer in names
+        }
+
+        def cached(key: str | None) -> bool:
+            if key is None:
+                return False
+            path = self._path("mapper", key)
+            return f"mapper-{key}" in self._memory or (path is not None and path.exists())
+
+        todo = [layer for layer in names if not cached(keys[layer])]
+        if len(todo) > 1:
+            clouds = [self.cloud(layer) for layer in todo]
+            jobs = Parallel(n_jobs=self.n_jobs, return_as="generator")(
+                delayed(mapper_graph)(c, **params) for c in clouds
+            )
+            from tqdm.auto import tqdm
+
+            bar = tqdm(jobs, total=len(todo), desc="mapper", disable=not self.progress)
+            for layer, graph in zip(todo, bar, strict=True):
+                key = keys[layer]
+                self.n_computed["mapper"] += 1
+                if key is not None:
+                    self._save("mapper", key, _mapper_arrays(graph))
+                    self._memory[f"mapper-{key}"] = graph
+                else:
+                    self._memory[f"mapper-volatile-{layer}"] = graph
+        out = {}
+        for layer in names:
+            volatile = self._memory.pop(f"mapper-volatile-{layer}", None)
+            out[layer] = volatile if volatile is not None else self.mapper(layer, **params)
+        return out
 
     def _matrix_from(self, a: dict[str, Any]) -> DistanceMatrix:
         m = _matrix_from(a)
