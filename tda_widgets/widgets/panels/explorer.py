@@ -254,7 +254,7 @@ class ActivationExplorer(widgets.VBox):
             layout=widgets.Layout(flex_flow="row wrap", max_width="560px"),
         )
         self.mapper_column = widgets.VBox(
-            [controls, self.mapper_slot], layout=widgets.Layout(flex="0 1 auto")
+            [controls, self.mapper_slot], layout=widgets.Layout(flex="0 1 auto", max_width="100%")
         )
         self.gallery.layout = widgets.Layout(
             flex="1 1 320px", min_width="260px", max_width="100%", overflow="hidden"

@@ -117,7 +117,9 @@ class LayerSummaryPanel(widgets.VBox):
                 "left": 60,
                 "right": 30,
             },
-            layout=widgets.Layout(flex="2 1 420px", min_width="320px", height="300px"),
+            layout=widgets.Layout(
+                flex="2 1 420px", min_width="300px", max_width="100%", height="300px", margin="0"
+            ),
             title="",
         )
         # Betti-1 curves of the selected layers
