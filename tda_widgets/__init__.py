@@ -40,6 +40,10 @@ _LAZY: dict[str, str] = {
     "flatten": ".point_clouds.samplers",
     "farthest_point_subsample": ".point_clouds.subsample",
     "normalize_cloud": ".point_clouds.normalize",
+    "foreground": ".point_clouds.masked",
+    "background": ".point_clouds.masked",
+    "grabcut_masks": ".point_clouds.masked",
+    "receptive_fields": ".point_clouds.masked",
     # stage 3: topology
     "persistence_diagrams": ".topology.persistence",
     "available_backends": ".topology.persistence",
@@ -78,6 +82,10 @@ if TYPE_CHECKING:
     from tda_widgets.activations.layers import list_layers as list_layers
     from tda_widgets.analysis import Analysis as Analysis
     from tda_widgets.point_clouds.base import Sampler as Sampler
+    from tda_widgets.point_clouds.masked import background as background
+    from tda_widgets.point_clouds.masked import foreground as foreground
+    from tda_widgets.point_clouds.masked import grabcut_masks as grabcut_masks
+    from tda_widgets.point_clouds.masked import receptive_fields as receptive_fields
     from tda_widgets.point_clouds.normalize import normalize_cloud as normalize_cloud
     from tda_widgets.point_clouds.samplers import all_positions as all_positions
     from tda_widgets.point_clouds.samplers import flatten as flatten

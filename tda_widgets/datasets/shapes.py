@@ -53,6 +53,10 @@ class HierarchicalImageDataset(ImageDataset):
         Superclass names.
     fine_to_coarse : ndarray of int64, shape (n_classes,)
         Superclass index of each fine class.
+    masks : ndarray of bool, shape (n, H, W), or None
+        Where the object of each image is (True on its pixels), when known;
+        :func:`hierarchical_shapes` knows it. Masks follow the stored images, not what
+        ``transform`` makes of them.
 
     Examples
     --------
@@ -72,9 +76,19 @@ class HierarchicalImageDataset(ImageDataset):
         *,
         coarse_classes: tuple[str, ...],
         fine_to_coarse: NDArray[np.int64],
+        masks: Any = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(images, targets, classes, **kwargs)
+        if masks is not None:
+            masks = np.asarray(masks)
+            expected = (len(self.targets), *self.images.shape[2:])
+            if masks.shape != expected or masks.dtype != np.bool_:
+                raise ValueError(
+                    f"masks: expected booleans of shape {expected} (one mask per image), got "
+                    f"{masks.dtype} of shape {masks.shape}"
+                )
+        self.masks: NDArray[np.bool_] | None = masks
         self.coarse_classes = tuple(coarse_classes)
         self.fine_to_coarse = np.asarray(fine_to_coarse, dtype=np.int64)
         self.coarse_targets = torch.as_tensor(self.fine_to_coarse[self.targets.numpy()])
@@ -197,7 +211,9 @@ def hierarchical_shapes(
     -------
     HierarchicalImageDataset
         Images of shape ``(3, size, size)``, float32 in ``[0, 1]``; ``targets`` index
-        :data:`SHAPE_CLASSES`, ``coarse_targets`` index :data:`SHAPE_SUPERCLASSES`.
+        :data:`SHAPE_CLASSES`, ``coarse_targets`` index :data:`SHAPE_SUPERCLASSES`;
+        ``masks`` (bool, ``(n, size, size)``) is True where the shape covers at least
+        half of a pixel: the true foreground, for the paper's foreground sampler.
 
     Examples
     --------
@@ -206,6 +222,8 @@ def hierarchical_shapes(
     (16, (3, 32, 32))
     >>> [ds.classes[t] for t in ds.labels[:3]], ds.coarse_labels[:8].tolist()
     (['circle', 'ellipse', 'ring'], [0, 0, 0, 0, 1, 1, 1, 1])
+    >>> ds.masks.shape, bool(ds.masks[0].any())
+    ((16, 32, 32), True)
     """
     if isinstance(n_per_class, bool) or not isinstance(n_per_class, int) or n_per_class < 1:
         raise ValueError(f"n_per_class: expected a positive integer, got {n_per_class!r}")
@@ -219,8 +237,10 @@ def hierarchical_shapes(
     n = n_per_class * len(SHAPE_CLASSES)
     targets = np.arange(n, dtype=np.int64) % len(SHAPE_CLASSES)
     images = np.empty((n, 3, size, size), dtype=np.float32)
+    masks = np.empty((n, size, size), dtype=bool)
     for i, target in enumerate(targets):
         coverage = _draw(SHAPE_CLASSES[target], size, rng)
+        masks[i] = coverage >= 0.5
         background = rng.uniform(0.0, 0.3, size=3)
         foreground = np.minimum(background + rng.uniform(0.4, 0.7, size=3), 1.0)
         img = background[:, None, None] + (foreground - background)[:, None, None] * coverage
@@ -232,6 +252,7 @@ def hierarchical_shapes(
         SHAPE_CLASSES,
         coarse_classes=SHAPE_SUPERCLASSES,
         fine_to_coarse=_FINE_TO_COARSE,
+        masks=masks,
         transform=transform,
         name=f"hierarchical_shapes(seed={seed})",
     )
