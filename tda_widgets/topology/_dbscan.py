@@ -26,8 +26,12 @@ A pair whose distance equals ``eps`` up to rounding is decided as scipy's ``cdis
 decides it: the squared differences summed one coordinate after another, then the
 square root, ``<= eps``. scikit-learn's own decision for such a pair depends on its
 search (its trees compare squared distances, its brute force uses the matrix-product
-formula), so only there can its labels differ from these. Away from such ties the labels
-are scikit-learn's (tested on decimal grids, duplicates and 400 random clouds).
+formula), so only there can its labels differ from these. With ``strict=True``
+(:func:`~tda_widgets.topology.mapper_graph` uses it) :func:`radius_pairs` instead raises
+:class:`NearTie` when any pair is that close to ``eps``, and the caller runs
+scikit-learn's own DBSCAN; so the labels are always scikit-learn's. Away from such ties
+the labels are scikit-learn's (tested on decimal grids, duplicates, far-from-origin and
+random clouds, in float32 and float64).
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from scipy.linalg import eigh
 from scipy.sparse.csgraph import connected_components
 
 __all__ = [
+    "NearTie",
     "dbscan_labels",
     "nearest_distances",
     "principal_basis",
@@ -156,6 +161,11 @@ class _Tree:
         self.rounding = (points.shape[1] + 7) * 2.0**-23
         # the float64 projections' own rounding, against the largest squared norm
         self.pad = _PROJECTION_ROUNDING * 2 * float(self.sq.max(initial=0.0))
+        # scikit-learn's own distances (|x|^2 + |y|^2 - 2 x.y in float64 for its brute
+        # force, sums of squares for its trees) are within this many float64 epsilons
+        # of the squared norms (not centred) plus eps^2 of the exact ones
+        self.raw_sq = np.einsum("ij,ij->i", self.xs, self.xs)
+        self.tie_rounding = (2 * points.shape[1] + 16) * 2.0**-52
 
     def exact(self, i: NDArray[np.int64], j: NDArray[np.int64]) -> NDArray[np.float64]:
         """Squared distances of the pairs ``(i, j)`` (tree order), summed directly.
@@ -194,6 +204,17 @@ class _Tree:
         exact = self.exact(ri + r0, ci + c0)
         np.minimum.at(rows, ri, exact)
 
+    def tie_tolerance(self, a: int, c0: int, d2: NDArray[np.float32], eps: float) -> float:
+        """Bound on how far scikit-learn's squared distances of the block ``d2`` of
+        :meth:`blocks` can be from the exact ones (its brute force uses the norms of the
+        points as given, not centred)."""
+        r0 = self.bounds[a]
+        return self.tie_rounding * float(
+            self.raw_sq[r0 : r0 + d2.shape[0]].max()
+            + self.raw_sq[c0 : c0 + d2.shape[1]].max()
+            + eps * eps
+        )
+
     def rows(self, a: int) -> slice:
         return slice(self.bounds[a], self.bounds[a + 1])
 
@@ -215,8 +236,16 @@ class _Tree:
             yield c0, d2
 
 
+class NearTie(Exception):
+    """A pair of points is ``eps`` apart to within scikit-learn's own rounding."""
+
+
 def radius_pairs(
-    points: NDArray[np.float64], eps: float, basis: Basis | None = None
+    points: NDArray[np.float64],
+    eps: float,
+    basis: Basis | None = None,
+    *,
+    strict: bool = False,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Every pair of points within ``eps`` of each other (Euclidean, inclusive).
 
@@ -227,6 +256,11 @@ def radius_pairs(
     basis : (centre, directions), optional
         From :func:`principal_basis`; computed from ``points`` when not given (pass
         one basis for many subsets of one cloud).
+    strict : bool
+        Raise :class:`NearTie` when some pair's distance is so close to ``eps`` that
+        scikit-learn's own rounding (which depends on its search algorithm) could
+        decide it either way; the caller then asks scikit-learn. Otherwise such a
+        pair is decided as scipy's ``cdist`` would (``sqrt(sum of squares) <= eps``).
 
     Returns
     -------
@@ -254,12 +288,20 @@ def radius_pairs(
             # |x|^2 + |y|^2 - 2 x.y loses digits when x ~ y: decide the pairs within its
             # rounding error of eps by the exact sum of squared differences
             tol = tree.tolerance(a, c0, d2)
+            if strict:  # the pairs scikit-learn could decide either way must be unsure
+                tol = max(tol, tree.tie_tolerance(a, c0, d2, eps))
             r, c = np.nonzero(d2 <= eps * eps + tol)
             r, c = r + r0, c + c0
             unsure = np.flatnonzero(d2[r - r0, c - c0] > eps * eps - tol)
             if unsure.size:
                 keep = np.ones(r.size, dtype=bool)
-                keep[unsure] = np.sqrt(tree.exact(r[unsure], c[unsure])) <= eps
+                ru, cu = r[unsure], c[unsure]
+                exact = tree.exact(ru, cu)
+                if strict:
+                    tie = tree.tie_rounding * (tree.raw_sq[ru] + tree.raw_sq[cu] + eps * eps)
+                    if np.any(np.abs(exact - eps * eps) <= tie):
+                        raise NearTie(f"a pair of points is eps={eps!r} apart up to rounding")
+                keep[unsure] = np.sqrt(exact) <= eps
                 r, c = r[keep], c[keep]
             rows.append(r)
             cols.append(c)

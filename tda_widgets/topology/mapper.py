@@ -18,8 +18,10 @@ kmapper's loop over all node pairs.
 "Equal to kmapper's" covers float32 and float64 input alike: the points are clustered
 in float64 as given (float32 values are exact in float64; float64 is never rounded to
 float32), as scikit-learn's DBSCAN does, and the clusterer's parameters are checked by
-scikit-learn's own validation first. The one exception is a pair of points whose
-distance equals ``eps`` to within float64 rounding: see ``_dbscan.py``.
+scikit-learn's own validation first. Where a pair of points is ``eps`` apart to within
+the rounding of scikit-learn's own distances (an exact tie, or an ``eps`` that is one of
+the distances, as ``elbow_eps`` can give), scikit-learn's decision depends on its search
+algorithm, so that interval is clustered by scikit-learn itself.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from tda_widgets._types import MapperGraph, PointCloud
 from tda_widgets._validation import as_points
 from tda_widgets.topology._dbscan import (
     Basis,
+    NearTie,
     dbscan_labels,
     nearest_distances,
     principal_basis,
@@ -171,8 +174,15 @@ def _cluster(clusterer: Any, x: NDArray[np.float64]) -> NDArray[np.int64]:
 
 
 def _dbscan(clusterer: Any, x: NDArray[np.float64], basis: Basis) -> NDArray[np.int64]:
-    """``clusterer.fit_predict(x)`` for a Euclidean DBSCAN, computed by ``_dbscan.py``."""
-    i, j = radius_pairs(x, float(clusterer.eps), basis)
+    """``clusterer.fit_predict(x)`` for a Euclidean DBSCAN, computed by ``_dbscan.py``.
+
+    When a pair of points is ``eps`` apart to within scikit-learn's own rounding (e.g.
+    an ``eps`` that is itself one of the distances), scikit-learn's answer depends on
+    its search, so scikit-learn clusters that interval itself."""
+    try:
+        i, j = radius_pairs(x, float(clusterer.eps), basis, strict=True)
+    except NearTie:
+        return _cluster(clusterer, x)
     return dbscan_labels(x.shape[0], i, j, int(clusterer.min_samples))
 
 

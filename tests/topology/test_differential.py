@@ -3,7 +3,7 @@
 Each function is compared with the library it claims to agree with, on the input as a
 user would pass it to both (never rounded first):
 
-* ``persistence_diagrams`` with ``ripser.ripser(points)``: equal diagrams, bit for bit;
+* ``persistence_diagrams`` with ``_ripser(points)``: equal diagrams, bit for bit;
 * ``sliced_wasserstein``, ``wasserstein``, ``bottleneck`` and ``diagram_matching`` with
   persim (same distances; the matching's costs follow persim's conventions);
 * ``mapper_graph`` with ``kmapper.KeplerMapper.map`` (same nodes) and ``elbow_eps``
@@ -41,6 +41,7 @@ from tda_widgets.topology import (
     sliced_wasserstein,
     wasserstein,
 )
+from tda_widgets.topology._dbscan import NearTie, radius_pairs
 
 BACKENDS = available_backends()
 DTYPES = [np.float32, np.float64]
@@ -57,6 +58,13 @@ def assert_same_diagrams(ours: Any, ref: list[np.ndarray]) -> None:
         np.testing.assert_array_equal(_canonical(np.asarray(ours[k])), _canonical(r))
 
 
+def _ripser(x: np.ndarray, **kwargs: Any) -> dict:
+    """``ripser.ripser`` without its shape notices and scikit-learn's overflow warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ripser.ripser(x, **kwargs)
+
+
 def _circle(n: int = 40) -> np.ndarray:
     t = np.linspace(0, 2 * np.pi, n, endpoint=False)
     return np.c_[np.cos(t), np.sin(t)]
@@ -68,7 +76,7 @@ def _circle(n: int = 40) -> np.ndarray:
 def test_float64_gaussian_cloud_is_ripsers_diagram() -> None:
     """Issue 14.2: H1 differed by 1.2e-7 (the points were rounded to float32 first)."""
     x = np.random.default_rng(0).standard_normal((60, 5))
-    ref = ripser.ripser(x, maxdim=1)["dgms"]
+    ref = _ripser(x, maxdim=1)["dgms"]
     for backend in BACKENDS:
         assert_same_diagrams(persistence_diagrams(x, backend=backend), ref)
 
@@ -76,7 +84,7 @@ def test_float64_gaussian_cloud_is_ripsers_diagram() -> None:
 def test_float64_circle_far_from_origin_is_ripsers_diagram() -> None:
     """Issue 14.2: a unit circle shifted by 1e4 had an H0 error of 9e-4 (ripser: 8e-6)."""
     x = _circle() + 1e4
-    ref = ripser.ripser(x, maxdim=1)["dgms"]
+    ref = _ripser(x, maxdim=1)["dgms"]
     for backend in BACKENDS:
         dg = persistence_diagrams(x, backend=backend)
         assert_same_diagrams(dg, ref)
@@ -88,7 +96,7 @@ def test_float64_circle_far_from_origin_is_ripsers_diagram() -> None:
 def test_float64_huge_coordinates_do_not_overflow(scale: float) -> None:
     """Issue 14.2: coordinates >= 1e20 gave infinite H0 bars; ripser's are finite."""
     x = _circle() * scale
-    ref = ripser.ripser(x, maxdim=1)["dgms"]
+    ref = _ripser(x, maxdim=1)["dgms"]
     dg = persistence_diagrams(x, backend="ripser")
     assert_same_diagrams(dg, ref)
     assert np.isinf(dg[0][:, 1]).sum() == 1
@@ -118,7 +126,7 @@ def test_float64_distances_are_read_from_ripsers_triangle(x: list) -> None:
     pts = np.array(x)
     dm = pairwise_distances(pts).astype(np.float32)
     assert dm[1, 2] != dm[2, 1]  # the case this test is about
-    ref = ripser.ripser(pts, maxdim=1)["dgms"]
+    ref = _ripser(pts, maxdim=1)["dgms"]
     for backend in BACKENDS:
         assert_same_diagrams(persistence_diagrams(pts, backend=backend), ref)
 
@@ -126,7 +134,7 @@ def test_float64_distances_are_read_from_ripsers_triangle(x: list) -> None:
 def test_float32_input_is_still_computed_in_float32() -> None:
     """float32 points keep ripser's float32 distances (identical to before the fix)."""
     x = (_circle() + 1e4).astype(np.float32)
-    ref = ripser.ripser(x, maxdim=1)["dgms"]
+    ref = _ripser(x, maxdim=1)["dgms"]
     for backend in BACKENDS:
         assert_same_diagrams(persistence_diagrams(x, backend=backend), ref)
 
@@ -145,7 +153,7 @@ def test_persistence_equals_ripser_on_grids(
 ) -> None:
     """Ties (integer grids, many equal distances), duplicates, tiny and huge scales."""
     x = (grid.astype(np.float64) * 2.0**scale_exp).astype(dtype)
-    ref = ripser.ripser(x, maxdim=maxdim)["dgms"]
+    ref = _ripser(x, maxdim=maxdim)["dgms"]
     for backend in BACKENDS:
         assert_same_diagrams(persistence_diagrams(x, maxdim=maxdim, backend=backend), ref)
 
@@ -164,9 +172,14 @@ def test_persistence_equals_ripser_on_random_clouds(
 ) -> None:
     """Generic clouds, near and far from the origin, at tiny and huge scales."""
     x = (np.random.default_rng(seed).standard_normal((n, d)) * scale + offset).astype(dtype)
-    ref = ripser.ripser(x, maxdim=1)["dgms"]
+    ref = _ripser(x, maxdim=1)["dgms"]
     for backend in BACKENDS:
-        assert_same_diagrams(persistence_diagrams(x, backend=backend), ref)
+        with warnings.catch_warnings():
+            # float32 points beyond ~1e19: scikit-learn's float32 squared norms overflow
+            # (it warns), so some distances are inf, for ripser and here alike
+            warnings.simplefilter("ignore", RuntimeWarning)
+            dg = persistence_diagrams(x, backend=backend)
+        assert_same_diagrams(dg, ref)
 
 
 # -- mapper_graph and elbow_eps vs kmapper and scikit-learn ---------------------------
@@ -232,12 +245,35 @@ def test_every_point_duplicated_gets_an_eps() -> None:
     distinct = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 3.0], [5.0, 5.0]])
     x = np.repeat(distinct, 2, axis=0)
     assert elbow_eps(x) == 1.0  # the smallest distance between distinct points
-    g = mapper_graph(x, lens=np.arange(8.0), n_intervals=1)
+    with pytest.warns(UserWarning, match="no nodes"):
+        g = mapper_graph(x, lens=np.arange(8.0), n_intervals=1)
     # DBSCAN(eps=1, min_samples=5) on these 8 points: the two pairs 1 apart make no
     # core point (4 points within eps), so every point is noise, as in kmapper
     assert g.n_nodes == len(_kmapper_nodes(x, np.arange(8.0), 1, DBSCAN(1.0, min_samples=5)))
     with pytest.raises(ValueError, match="not all identical"):
         elbow_eps(np.zeros((8, 2)))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_mapper_with_eps_equal_to_a_distance_is_kmappers(dtype: type) -> None:
+    """An eps that is one of the distances (as an unrounded elbow_eps is): scikit-learn's
+    brute force computes that distance 2.5e-21 above eps and leaves the pair out; the
+    interval is handed to scikit-learn, so the nodes are kmapper's."""
+    x = (_cloud(0, 12, 2) * 1e-6).astype(dtype)
+    eps = elbow_eps(x)
+    assert eps in np.sqrt(((x.astype(np.float64)[:, None] - x[None]) ** 2).sum(-1))
+    lens = np.linalg.norm(x.astype(np.float64), axis=1)
+    clusterer = DBSCAN(eps=eps, min_samples=3)
+    assert _our_nodes(x, lens, 3, clusterer) == _kmapper_nodes(x, lens, 3, clusterer)
+
+
+def test_radius_pairs_strict_reports_near_ties() -> None:
+    x = np.array([[0.0, 0.0], [0.3, 0.4], [3.0, 3.0]])
+    with pytest.raises(NearTie):
+        radius_pairs(x, 0.5, strict=True)
+    i, j = radius_pairs(x, 0.5)  # as cdist decides: 0.5 <= 0.5
+    assert (i.tolist(), j.tolist()) == ([0], [1])
+    assert radius_pairs(x, 0.5 * (1 + 1e-9), strict=True)[0].tolist() == [0]
 
 
 def _plain_elbow_eps(x: np.ndarray) -> float:
