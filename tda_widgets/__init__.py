@@ -61,6 +61,12 @@ _LAZY: dict[str, str] = {
     "elbow_eps": ".topology.mapper",
     "graph_measures": ".topology.measures",
     "Analysis": ".analysis",
+    # experiments built on Analysis
+    "noise_robustness": ".experiments",
+    "seed_specificity": ".experiments",
+    "sw_cka_agreement": ".experiments",
+    "first_separating_layer": ".experiments",
+    "class_components": ".experiments",
     # widgets (need the JS build only when displayed)
     "PersistenceDiagramWidget": ".widgets.persistence_diagram",
     "FiltrationWidget": ".widgets.filtration",
@@ -81,6 +87,11 @@ if TYPE_CHECKING:
     from tda_widgets.activations.extract import extract_activations as extract_activations
     from tda_widgets.activations.layers import list_layers as list_layers
     from tda_widgets.analysis import Analysis as Analysis
+    from tda_widgets.experiments import class_components as class_components
+    from tda_widgets.experiments import first_separating_layer as first_separating_layer
+    from tda_widgets.experiments import noise_robustness as noise_robustness
+    from tda_widgets.experiments import seed_specificity as seed_specificity
+    from tda_widgets.experiments import sw_cka_agreement as sw_cka_agreement
     from tda_widgets.point_clouds.base import Sampler as Sampler
     from tda_widgets.point_clouds.masked import background as background
     from tda_widgets.point_clouds.masked import foreground as foreground
