@@ -6,7 +6,8 @@ Everything here works without a network:
   1,000) and :func:`digits` (scikit-learn's 8x8 digits);
 * loaders for data the user has: :func:`cifar10` and :func:`image_folder` (torchvision);
 * the paper's architecture :func:`resnet18_cifar` and two trained models shipped with the
-  package, :func:`default_model` (MNIST) and :func:`shapes_model`;
+  package, :func:`default_model` (MNIST) and :func:`shapes_model`, plus five small
+  seeded shapes models for the specificity test, :func:`shapes_seed_models`;
 * :func:`hierarchical_shapes`, images with a known two-level class hierarchy;
 * teaching data of known topology: :func:`circle`, :func:`two_circles`,
   :func:`figure_eight`, :func:`torus`, :func:`sphere` and :func:`rotating_image`.
@@ -40,6 +41,7 @@ _LAZY: dict[str, str] = {
     "RESNET18_BN_LAYERS": ".models",
     "default_model": ".default",
     "shapes_model": ".default",
+    "shapes_seed_models": ".default",
     "load_model_card": ".default",
     "HierarchicalImageDataset": ".shapes",
     "hierarchical_shapes": ".shapes",
@@ -57,7 +59,12 @@ _LAZY: dict[str, str] = {
 if TYPE_CHECKING:
     from tda_widgets.datasets._base import ImageDataset
     from tda_widgets.datasets._cache import cache_dir
-    from tda_widgets.datasets.default import default_model, load_model_card, shapes_model
+    from tda_widgets.datasets.default import (
+        default_model,
+        load_model_card,
+        shapes_model,
+        shapes_seed_models,
+    )
     from tda_widgets.datasets.mnist import digits, mnist_5k
     from tda_widgets.datasets.models import (
         RESNET18_BN_LAYERS,
@@ -109,6 +116,7 @@ __all__ = [
     "resnet18_cifar",
     "rotating_image",
     "shapes_model",
+    "shapes_seed_models",
     "sphere",
     "torus",
     "two_circles",

@@ -93,5 +93,8 @@ def test_tampered_weights_are_refused(tmp_path: Path, monkeypatch: pytest.Monkey
 
 
 def test_unknown_model_name() -> None:
-    with pytest.raises(ValueError, match=r"name: expected one of \['default', 'shapes'\], got 'x'"):
+    with pytest.raises(
+        ValueError,
+        match=r"name: expected one of \['default', 'shapes', 'shapes_seed0', .*\], got 'x'",
+    ):
         load_model_card("x")
