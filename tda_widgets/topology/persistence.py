@@ -38,6 +38,7 @@ import math
 from typing import Any
 
 import numpy as np
+from joblib import parallel_config
 from numpy.typing import NDArray
 from sklearn.metrics import pairwise_distances
 
@@ -216,8 +217,13 @@ def _run_backend(
             input_type="full distance matrix",
             homology_coeff_field=2,
             num_collapses=0,
+            n_jobs=1,
         )
-        dgms = rp.fit_transform([dm])[0]
+        # one matrix: gudhi's own joblib loop must not reach an outer joblib backend
+        # (inside a dask worker it would send its private bound method to the
+        # scheduler, which cannot unpickle it)
+        with parallel_config(backend="sequential"):
+            dgms = rp.fit_transform([dm])[0]
     else:
         from gph import ripser_parallel
 
