@@ -557,7 +557,7 @@ class Analysis:
         key = self._params_key("Analysis.mapper", params, self._cloud_key(layer), "mapper")
 
         def compute() -> MapperGraph:
-            return mapper_graph(self.cloud(layer), **params)
+            return mapper_graph(self.cloud(layer), **{"progress": self.progress, **params})
 
         return self._cached(
             "mapper", key, compute, _mapper_arrays, lambda a: _mapper_from(a, layer)
@@ -598,7 +598,7 @@ class Analysis:
         if len(todo) > 1:
             clouds = [self.cloud(layer) for layer in todo]
             jobs = Parallel(n_jobs=self.n_jobs, return_as="generator")(
-                delayed(mapper_graph)(c, **params) for c in clouds
+                delayed(mapper_graph)(c, **{"progress": False, **params}) for c in clouds
             )
             from tqdm.auto import tqdm
 

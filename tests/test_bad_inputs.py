@@ -590,7 +590,7 @@ TOPOLOGY: list[Bad | Fallback] = [
         lambda: tw.mapper_graph(CLOUD, n_intervals=0),
         ValueError,
         "n_intervals",
-        "expected a positive integer",
+        "expected an integer >= 1",
         "got 0",
     ),
     Bad(

@@ -37,9 +37,10 @@ from numpy.typing import NDArray
 from scipy import sparse
 from sklearn.base import BaseEstimator, clone
 from sklearn.cluster import DBSCAN
+from tqdm.auto import tqdm
 
 from tda_widgets._types import MapperGraph, PointCloud
-from tda_widgets._validation import as_points
+from tda_widgets._validation import _describe, as_points, check_int
 from tda_widgets.topology._dbscan import (
     Basis,
     NearTie,
@@ -164,6 +165,13 @@ def _validate_clusterer(clusterer: Any) -> None:
     ``leaf_size=-1``, ``p=-1``) raise scikit-learn's ``InvalidParameterError`` here,
     before any work (``KeplerMapper.map`` raises it from its first ``fit``).
     """
+    if not callable(getattr(clusterer, "fit_predict", None)) and not callable(
+        getattr(clusterer, "fit", None)
+    ):
+        raise TypeError(
+            "clusterer: expected a scikit-learn-style clusterer with fit_predict (e.g. "
+            f"sklearn.cluster.DBSCAN(eps=0.5, min_samples=5)), got {_describe(clusterer)}"
+        )
     validate = getattr(clusterer, "_validate_params", None)
     if isinstance(clusterer, BaseEstimator) and callable(validate):
         validate()
@@ -195,6 +203,7 @@ def mapper_graph(
     clusterer: Any = None,
     labels: Any = None,
     n_jobs: int | None = None,
+    progress: bool = True,
 ) -> MapperGraph:
     """Mapper graph of a point cloud (KeplerMapper's cover and node rules).
 
@@ -216,6 +225,9 @@ def mapper_graph(
     n_jobs : int, optional
         joblib workers over the cubes (threads unless ``joblib.parallel_config``
         says otherwise).
+    progress : bool, default True
+        A progress bar over the intervals, shown once clustering has taken 2 s
+        (so never for small clouds).
 
     Returns
     -------
@@ -250,10 +262,11 @@ def mapper_graph(
     n = pts.shape[0]
     if n == 0:
         raise ValueError("cloud: expected at least one point, got an empty cloud")
-    if isinstance(n_intervals, bool) or not isinstance(n_intervals, (int, np.integer)):
-        raise ValueError(f"n_intervals: expected a positive integer, got {n_intervals!r}")
-    if n_intervals < 1:
-        raise ValueError(f"n_intervals: expected a positive integer, got {n_intervals}")
+    n_intervals = check_int(n_intervals, name="n_intervals", minimum=1)
+    if isinstance(overlap, (bool, np.bool_)) or not isinstance(
+        overlap, (int, float, np.integer, np.floating)
+    ):
+        raise TypeError(f"overlap: expected a fraction in [0, 1), got {_describe(overlap)}")
     if not 0.0 <= float(overlap) < 1.0:
         raise ValueError(f"overlap: expected a fraction in [0, 1), got {overlap!r}")
     lab = None
@@ -300,12 +313,21 @@ def mapper_graph(
     _validate_clusterer(clusterer)
     smallest = _min_cluster_samples(clusterer)
     todo = [i for i, ids in enumerate(cubes) if ids.size >= smallest]
-    with_threads = Parallel(n_jobs=n_jobs, prefer="threads")
+    with_threads = Parallel(n_jobs=n_jobs, prefer="threads", return_as="generator")
     if uses_fast_path(clusterer):
         basis = principal_basis(pts)
-        preds = with_threads(delayed(_dbscan)(clusterer, pts[cubes[i]], basis) for i in todo)
+        jobs = with_threads(delayed(_dbscan)(clusterer, pts[cubes[i]], basis) for i in todo)
     else:
-        preds = with_threads(delayed(_cluster)(clusterer, pts[cubes[i]]) for i in todo)
+        jobs = with_threads(delayed(_cluster)(clusterer, pts[cubes[i]]) for i in todo)
+    bar = tqdm(
+        jobs,
+        total=len(todo),
+        desc=f"mapper {layer}".rstrip(),
+        unit="interval",
+        delay=2.0,
+        disable=not progress,
+    )
+    preds = list(bar)
 
     node_members: list[NDArray[np.int64]] = []
     for i, pred in zip(todo, preds, strict=True):
