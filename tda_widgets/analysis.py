@@ -547,7 +547,8 @@ class Analysis:
         key = _key([self._cloud_key(layer) for layer in self.layers], "cka")
 
         def compute() -> DistanceMatrix:
-            return cka_matrix({layer: self.cloud(layer) for layer in self.layers})
+            clouds = {layer: self.cloud(layer) for layer in self.layers}
+            return cka_matrix(clouds, progress=self.progress)
 
         return self._cached("cka", key, compute, _matrix_arrays, self._matrix_from)
 

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from scipy import stats
+from tqdm.auto import tqdm
 
 from tda_widgets._types import DistanceMatrix, PointCloud
 from tda_widgets._validation import (
@@ -56,7 +57,10 @@ def _as_rows(x: Any, name: str) -> NDArray[Any]:
 
 
 def _cka_values(
-    arrays: Sequence[NDArray[Any]], names: Sequence[str], budget: int | None
+    arrays: Sequence[NDArray[Any]],
+    names: Sequence[str],
+    budget: int | None,
+    progress: bool = False,
 ) -> NDArray[np.float64]:
     """Linear CKA between every pair of ``arrays`` (same rows), in float64.
 
@@ -92,7 +96,10 @@ def _cka_values(
         del grams
     else:
         big = np.zeros((total, total))
-        for start in range(0, n, _CHUNK_ROWS):
+        chunks = tqdm(
+            range(0, n, _CHUNK_ROWS), desc="CKA", unit="chunk", delay=2.0, disable=not progress
+        )
+        for start in chunks:
             z = np.concatenate(
                 [
                     a[start : start + _CHUNK_ROWS].astype(np.float64) - mu
@@ -159,7 +166,10 @@ def linear_cka(x: Any, y: Any, *, memory_budget: int | None = DEFAULT_MEMORY_BUD
 
 
 def cka_matrix(
-    clouds: Mapping[str, Any], *, memory_budget: int | None = DEFAULT_MEMORY_BUDGET
+    clouds: Mapping[str, Any],
+    *,
+    memory_budget: int | None = DEFAULT_MEMORY_BUDGET,
+    progress: bool = True,
 ) -> DistanceMatrix:
     """Linear CKA between every pair of layers (a *similarity*: 1 on the diagonal).
 
@@ -177,6 +187,8 @@ def cka_matrix(
     memory_budget : int or None, default 4 GiB
         Refuse, before allocating, a computation that would need more bytes; the
         message says how to get under it.
+    progress : bool, default True
+        A progress bar over the rows, shown once the pass has taken 2 s.
 
     Examples
     --------
@@ -211,7 +223,7 @@ def cka_matrix(
             f"clouds: expected the same number of points in every cloud, got {sorted(sizes)}"
         )
     _same_rows(arrays, labels, "clouds")
-    values = _cka_values(arrays, labels, budget)
+    values = _cka_values(arrays, labels, budget, progress)
     return DistanceMatrix(values=values, layers=tuple(names), metric="linear_cka")
 
 
