@@ -48,6 +48,11 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
   root.tabIndex = 0;
   root.setAttribute("role", "group");
   const title = el("div", "tdaw-pd-title", "pd-title");
+  // persistence on a subsample of the cloud: how much of it, and its covering radius
+  const subsample = el("div", "tdaw-pd-subsample", "pd-subsample");
+  subsample.title =
+    "Persistence was computed on a subsample of the cloud; r is its covering radius " +
+    "(every point of the cloud lies within r of a subsample point).";
   const toolbar = el("div", "tdaw-pd-toolbar");
   const modes = el("div", "tdaw-pd-modes");
   modes.setAttribute("role", "radiogroup");
@@ -73,7 +78,7 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
   const hint = el("div", "tdaw-pd-hint");
   hint.textContent = "Click or drag to select · shift adds · ctrl+wheel zooms · alt+drag pans";
   stage.append(canvas, tooltip, empty);
-  root.append(title, toolbar, legend, stage, hint);
+  root.append(title, subsample, toolbar, legend, stage, hint);
   host.appendChild(root);
 
   let diagrams: Diagram[] = [];
@@ -204,6 +209,11 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
     title.hidden = !title.textContent;
   }
 
+  function onSubsample(): void {
+    subsample.textContent = model.get("subsample_note") ?? "";
+    subsample.hidden = !subsample.textContent;
+  }
+
   const pointer = (event: MouseEvent): [number, number] => localPoint(event, canvas);
 
   function select(points: [number, number][]): void {
@@ -331,10 +341,12 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
     ["change:width", redraw],
     ["change:height", redraw],
     ["change:title", onTitle],
+    ["change:subsample_note", onSubsample],
   ];
   for (const [name, cb] of handlers) model.on(name, cb);
   const stopTheme = onThemeChange(onVisible);
   onTitle();
+  onSubsample();
   onData();
 
   return () => {

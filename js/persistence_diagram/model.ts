@@ -2,6 +2,7 @@
 import type { EncodedArray } from "../shared/codec";
 
 export interface PersistenceDiagramModel {
+  [key: string]: unknown;
   /** One (n_k, 2) float64 array per homology dimension k (set by Python). */
   diagrams: EncodedArray[];
   /** Optional second diagram drawn over the first, same layout (set by Python). */
@@ -18,6 +19,8 @@ export interface PersistenceDiagramModel {
   mode: string;
   /** Title above the plot (set by Python). */
   title: string;
+  /** "1,000 of 50,000 images, r = 3.21" when persistence ran on a subsample, else "" (set by Python). */
+  subsample_note: string;
   /** Canvas size in CSS pixels (set by Python). */
   width: number;
   height: number;

@@ -13,7 +13,7 @@ from tda_widgets._validation import as_diagram_list
 from tda_widgets.widgets._base import TdaWidget
 from tda_widgets.widgets._codec import array_list_from_json, array_list_to_json
 
-__all__ = ["PersistenceDiagramWidget"]
+__all__ = ["PersistenceDiagramWidget", "subsample_note"]
 
 
 class PersistenceDiagramWidget(TdaWidget):
@@ -94,6 +94,11 @@ class PersistenceDiagramWidget(TdaWidget):
     title = traitlets.Unicode("").tag(sync=True)
     """str: title above the plot. Set by Python."""
 
+    subsample_note = traitlets.Unicode("").tag(sync=True)
+    """str: shown under the title when persistence ran on a subsample of the cloud, e.g.
+    ``"1,000 of 50,000 images, r = 3.21"`` (``r``: the covering radius); ``""`` when every
+    point was used. Set by Python from the diagrams' ``params`` (see :func:`subsample_note`)."""
+
     width = traitlets.Int(420, min=120).tag(sync=True)
     """int: plot width in CSS pixels. Set by Python."""
 
@@ -124,6 +129,7 @@ class PersistenceDiagramWidget(TdaWidget):
                 "to the cloud; pass persistence_diagrams(cloud) or use from_cloud(cloud)"
             )
         kwargs.setdefault("visible_dims", list(range(len(dgms))))
+        kwargs.setdefault("subsample_note", subsample_note(diagrams, cloud=cloud))
         super().__init__(
             diagrams=dgms, mode=mode, title=title, width=width, height=height, **kwargs
         )
@@ -213,12 +219,15 @@ class PersistenceDiagramWidget(TdaWidget):
         labels: tuple[str, ...] | list[str] | None = None,
         title: str | None = None,
         match_dims: tuple[int, ...] | None = None,
+        compare_cloud: PointCloud | None = None,
     ) -> None:
         """Show new diagrams (and optionally a second one with its matching) in place.
 
         The selection is cleared. ``match_dims`` limits the matching lines to these
         homology dimensions (an optimal H0 matching of large clouds takes seconds). ``diagrams`` given as :class:`~tda_widgets.Diagrams`
         keep their generators; pass ``cloud`` to map selections to images.
+        When persistence ran on a subsample, :attr:`subsample_note` says so for each
+        diagram (``compare_cloud``, the second diagram's cloud, lets it count images).
 
         Examples
         --------
@@ -242,6 +251,13 @@ class PersistenceDiagramWidget(TdaWidget):
                 self.labels = list(labels)
             if title is not None:
                 self.title = title
+            names = list(labels or ())
+            notes = [
+                subsample_note(d, cloud=c, label=names[k] if k < len(names) and other else "")
+                for k, (d, c) in enumerate(((diagrams, cloud), (compare, compare_cloud)))
+                if d is not None
+            ]
+            self.subsample_note = " · ".join(n for n in notes if n)
         self._source = diagrams if isinstance(diagrams, Diagrams) else None
         self._cloud = cloud
 
@@ -357,6 +373,77 @@ class PersistenceDiagramWidget(TdaWidget):
                 "cloud: unknown; pass cloud= (or use from_cloud) to map points to images"
             )
         return np.unique(self._cloud.image_index[self.selected_cloud_indices()])
+
+
+def subsample_note(diagrams: Any, *, cloud: PointCloud | None = None, label: str = "") -> str:
+    """How much of the cloud persistence ran on, for reading: ``"1,000 of 50,000 images, r = 3.21"``.
+
+    Read from the ``params`` that :func:`~tda_widgets.persistence_diagrams` records when it
+    subsamples (``indices``, ``n_total``, ``covering_radius``). Points are called images
+    when ``cloud`` has one point per image. Counts get thousands separators and ``r`` (the
+    covering radius: every point of the cloud lies within ``r`` of the subsample) three
+    significant digits.
+
+    Parameters
+    ----------
+    diagrams : Diagrams or anything else
+        Only a :class:`~tda_widgets.Diagrams` carries the record; for anything else the
+        note is ``""``.
+    cloud : PointCloud, optional
+        The cloud the diagrams were computed from (to say "images" rather than "points").
+    label : str
+        Prefixed as ``"label: "`` when given (to tell two overlaid diagrams apart).
+
+    Returns
+    -------
+    str
+        ``""`` when no subsample was taken.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tda_widgets import Diagrams
+    >>> d = Diagrams(dgms=(np.zeros((0, 2)),), params={
+    ...     "indices": np.arange(1000), "n_total": 50000, "covering_radius": 3.2149})
+    >>> subsample_note(d)
+    '1,000 of 50,000 points, r = 3.21'
+    >>> subsample_note(d, label="conv1")
+    'conv1: 1,000 of 50,000 points, r = 3.21'
+    >>> subsample_note(Diagrams(dgms=(np.zeros((0, 2)),)))
+    ''
+    """
+    params = getattr(diagrams, "params", None) if isinstance(diagrams, Diagrams) else None
+    if not params or params.get("indices") is None or params.get("n_total") is None:
+        return ""
+    n_used, n_total = len(params["indices"]), int(params["n_total"])
+    one_per_image = (
+        cloud is not None
+        and cloud.n_points == n_total
+        and np.unique(cloud.image_index).size == n_total
+    )
+    unit = "images" if one_per_image else "points"
+    text = f"{n_used:,} of {n_total:,} {unit}"
+    radius = params.get("covering_radius")
+    if radius is not None and np.isfinite(float(radius)):
+        text += f", r = {_readable(float(radius))}"
+    return f"{label}: {text}" if label else text
+
+
+def _readable(x: float, digits: int = 3) -> str:
+    """``x`` to ``digits`` significant digits, with thousands separators, no exponent.
+
+    Examples
+    --------
+    >>> [_readable(v) for v in (3.2149, 0.5, 0.012345, 1234.5, 0.0)]
+    ['3.21', '0.5', '0.0123', '1,230', '0']
+    """
+    if x == 0:
+        return "0"
+    decimals = digits - 1 - int(np.floor(np.log10(abs(x))))
+    value = round(x, decimals)
+    if decimals <= 0:
+        return f"{int(value):,}"
+    return f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
 
 
 def _matchings(

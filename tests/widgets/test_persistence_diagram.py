@@ -205,3 +205,34 @@ def test_mode_is_validated(dgms):
 def test_from_ripser_rejects_other_dicts():
     with pytest.raises(ValueError, match=r"result: expected the dict returned by ripser\.ripser"):
         PersistenceDiagramWidget.from_ripser({"diagrams": []})
+
+
+def test_subsample_note_says_how_much_of_the_cloud_persistence_used():
+    from tda_widgets import PointCloud, persistence_diagrams
+
+    rng = np.random.default_rng(0)
+    cloud = PointCloud.from_array(rng.normal(size=(1500, 3)).astype(np.float32), layer="a")
+    sub = persistence_diagrams(cloud, maxdim=1, n_points=1200, subsample="random", seed=3)
+    full = persistence_diagrams(cloud, maxdim=0)
+    r = sub.params["covering_radius"]
+    assert 0 < r < 10
+    # independently: r to three significant digits, counts with thousands separators
+    digits = f"{r:.{2 - int(np.floor(np.log10(r)))}f}".rstrip("0").rstrip(".")
+    w = PersistenceDiagramWidget(sub, cloud=cloud)
+    assert w.subsample_note == f"1,200 of 1,500 images, r = {digits}"
+    assert w.get_state()["subsample_note"] == w.subsample_note  # synced to the view
+    # no subsample, no note; a cloud with several points per image counts points
+    assert PersistenceDiagramWidget(full, cloud=cloud).subsample_note == ""
+    assert PersistenceDiagramWidget(sub).subsample_note.startswith("1,200 of 1,500 points, ")
+    # two diagrams: each note names its layer; set_diagrams follows the new diagrams
+    other = persistence_diagrams(cloud, maxdim=1, n_points=1000, subsample="random", seed=4)
+    w.set_diagrams(sub, compare=other, cloud=cloud, labels=("a", "b"), match_dims=())
+    assert w.subsample_note.split(" · ")[1].startswith("b: 1,000 of 1,500 points, r = ")
+    w.set_diagrams(
+        sub, compare=other, cloud=cloud, compare_cloud=cloud, labels=("a", "b"), match_dims=()
+    )
+    first, second = w.subsample_note.split(" · ")
+    assert first == f"a: 1,200 of 1,500 images, r = {digits}"
+    assert second.startswith("b: 1,000 of 1,500 images, r = ")
+    w.set_diagrams(full, cloud=cloud, labels=("a",))
+    assert w.subsample_note == ""
