@@ -167,9 +167,8 @@ class ActivationExplorer(widgets.VBox):
         self.class_names = [str(c) for c in class_names] if class_names is not None else None
         self.image_labels = _image_labels(self.clouds, len(self.source))
         check_class_names(self.class_names, self.image_labels)
-        captions = None
-        if self.image_labels is not None and self.class_names is not None:
-            captions = [self.class_names[c] if c >= 0 else "" for c in self.image_labels]
+        # captions and thumbnails are made only for the images the gallery shows
+        captions = self._caption if self.class_names is not None else None
         self._mapper_params: dict[str, Any] = {"n_intervals": 10, "overlap": 0.5}
         self._mapper_params.update(mapper_params or {})
         self._mappers: dict[tuple[str, tuple[Any, ...]], MapperGraphWidget] = {}
@@ -272,6 +271,13 @@ class ActivationExplorer(widgets.VBox):
         )
         self.add_class("tdaw-explorer")
         self.matrix.selected_pair = first_pair
+
+    def _caption(self, image: int) -> str:
+        """The class name of ``image`` ("" when unknown)."""
+        if self.image_labels is None or self.class_names is None:
+            return ""
+        c = int(self.image_labels[image])
+        return self.class_names[c] if c >= 0 else ""
 
     # -- Mapper graphs, through the analysis cache ---------------------------------------
     def _params_key(self) -> tuple[Any, ...]:
@@ -378,7 +384,7 @@ class ActivationExplorer(widgets.VBox):
         if self._source is None or self._followed is None:
             self.gallery.clear()
         else:
-            self.gallery.show(self._followed.tolist(), self._gallery_title())
+            self.gallery.show(self._followed, self._gallery_title())
 
     def _highlight_followed(self) -> None:
         """Select, in the Mapper shown, the nodes that hold the selected images."""
@@ -415,6 +421,7 @@ class ActivationExplorer(widgets.VBox):
                 labels=[a] if i == j else [a, b],
                 title=a if i == j else f"{a} (filled) vs {b} (hollow)",
                 match_dims=self.match_dims,
+                compare_cloud=None if i == j else self.clouds[j],
             )
             self.diagram.selected_points = keep
         self._show_mapper(j)
@@ -422,7 +429,7 @@ class ActivationExplorer(widgets.VBox):
         self.summary.highlight([i, j])
         self.status.value = (
             f"<b>{len(self.layers)} layers</b> · showing <code>{html.escape(a)}</code> and "
-            f"<code>{html.escape(b)}</code> · {len(self.source)} images"
+            f"<code>{html.escape(b)}</code> · {len(self.source):,} images"
         )
 
     def _on_points(self, change: dict[str, Any]) -> None:

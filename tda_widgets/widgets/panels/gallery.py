@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as widgets
+import numpy as np
 import traitlets
+from numpy.typing import NDArray
 
 from tda_widgets.widgets._sprites import encode_png
 from tda_widgets.widgets.panels.images import ImageSource
@@ -26,11 +28,13 @@ class ImageGallery(widgets.VBox):
     Parameters
     ----------
     source : ImageSource
-        Where the images come from.
-    captions : sequence of str, optional
-        One caption per image (e.g. its class name).
+        Where the images come from; only the thumbnails shown are read from it.
+    captions : sequence of str or callable, optional
+        One caption per image (e.g. its class name), or a function from an image index
+        to its caption (asked only for the images shown).
     max_images : int
-        At most this many thumbnails are shown; the heading says how many there are.
+        At most this many thumbnails are shown (and read); the heading says how many
+        images the selection has, and :attr:`indices` holds all of them.
     max_height : str
         CSS height past which the grid scrolls (default ``"420px"``).
 
@@ -44,6 +48,10 @@ class ImageGallery(widgets.VBox):
     >>> g.clear()
     >>> g.indices, g.title
     ([], '')
+    >>> g = ImageGallery(ImageSource(np.zeros((20000, 2, 2))), captions=lambda i: f"c{i % 3}")
+    >>> g.show(range(20000), "Node 4")
+    >>> g.text, len(g.indices), len(g.grid.children)
+    ('Node 4: 20,000 images (showing 48)', 20000, 48)
     """
 
     indices = traitlets.List(traitlets.Int())
@@ -56,14 +64,16 @@ class ImageGallery(widgets.VBox):
         self,
         source: ImageSource,
         *,
-        captions: Sequence[str] | None = None,
+        captions: Sequence[str] | Callable[[int], str] | None = None,
         max_images: int = 48,
         max_height: str = "420px",
         **kwargs: Any,
     ) -> None:
         self.source = source
-        self.captions = list(captions) if captions is not None else None
-        if self.captions is not None and len(self.captions) != len(source):
+        self.captions: Sequence[str] | Callable[[int], str] | None = (
+            captions if captions is None or callable(captions) else list(captions)
+        )
+        if isinstance(self.captions, list) and len(self.captions) != len(source):
             raise ValueError(
                 f"captions: expected one caption per image ({len(source)}), "
                 f"got {len(self.captions)}"
@@ -102,9 +112,17 @@ class ImageGallery(widgets.VBox):
         self.grid.children = ()
         self._set_text(PLACEHOLDER)
 
-    def show(self, indices: Sequence[int], heading: str = "Selection") -> None:
-        """Show images ``indices`` (sorted, duplicates removed) under ``heading``."""
-        idx = sorted({int(i) for i in indices})
+    def _caption(self, i: int) -> str:
+        if self.captions is None:
+            return ""
+        return str(self.captions(i) if callable(self.captions) else self.captions[i])
+
+    def show(self, indices: Sequence[int] | NDArray[np.int64], heading: str = "Selection") -> None:
+        """Show images ``indices`` (sorted, duplicates removed) under ``heading``.
+
+        Only the first :attr:`max_images` are read and drawn; :attr:`indices` keeps all.
+        """
+        idx = np.unique(np.asarray(indices, dtype=np.int64).ravel()).tolist()
         self.indices = idx
         self.title = heading
         shown = idx[: self.max_images]
@@ -113,14 +131,15 @@ class ImageGallery(widgets.VBox):
             self.grid.children = ()
             return
         more = f" (showing {len(shown)})" if len(shown) < len(idx) else ""
-        self._set_text(f"{heading}: {len(idx)} image{'s' * (len(idx) != 1)}{more}")
-        thumbs = self.source.get(shown)
+        self._set_text(f"{heading}: {len(idx):,} image{'s' * (len(idx) != 1)}{more}")
+        thumbs = self.source.thumbnails(shown)
         cells = []
         for i, img in zip(shown, thumbs, strict=True):
             picture = widgets.Image(
                 value=encode_png(img), format="png", layout=widgets.Layout(width="56px")
             )
-            text = f"#{i}" + (f" {self.captions[i]}" if self.captions else "")
+            caption = self._caption(i)
+            text = f"#{i}" + (f" {caption}" if caption else "")
             label = widgets.HTML(
                 f'<div style="font-size: 11px; line-height: 1.2; overflow-wrap: anywhere">'
                 f"{html.escape(text)}</div>",

@@ -1,4 +1,8 @@
-"""Images of a dataset for display: thumbnails as uint8 arrays, without copying the dataset."""
+"""Images of a dataset for display: thumbnails as uint8 arrays, without copying the dataset.
+
+Images are read from the dataset only when they are shown (a dataset of 50,000 images
+costs nothing until a thumbnail of one is asked for); nothing here reads them all.
+"""
 
 from __future__ import annotations
 
@@ -56,21 +60,56 @@ class ImageSource:
             item = item.detach().cpu().numpy()
         return np.asarray(item)
 
-    def get(self, indices: Sequence[int] | NDArray[np.int64]) -> NDArray[np.uint8]:
-        """Thumbnails of images ``indices`` as an ``(k, h, w, c)`` uint8 array."""
+    def _check(self, indices: Sequence[int] | NDArray[np.int64]) -> list[int]:
         idx = [int(i) for i in indices]
         bad = [i for i in idx if not 0 <= i < self._n]
         if bad:
             raise ValueError(f"indices: expected image indices in [0, {self._n}), got {bad[:5]}")
-        if not idx:
-            return np.zeros((0, 1, 1, 1), dtype=np.uint8)
-        raw = np.stack([self._raw(i) for i in idx])
-        images = as_images(raw, name="images")
-        return _shrink(images, self.max_side)
+        return idx
 
-    def all(self) -> NDArray[np.uint8]:
-        """Every thumbnail, ``(n, h, w, c)`` uint8."""
-        return self.get(range(self._n))
+    def thumbnails(self, indices: Sequence[int] | NDArray[np.int64]) -> list[NDArray[np.uint8]]:
+        """Thumbnails of images ``indices``, one ``(h, w, c)`` uint8 array each.
+
+        Only these images are read from the dataset. Images of different sizes (e.g. an
+        :func:`~tda_widgets.datasets.image_folder` without ``image_size``) are shrunk one
+        by one and keep their own sizes.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> [t.shape for t in ImageSource(np.zeros((4, 8, 8)), max_side=4).thumbnails([3, 1])]
+        [(4, 4, 1), (4, 4, 1)]
+        """
+        raw = [self._raw(i) for i in self._check(indices)]
+        if not raw:
+            return []
+        if all(r.shape == raw[0].shape for r in raw):
+            return list(_shrink(as_images(np.stack(raw), name="images"), self.max_side))
+        return [_shrink(as_images(r[None], name="images"), self.max_side)[0] for r in raw]
+
+    def get(self, indices: Sequence[int] | NDArray[np.int64]) -> NDArray[np.uint8]:
+        """Thumbnails of images ``indices`` as an ``(k, h, w, c)`` uint8 array.
+
+        Only these images are read. Thumbnails of different sizes are padded (black, at
+        the bottom and right) to the largest; grey ones get three channels when mixed
+        with colour ones.
+        """
+        thumbs = self.thumbnails(indices)
+        if not thumbs:
+            return np.zeros((0, 1, 1, 1), dtype=np.uint8)
+        if all(t.shape == thumbs[0].shape for t in thumbs):
+            return np.stack(thumbs)
+        h = max(t.shape[0] for t in thumbs)
+        w = max(t.shape[1] for t in thumbs)
+        c = max(t.shape[2] for t in thumbs)
+        out = np.zeros((len(thumbs), h, w, c), dtype=np.uint8)
+        for k, t in enumerate(thumbs):
+            if t.shape[2] == 1 and c > 1:
+                t = np.repeat(t, 3, axis=2)
+            out[k, : t.shape[0], : t.shape[1], : t.shape[2]] = t
+            if t.shape[2] < c:  # RGB among RGBA: opaque
+                out[k, : t.shape[0], : t.shape[1], t.shape[2] :] = 255
+        return out
 
 
 def _unwrap_loader(data: Any) -> Any:
