@@ -208,7 +208,7 @@ class Analysis:
     n_jobs : int, optional
         joblib workers for per-layer persistence and :meth:`mappers`. Inside
         ``joblib.parallel_config(backend="dask")`` they run on a dask.distributed
-        cluster (README, "Scaling out").
+        cluster (README, "Large data and scaling out").
     backend : str, default "auto"
         Persistence backend (see :func:`~tda_widgets.persistence_diagrams`).
     n_points : int, "auto" or None, default "auto"
@@ -275,8 +275,12 @@ class Analysis:
         self.layers = [layers] if isinstance(layers, str) else [str(x) for x in layers]
         if not self.layers:
             raise ValueError("layers: expected at least one layer name, got none")
-        self.point_cloud, self.maxdim, self.n_jobs = point_cloud, int(maxdim), n_jobs
-        self.backend = available_backends()[0] if backend == "auto" else backend
+        self.point_cloud, self.n_jobs = point_cloud, n_jobs
+        self.maxdim = check_int(maxdim, name="maxdim", minimum=0)
+        installed = available_backends()
+        if backend != "auto":
+            check_choice(backend, installed, name="backend")
+        self.backend = installed[0] if backend == "auto" else backend
         if isinstance(n_points, str):
             check_choice(n_points, ("auto",), name="n_points")
             n_points = DEFAULT_PH_POINTS

@@ -86,3 +86,10 @@ def test_mappers_equal_mapper_and_fill_the_cache(tmp_path) -> None:
     b = Analysis(_model(), IMAGES[:400], ["1", "3"], cache_dir=tmp_path, progress=False)
     b.mappers(n_intervals=5)
     assert b.n_computed["mapper"] == 0
+
+
+def test_maxdim_and_backend_are_checked_when_the_analysis_is_made() -> None:
+    with pytest.raises(TypeError, match=r"maxdim: expected an integer >= 0, got float 1\.7"):
+        Analysis(_model(), IMAGES, ["3"], maxdim=1.7, cache_dir=False, progress=False)
+    with pytest.raises(ValueError, match="backend: unknown name 'nope'"):
+        Analysis(_model(), IMAGES, ["3"], backend="nope", cache_dir=False, progress=False)

@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 from torch import nn
 from tqdm.auto import tqdm
 
-from tda_widgets._validation import _describe
+from tda_widgets._validation import _describe, check_memory_budget, format_bytes
 from tda_widgets.activations._model import check_model, hooked_run, model_dtype, resolve_device
 from tda_widgets.activations.data import make_batches
 from tda_widgets.activations.layers import resolve_layers
@@ -70,17 +70,6 @@ class _FullStore:
         return np.concatenate(self.chunks)
 
 
-def _fmt_bytes(n: float) -> str:
-    """``1536`` -> ``'1.5 KiB'``."""
-    if n < 1024:
-        return f"{int(n)} B"
-    for unit in ("KiB", "MiB", "GiB"):
-        n /= 1024
-        if n < 1024 or unit == "GiB":
-            break
-    return f"{n:.1f} {unit}"
-
-
 def _get_sampler(point_cloud: Any) -> StreamingSampler | None:
     if point_cloud is None:
         return None
@@ -123,18 +112,6 @@ def _layer_tensor(name: str, output: Any, calls: int, batch: int, offset: int) -
             f"({batch}, C, H, W) or ({batch}, D)"
         )
     return output
-
-
-def _check_budget(memory_budget: Any) -> int | None:
-    if memory_budget is None:
-        return None
-    if isinstance(memory_budget, bool) or not isinstance(memory_budget, (int, np.integer, float)):
-        raise TypeError(
-            f"memory_budget: expected a number of bytes or None, got {_describe(memory_budget)}"
-        )
-    if not memory_budget > 0:
-        raise ValueError(f"memory_budget: expected a positive number of bytes, got {memory_budget}")
-    return int(memory_budget)
 
 
 def extract_activations(
@@ -236,7 +213,7 @@ def extract_activations(
     check_model(model)
     modules = resolve_layers(model, layers)
     sampler = _get_sampler(point_cloud)
-    budget = _check_budget(memory_budget)
+    budget = check_memory_budget(memory_budget)
     dev = resolve_device(device, model)
     dtype = model_dtype(model)
     batches = make_batches(data, batch_size, labels)
@@ -424,7 +401,7 @@ def _enforce_budget(
     total = sum(estimates.values())
     if budget is None or total <= budget:
         return
-    per_layer = ", ".join(f"{name!r}: {_fmt_bytes(b)}" for name, b in estimates.items())
+    per_layer = ", ".join(f"{name!r}: {format_bytes(b)}" for name, b in estimates.items())
     hint = (
         "pass point_cloud='top_l2' (or another sampler) to keep only sampled vectors, "
         if full
@@ -432,7 +409,7 @@ def _enforce_budget(
     )
     raise MemoryError(
         f"memory_budget: keeping the {'full activations' if full else 'point clouds'} of "
-        f"{n_images} images would take about {_fmt_bytes(total)} ({per_layer}), more than "
-        f"memory_budget={_fmt_bytes(budget)}; {hint}use fewer images or layers, or raise "
+        f"{n_images} images would take about {format_bytes(total)} ({per_layer}), more than "
+        f"memory_budget={format_bytes(budget)}; {hint}use fewer images or layers, or raise "
         "memory_budget"
     )
