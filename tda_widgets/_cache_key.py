@@ -35,6 +35,7 @@ import math
 import os
 import pathlib
 import platform
+import random
 import site
 import sys
 import sysconfig
@@ -434,6 +435,17 @@ class Keyer:
             return
         t = type(value)
         fields: dict[str, Any] = {}
+        if isinstance(value, random.Random):  # its state lives in C, not in __dict__
+            fields["random.Random.getstate()"] = value.getstate()
+        else:
+            c_base = next(
+                (c for c in t.__mro__ if c is not object and not c.__flags__ & _HEAPTYPE), None
+            )
+            if c_base is not None:
+                raise Unidentifiable(
+                    f"{where} is {_describe(value)}, whose {c_base.__qualname__} state is "
+                    "held in C, out of reach of the key"
+                )
         if dataclasses.is_dataclass(value):
             fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
         else:
@@ -453,6 +465,9 @@ class Keyer:
         for name in sorted(fields):
             self._text("field", name)
             self.add(fields[name], f"{where}.{name}")
+
+
+_HEAPTYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class defined in Python, not in C
 
 
 def _is_torch(value: Any, *names: str) -> bool:

@@ -45,6 +45,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import uuid
 import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -178,9 +179,18 @@ def _versions() -> tuple[str, ...]:
     return (str(library_version("tda_widgets")), torch.__version__, np.__version__)
 
 
+def _is_volatile(part: Any) -> bool:
+    """Whether ``part`` is, or holds at any depth, a volatile (memory-only) key."""
+    if isinstance(part, str):
+        return part.startswith(_VOLATILE)
+    if isinstance(part, (list, tuple)):
+        return any(_is_volatile(p) for p in part)
+    return False
+
+
 def _key(*parts: Any) -> str:
-    """One digest of ``parts``; volatile (memory only) when any part is volatile."""
-    volatile = any(isinstance(p, str) and p.startswith(_VOLATILE) for p in parts)
+    """One digest of ``parts``; volatile (memory only) when any part, at any depth, is."""
+    volatile = _is_volatile(parts)
     k = Keyer()
     k.add(parts, "key")
     return (_VOLATILE if volatile else "") + k.hexdigest()
@@ -300,7 +310,7 @@ class Analysis:
             cache_dir = default_cache_dir()
         self.cache_dir = None if cache_dir is False else Path(cache_dir)
         # with no disk cache nothing is hashed: results live in this object only
-        self._base = f"{_VOLATILE}{id(self)}"
+        self._base = f"{_VOLATILE}{uuid.uuid4().hex}"  # never reused, unlike id()
         if self.cache_dir is not None:
             remove_stale_temp_files(self.cache_dir, patterns=[_LEGACY_TEMP])
             try:
@@ -427,7 +437,7 @@ class Analysis:
         if self._sampler_digest is None:
             digest = self._param_digest("Analysis", "point_cloud", self.point_cloud)
             # unidentifiable: this object's own sampler, kept in memory only
-            self._sampler_digest = digest or f"{_VOLATILE}{id(self.point_cloud)}"
+            self._sampler_digest = digest or f"{_VOLATILE}{uuid.uuid4().hex}"
         if self.normalize is None:  # the keys of unnormalised clouds are unchanged
             return _key(self._base, "cloud", layer, self._sampler_digest)
         return _key(self._base, "cloud", layer, self._sampler_digest, "normalize", self.normalize)

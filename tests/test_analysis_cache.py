@@ -570,3 +570,40 @@ def test_dataloaders_in_a_fixed_order_are_keyed_shuffling_ones_are_not_cached(tm
     with pytest.warns(UserWarning, match="shuffles"):
         assert c.cloud("2").n_points == 16
     assert len(list(tmp_path.glob("clouds-*.npz"))) == 1
+
+
+def test_results_of_an_unidentifiable_model_never_reach_the_disk(tmp_path) -> None:
+    # the matrix and CKA keys hold the clouds' keys in a list: a volatile key inside it
+    # must keep them off the disk too (an id()-based key written there could be loaded
+    # later by another model whose object got the same id)
+    model = _model()
+    model.lock = threading.Lock()  # cannot be identified by content
+    images = torch.randn(30, 3, 8, 8, generator=torch.Generator().manual_seed(0))
+    with pytest.warns(UserWarning, match="not cached"):
+        a = Analysis(model, images, ["0"], cache_dir=tmp_path, progress=False)
+        a.cka_matrix()
+        a.distance_matrix()
+        a.mapper("0", n_intervals=3)
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == []
+    assert analysis_mod._is_volatile(("x", [analysis_mod._VOLATILE + "abc"]))
+    assert not analysis_mod._is_volatile(("x", ["abc", ("d",)]))
+
+
+def test_random_state_is_part_of_the_key() -> None:
+    import random
+
+    from tda_widgets._cache_key import Keyer, Unidentifiable
+
+    class Lens:
+        def __init__(self, seed: int) -> None:
+            self.rng = random.Random(seed)
+
+    def digest(value: object) -> str:
+        k = Keyer()
+        k.add(value, "lens")
+        return k.hexdigest()
+
+    assert digest(Lens(0)) != digest(Lens(1))  # the state lives in C, not in __dict__
+    assert digest(Lens(0)) == digest(Lens(0))
+    with pytest.raises(Unidentifiable, match="state is held in C"):
+        digest(np.random.default_rng(0).bit_generator)
