@@ -45,9 +45,12 @@ describe("PersistenceDiagram view: the subsample note", () => {
     // directly below the title, above the toolbar
     expect(q("pd-title").nextElementSibling).toBe(note);
     // a new pair of diagrams: the note follows; a name is never inserted as HTML
-    model.setFromPython("subsample_note", "<b>a</b>: 1,000 of 20,000 images, r = 0.5");
-    expect(note.textContent).toBe("<b>a</b>: 1,000 of 20,000 images, r = 0.5");
+    model.setFromPython("subsample_note", "<b>a</b>: 1,000 of 20,000 images, r = 0.5 · b: 1,000 of 20,000 images");
+    expect(note.textContent).toBe("<b>a</b>: 1,000 of 20,000 images, r = 0.5 · b: 1,000 of 20,000 images");
     expect(host.querySelector("b")).toBeNull();
+    // each layer's note is one box, so lines break between them first
+    const parts = [...note.querySelectorAll(".tdaw-pd-subsample-part")].map((e) => e.textContent);
+    expect(parts).toEqual(["<b>a</b>: 1,000 of 20,000 images, r = 0.5", "b: 1,000 of 20,000 images"]);
     model.setFromPython("subsample_note", "");
     expect(note.hidden).toBe(true);
   });

@@ -210,8 +210,14 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
   }
 
   function onSubsample(): void {
-    subsample.textContent = model.get("subsample_note") ?? "";
-    subsample.hidden = !subsample.textContent;
+    // one box per layer's note ("a: ... · b: ..."), so a line breaks between them first
+    const parts = (model.get("subsample_note") ?? "").split(" · ").filter((p) => p);
+    subsample.replaceChildren();
+    parts.forEach((part, k) => {
+      if (k) subsample.append(" · ");
+      subsample.appendChild(el("span", "tdaw-pd-subsample-part")).textContent = part;
+    });
+    subsample.hidden = !parts.length;
   }
 
   const pointer = (event: MouseEvent): [number, number] => localPoint(event, canvas);
