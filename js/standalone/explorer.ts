@@ -25,6 +25,8 @@ export interface ExplorerSpec {
   thumbnails: string[];
   captions: string[];
   max_gallery: number;
+  /** Per layer: "1,000 of 50,000 images, r = 3.21" when its persistence ran on a subsample, else "". */
+  subsample_notes?: string[];
 }
 
 function ints(enc: EncodedArray): number[] {
@@ -116,6 +118,16 @@ export function linkExplorer(spec: ExplorerSpec, models: Record<string, Model>):
     diagram.setFromPython("compare_diagrams", i === j ? [] : (spec.diagrams[j] ?? []));
     diagram.setFromPython("diagrams", spec.diagrams[i] ?? []);
     diagram.setFromPython("title", i === j ? `${spec.layers[i]}` : `${spec.layers[i]} vs ${spec.layers[j]}`);
+    const notes = spec.subsample_notes ?? [];
+    diagram.setFromPython(
+      "subsample_note",
+      i === j
+        ? (notes[i] ?? "")
+        : [i, j]
+            .filter((k) => notes[k])
+            .map((k) => `${spec.layers[k]}: ${notes[k]}`)
+            .join(" · "),
+    );
     for (const [key, value] of Object.entries(spec.mappers[j] ?? {})) mapper.setFromPython(key, value);
     highlight(j);
     document.body.dataset.layers = JSON.stringify([spec.layers[i], spec.layers[j]]);

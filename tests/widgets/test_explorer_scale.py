@@ -7,6 +7,7 @@ gallery shows.
 
 from __future__ import annotations
 
+import json
 import time
 import warnings
 
@@ -110,3 +111,20 @@ def test_diagram_view_says_persistence_ran_on_a_subsample(
     ex.matrix.selected_pair = [1, 1]  # one layer: no name needed
     assert ex.diagram.subsample_note == notes[1].split(": ", 1)[1]
     ex.matrix.selected_pair = [0, 1]
+
+
+@pytest.mark.slow
+def test_exported_page_carries_each_layers_subsample_note(
+    big: tuple[ActivationExplorer, CountingImages],
+):
+    from tda_widgets.widgets.panels.export_explorer import explorer_html
+    from tda_widgets.widgets.persistence_diagram import subsample_note
+
+    ex, _ = big
+    page = explorer_html(ex)
+    notes = [
+        subsample_note(ex.diagrams[n], cloud=c) for n, c in zip(ex.layers, ex.clouds, strict=True)
+    ]
+    assert all(n.startswith(f"1,000 of {N_IMAGES:,} images, r = ") for n in notes)
+    # the page's data (compact JSON): the notes per layer, for its diagram view to show
+    assert '"subsample_notes":' + json.dumps(notes, separators=(",", ":")) in page

@@ -57,7 +57,7 @@ def _mapper_state(explorer: ActivationExplorer, j: int) -> dict[str, Any]:
 
 def explorer_html(explorer: ActivationExplorer, *, title: str = "tda_widgets explorer") -> str:
     """The HTML page of ``explorer`` (see :meth:`ActivationExplorer.to_html`)."""
-    from tda_widgets.widgets.persistence_diagram import _matchings
+    from tda_widgets.widgets.persistence_diagram import _matchings, subsample_note
 
     layers = explorer.layers
     dgms = [list(explorer.diagrams[name]) for name in layers]
@@ -90,6 +90,10 @@ def explorer_html(explorer: ActivationExplorer, *, title: str = "tda_widgets exp
         "thumbnails": urls,
         "captions": captions,
         "max_gallery": explorer.gallery.max_images,
+        "subsample_notes": [
+            subsample_note(explorer.diagrams[name], cloud=cloud)
+            for name, cloud in zip(layers, explorer.clouds, strict=True)
+        ],
     }
     nested, buffers = encode_nested(state)
     views = [
