@@ -116,7 +116,12 @@ def tensor_to_numpy(value: Any, *, name: str) -> Any:
             f"{name}: expected a tensor with data, got a tensor on the 'meta' device "
             f"(shape {tuple(value.shape)}), which has none; load or compute it first"
         )
-    return value.detach().cpu().numpy()
+    if getattr(value, "is_sparse", False):
+        value = value.to_dense()
+    t = value.detach().cpu()
+    if str(t.dtype) in ("torch.bfloat16", "torch.float8_e4m3fn", "torch.float8_e5m2"):
+        t = t.float()  # exact: every bfloat16 / float8 value is a float32 value
+    return t.numpy()
 
 
 def as_points(points: Any, *, name: str = "points", dtype: Any = np.float32) -> NDArray[Any]:

@@ -281,6 +281,7 @@ def noise_robustness(
     sig = np.unique(np.concatenate([[0.0], sig]))
     layers = [str(x) for x in ([layers] if isinstance(layers, str) else layers)]
     z = torch.randn(images.shape, generator=torch.Generator().manual_seed(int(seed)))
+    z = z.to(device=images.device, dtype=images.dtype)  # drawn on the CPU: same on any device
     analysis_kwargs.setdefault("cache_dir", False)
     mp = dict(mapper_params or {})
     shape = (sig.size, len(layers))

@@ -118,3 +118,42 @@ def test_explore_takes_the_pair_and_checks_class_names(tmp_path) -> None:
             cache_dir=tmp_path,
             progress=False,
         )
+
+
+def test_only_a_real_channel_mismatch_is_rewritten() -> None:
+    class DeviceTrouble(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.conv = nn.Conv2d(1, 2, 3)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            raise RuntimeError("Expected all tensors to be on the same device, size 3")
+
+    with pytest.raises(RuntimeError, match="same device"):
+        tw.extract_activations(DeviceTrouble(), IMAGES, ["conv"], progress=False)
+
+
+def test_bfloat16_tensors_are_clouds() -> None:
+    x = torch.randn(15, 3, generator=GEN)
+    got = tw.persistence_diagrams(x.bfloat16())
+    want = tw.persistence_diagrams(x.bfloat16().float().numpy())
+    for a, b in zip(got, want, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_negative_label_in_a_dataset_is_located_across_batches() -> None:
+    bad = LABELS.clone()
+    bad[7] = -1
+    data = torch.utils.data.TensorDataset(IMAGES, bad)
+    with pytest.raises(
+        ValueError, match=r"labels \(batch 1\): expected class indices >= 0, got -1 at image 7"
+    ):
+        tw.extract_activations(_model(), data, ["0"], batch_size=4, progress=False)
+
+
+def test_analysis_keys_an_images_and_labels_pair(tmp_path) -> None:
+    a = tw.Analysis(_model(), (IMAGES, LABELS), ["0"], cache_dir=tmp_path, progress=False)
+    a.diagrams("0")
+    b = tw.Analysis(_model(), (IMAGES, LABELS), ["0"], cache_dir=tmp_path, progress=False)
+    b.diagrams("0")
+    assert a.n_computed["diagrams"] == 1 and b.n_computed["diagrams"] == 0

@@ -72,7 +72,7 @@ def check_images(images: Any, *, where: str = "data") -> torch.Tensor:
     return images
 
 
-def check_labels(labels: Any, n: int, *, where: str = "labels") -> torch.Tensor:
+def check_labels(labels: Any, n: int, *, where: str = "labels", offset: int = 0) -> torch.Tensor:
     """Check ``labels`` holds one integer class per image and return them as int64.
 
     Examples
@@ -104,18 +104,20 @@ def check_labels(labels: Any, n: int, *, where: str = "labels") -> torch.Tensor:
     if lab.shape[0] != n:
         raise ValueError(f"{where}: expected {n} labels (one per image), got {lab.shape[0]}")
     lab = lab.to(torch.int64)
-    _check_nonnegative(lab, where)
+    _check_nonnegative(lab, where, offset)
     return lab
 
 
-def _check_nonnegative(lab: torch.Tensor, where: str) -> None:
+def _check_nonnegative(lab: torch.Tensor, where: str, offset: int = 0) -> None:
+    """Refuse negative labels; ``offset`` is the index of ``lab[0]``'s image."""
     bad = torch.nonzero(lab < 0).flatten()
     if bad.numel():
         i = int(bad[0])
         raise ValueError(
-            f"{where}: expected class indices >= 0, got {int(lab[i])} at image {i} "
-            f"({bad.numel()} negative in all); the class views (pie charts, purity) need "
-            "a class for every image: drop the unlabelled images, or pass no labels"
+            f"{where}: expected class indices >= 0, got {int(lab[i])} at image {offset + i} "
+            f"({bad.numel()} negative of the {lab.numel()} labels checked); "
+            "the class views (pie charts, purity) need a class for every image: drop the "
+            "unlabelled images, or pass no labels"
         )
 
 
@@ -161,7 +163,6 @@ def _collate(items: list[Any]) -> Batch:
         raise ValueError(
             f"labels: expected one integer label per dataset item, got {_describe(labels[0])}"
         ) from exc
-    _check_nonnegative(lab, "labels (dataset items)")
     return batch, lab
 
 
@@ -173,11 +174,15 @@ def _tensor_batches(
 
 
 def _loader_batches(loader: Any) -> Iterator[Batch]:
+    offset = 0
     for k, batch in enumerate(loader):
         images, labels = _split(batch, f"data (batch {k})")
         images = check_images(images, where=f"data (batch {k})")
         if labels is not None:
-            labels = check_labels(labels, images.shape[0], where=f"labels (batch {k})")
+            labels = check_labels(
+                labels, images.shape[0], where=f"labels (batch {k})", offset=offset
+            )
+        offset += int(images.shape[0])
         yield images, labels
 
 

@@ -243,9 +243,10 @@ def extract_activations(
                 try:
                     model(images.to(device=dev, dtype=dtype or images.dtype, non_blocking=True))
                 except RuntimeError as exc:
-                    if k > 0 or not _is_shape_error(exc):
+                    message = _channel_mismatch(model, images) if k == 0 else None
+                    if message is None:
                         raise
-                    raise ValueError(_shape_message(model, images)) from exc
+                    raise ValueError(message) from exc
                 missing = [name for name in modules if name not in run.calls]
                 if missing:
                     raise ValueError(
@@ -292,45 +293,32 @@ def _release_freed_memory() -> None:
         trim(0)
 
 
-def _is_shape_error(exc: RuntimeError) -> bool:
-    text = str(exc)
-    return any(
-        key in text
-        for key in ("channels", "size mismatch", "shapes cannot be multiplied", "Expected", "size")
-    )
+def _channel_mismatch(model: nn.Module, images: torch.Tensor) -> str | None:
+    """What is wrong when the model's first convolution cannot take the images' channels.
 
-
-def _shape_message(model: nn.Module, images: torch.Tensor) -> str:
-    """Say what the model expects and what the images are, from its first layer."""
-    shape = tuple(images.shape)
+    ``None`` when the first layer is not a convolution or its channels match: the error
+    then has another cause and is left as torch raised it.
+    """
     first = next(
         (
             (name, m)
             for name, m in model.named_modules()
-            if isinstance(m, (nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.Linear))
+            if isinstance(m, (nn.Conv1d, nn.Conv2d, nn.Conv3d))
         ),
         None,
     )
-    expects = ""
-    if first is not None:
-        name, m = first
-        if isinstance(m, nn.Linear):
-            expects = f"its first layer {name!r} is Linear({m.in_features}, ...)"
-        else:
-            expects = f"its first layer {name!r} expects {m.in_channels} input channels"
-            if shape[1] != m.in_channels:
-                fix = (
-                    "images.repeat(1, 3, 1, 1) (grey to RGB)"
-                    if (shape[1], m.in_channels) == (1, 3)
-                    else "images.mean(1, keepdim=True) (RGB to grey)"
-                    if (shape[1], m.in_channels) == (3, 1)
-                    else "transforms that give the model's channels"
-                )
-                expects += f", the images have {shape[1]}; convert them, e.g. {fix}"
+    if first is None or images.ndim < 2 or images.shape[1] == first[1].in_channels:
+        return None
+    name, conv = first
+    c, want = int(images.shape[1]), int(conv.in_channels)
+    fix = {
+        (1, 3): "images.repeat(1, 3, 1, 1) (grey to RGB)",
+        (3, 1): "images.mean(1, keepdim=True) (RGB to grey)",
+    }.get((c, want), "a transform that gives the model's channels")
     return (
-        f"data: the model cannot run on images of shape {shape} (N, C, H, W)"
-        + (f": {expects}" if expects else "")
-        + "; torch's error is shown above"
+        f"data: the model cannot run on images of shape {tuple(images.shape)} (N, C, H, W): "
+        f"its first layer {name!r} expects {want} input channels, the images have {c}; "
+        f"convert them, e.g. {fix}; torch's error is shown above"
     )
 
 

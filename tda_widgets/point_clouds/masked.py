@@ -193,11 +193,11 @@ def _neutralise(model: nn.Module, value: float) -> nn.Module:
                 if m.bias is not None:
                     m.bias.zero_()
             elif isinstance(m, nn.modules.batchnorm._NormBase):
-                # in eval mode: (x - 0) / sqrt(1 + 0) * 1 + 0 = x, and the name stays
-                if m.running_mean is not None:
-                    m.running_mean.zero_()
-                if m.running_var is not None:
-                    m.running_var.fill_(1.0)
+                # in eval mode: (x - 0) / sqrt(1 + 0) * 1 + 0 = x, and the name stays;
+                # a norm built without running statistics gets them, or it would
+                # normalise by the batch's own statistics (not linear)
+                m.running_mean = torch.zeros(m.num_features, dtype=torch.float64)
+                m.running_var = torch.ones(m.num_features, dtype=torch.float64)
                 if m.weight is not None:
                     m.weight.fill_(1.0)
                 if m.bias is not None:
@@ -208,6 +208,13 @@ def _neutralise(model: nn.Module, value: float) -> nn.Module:
                 m.weight.fill_(value)
                 if m.bias is not None:
                     m.bias.zero_()
+            elif isinstance(m, (nn.LayerNorm, nn.GroupNorm, nn.LocalResponseNorm)):
+                raise ValueError(
+                    f"model: {type(m).__name__} modules normalise each input by its own "
+                    "statistics, so the network is not linear and the authors' "
+                    "constant-weight receptive fields are undefined for it; pass masks and "
+                    "receptive fields computed another way, or a model without them"
+                )
     return net
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from scipy import stats
+from scipy.linalg.blas import dsyrk
 from tqdm.auto import tqdm
 
 from tda_widgets._types import DistanceMatrix, PointCloud
@@ -74,8 +75,11 @@ def _cka_values(
     n = arrays[0].shape[0]
     dims = [a.shape[1] for a in arrays]
     total = sum(dims)
-    feature_bytes = 8 * (total * total + min(n, _CHUNK_ROWS) * total)
-    gram_bytes = 8 * (len(arrays) + 1) * n * n
+    rows = min(n, _CHUNK_ROWS)
+    # the D x D accumulator and one centred chunk of all layers
+    feature_bytes = 8 * (total * total + rows * total)
+    # the L Gram matrices, one product's temporary and one centred cloud
+    gram_bytes = 8 * ((len(arrays) + 1) * n * n + n * max(dims))
     use_gram = gram_bytes < feature_bytes
     need = min(feature_bytes, gram_bytes)
     if budget is not None and need > budget:
@@ -90,27 +94,37 @@ def _cka_values(
     if use_gram:
         grams = []
         for a, mu in zip(arrays, means, strict=True):
-            ac = a.astype(np.float64) - mu
+            ac = a.astype(np.float64)
+            ac -= mu
             grams.append(ac @ ac.T)
+            del ac
         cross = np.array([[float(np.sum(gi * gj)) for gj in grams] for gi in grams])
         del grams
     else:
-        big = np.zeros((total, total))
+        # upper triangle of Zc^T Zc accumulated in place by BLAS syrk (half the work of
+        # a full product, and no second D x D temporary)
+        big = np.zeros((total, total), order="F")
         chunks = tqdm(
             range(0, n, _CHUNK_ROWS), desc="CKA", unit="chunk", delay=2.0, disable=not progress
         )
+        edges = np.concatenate([[0], np.cumsum(dims)]).astype(int)
+        z = np.empty((rows, total))  # one chunk of every layer, centred in float64
         for start in chunks:
-            z = np.concatenate(
-                [
-                    a[start : start + _CHUNK_ROWS].astype(np.float64) - mu
-                    for a, mu in zip(arrays, means, strict=True)
-                ],
-                axis=1,
-            )
-            big += z.T @ z
+            m = min(rows, n - start)
+            for a, mu, lo, hi in zip(arrays, means, edges[:-1], edges[1:], strict=True):
+                np.subtract(a[start : start + m], mu, out=z[:m, lo:hi])
+            big = dsyrk(1.0, z[:m].T, beta=1.0, c=big, trans=0, lower=0, overwrite_c=1)
+        del z
         edges = np.concatenate([[0], np.cumsum(dims)])
         blocks = [slice(int(edges[i]), int(edges[i + 1])) for i in range(len(dims))]
-        cross = np.array([[float(np.sum(big[bi, bj] ** 2)) for bj in blocks] for bi in blocks])
+        cross = np.zeros((len(dims), len(dims)))
+        for i, bi in enumerate(blocks):  # only the upper triangle of `big` is filled
+            own = big[bi, bi]
+            cross[i, i] = 2.0 * float(np.sum(np.triu(own, 1) ** 2)) + float(
+                np.sum(np.diag(own) ** 2)
+            )
+            for j in range(i + 1, len(blocks)):
+                cross[i, j] = cross[j, i] = float(np.sum(big[bi, blocks[j]] ** 2))
         del big
     norms = np.sqrt(np.clip(np.diag(cross), 0.0, None))
     den = np.outer(norms, norms)

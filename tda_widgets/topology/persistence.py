@@ -165,7 +165,7 @@ def _check_memory(
         f"{format_bytes(need)} (the {n} x {n} distance matrix and the filtration, "
         f"~{BYTES_PER_PAIR} bytes per pair of points{simplices}), more than "
         f"memory_budget={format_bytes(budget)}; {what} n_points={fit} or fewer to "
-        "subsample by farthest-point sampling first (the covering radius r is recorded "
+        "subsample first (subsample='farthest' or 'random'; the covering radius r is recorded "
         f"and the diagrams stay within bottleneck distance 2r){lower}, or raise memory_budget"
     )
 

@@ -251,3 +251,20 @@ def test_grabcut_on_a_square():
     assert m[0, 10:22, 10:22].all() and m[0].sum() == 144
     with pytest.raises(ValueError, match=r"images: expected 1 \(grey\) or 3"):
         grabcut_masks(np.zeros((1, 4, 8, 8)))
+
+
+def test_receptive_fields_ignore_how_batch_norms_were_built():
+    tracked = _two_convs()
+    untracked = _two_convs()
+    untracked[1] = torch.nn.BatchNorm2d(3, track_running_stats=False)  # batch statistics
+    a = receptive_fields(tracked, (1, 8, 8), ["3"])
+    b = receptive_fields(untracked, (1, 8, 8), ["3"])
+    np.testing.assert_allclose(b.weights["3"], a.weights["3"])
+
+
+def test_receptive_fields_refuse_per_input_normalisation():
+    net = torch.nn.Sequential(
+        torch.nn.Conv2d(1, 4, 3, padding=1), torch.nn.GroupNorm(2, 4), torch.nn.Conv2d(4, 2, 3)
+    )
+    with pytest.raises(ValueError, match="model: GroupNorm modules normalise each input"):
+        receptive_fields(net, (1, 8, 8), ["2"])
