@@ -14,16 +14,18 @@ PIP := $(PY) -m pip
 STAMP := $(VENV)/.tdaw-installed
 NODE_STAMP := node_modules/.tdaw-installed
 JS_SOURCES := $(shell find js -name '*.ts' -not -name '*.test.ts' -o -name '*.css' -o -name '*.mjs' 2>/dev/null)
-BUNDLE := tda_widgets/static/persistence_diagram.js
-CHROMIUM := /usr/bin/chromium
+# one stamp for every bundle js/build.mjs writes (each js/<name>/index.ts)
+BUNDLE := tda_widgets/static/.tdaw-built
+DEBIAN_CHROMIUM := /usr/bin/chromium
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 ROOT_FLAG := $(if $(IS_ROOT),--allow-root,)
 
-.PHONY: help setup build demo test lint typecheck test-js test-py chromium clean
+.PHONY: help setup build demo test test-fast lint typecheck test-js test-py chromium clean
 
 help:
 	@echo "make demo    install everything and open JupyterLab on notebooks/01_quickstart.ipynb"
 	@echo "make test    install everything and run every check (ruff, mypy, tsc, vitest, pytest)"
+	@echo "make test-fast  the same without browser tests and slow tests (a minute or two)"
 	@echo "make build   (re)build the JavaScript bundles into tda_widgets/static/"
 
 # --- set-up -----------------------------------------------------------------------------
@@ -42,20 +44,27 @@ $(NODE_STAMP): package.json package-lock.json
 
 $(BUNDLE): $(NODE_STAMP) $(JS_SOURCES)
 	npm run build
+	@touch $@
 
 build: $(BUNDLE)
 
 setup: $(STAMP) $(NODE_STAMP) $(BUNDLE)
 
+# Chromium for the browser tests: $CHROMIUM (or $TDAW_CHROMIUM) if set, else Debian's,
+# else one that `playwright install chromium` cached; as root, Debian's is installed.
 chromium:
-	@if [ ! -x $(CHROMIUM) ]; then \
-	  if [ -n "$(IS_ROOT)" ]; then \
-	    echo "Installing Debian's chromium for the browser tests"; \
-	    DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else \
-	    echo "The browser tests need Chromium at $(CHROMIUM): sudo apt-get install chromium"; exit 1; \
-	  fi; \
+	@if [ -n "$${CHROMIUM:-}$${TDAW_CHROMIUM:-}" ]; then \
+	  test -x "$${CHROMIUM:-$${TDAW_CHROMIUM}}" || { echo "CHROMIUM=$${CHROMIUM:-$${TDAW_CHROMIUM}} is not an executable"; exit 1; }; \
+	elif [ -x $(DEBIAN_CHROMIUM) ]; then :; \
+	elif ls "$${PLAYWRIGHT_BROWSERS_PATH:-$$HOME/.cache/ms-playwright}"/chromium-*/chrome-*/chrome >/dev/null 2>&1; then :; \
+	elif [ -n "$(IS_ROOT)" ]; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "The browser tests need Chromium: set CHROMIUM=/path/to/chromium, or install"; \
+	  echo "Debian's (sudo apt-get install chromium), or run 'make test-fast' without them"; \
+	  exit 1; \
 	fi
 
 # --- use --------------------------------------------------------------------------------
@@ -77,6 +86,10 @@ test-py: setup chromium
 	$(PY) -m pytest tests tda_widgets --durations=10
 
 test: lint typecheck test-js test-py
+
+# no browser, no slow tests: the quick loop while developing (CI runs `make test`)
+test-fast: lint typecheck test-js
+	$(PY) -m pytest tests tda_widgets -m "not ui and not slow" --durations=10
 
 clean:
 	rm -rf tda_widgets/static .pytest_cache .mypy_cache .ruff_cache tests/ui/artifacts

@@ -6,7 +6,7 @@ stands in for the Jupyter widget manager. It opens from ``file://`` with no netw
 
 ``save_png`` renders that page in headless Chromium (through Playwright) and takes a
 screenshot of the view, so it needs Chromium installed; the path can be set with the
-``TDAW_CHROMIUM`` environment variable.
+``CHROMIUM`` (or ``TDAW_CHROMIUM``) environment variable.
 """
 
 from __future__ import annotations
@@ -162,8 +162,29 @@ CHROMIUM_ARGS = (
 
 
 def chromium_path() -> str:
-    """Where Chromium is: ``$TDAW_CHROMIUM``, else Debian's ``/usr/bin/chromium``."""
-    return os.environ.get("TDAW_CHROMIUM", "/usr/bin/chromium")
+    """Where Chromium is, the first of these that is set or exists.
+
+    ``$CHROMIUM``, ``$TDAW_CHROMIUM``, Debian's ``/usr/bin/chromium``, then a browser
+    that ``playwright install chromium`` put in its cache; otherwise Debian's path (the
+    error that follows names it).
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ["CHROMIUM"] = "/opt/chromium/chrome"
+    >>> chromium_path()
+    '/opt/chromium/chrome'
+    >>> del os.environ["CHROMIUM"]
+    """
+    for var in ("CHROMIUM", "TDAW_CHROMIUM"):
+        if os.environ.get(var):
+            return os.environ[var]
+    debian = "/usr/bin/chromium"
+    if Path(debian).exists():
+        return debian
+    cache = Path(os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or Path.home() / ".cache/ms-playwright")
+    found = sorted(cache.glob("chromium-*/chrome-*/chrome"))
+    return str(found[-1]) if found else debian
 
 
 def _chromium() -> str:
@@ -171,7 +192,7 @@ def _chromium() -> str:
     if not Path(path).exists():
         raise RuntimeError(
             f"save_png needs Chromium: none at {path}. Install it (Debian: apt-get install "
-            "chromium) or set TDAW_CHROMIUM to its path."
+            "chromium) or set CHROMIUM to its path."
         )
     return path
 
