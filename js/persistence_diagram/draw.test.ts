@@ -139,6 +139,26 @@ describe("lifetime and barcode modes", () => {
     expect(inf[1]).toBeCloseTo(xPixel(layout, layout.inf)); // infinite bar ends on the ∞ line
   });
 
+  it("barcode mode with two layers puts the second layer's bars in a block below the first's", () => {
+    // the second layer has more H1 bars than the first: every one gets a row of its own
+    const other = diagramsOf([0, 0.4, 0, Infinity], [0.7, 1.1, 0.2, 0.5, 0.9, 1.0]);
+    const layout = computeLayout("barcode", [diagrams, other], 400, 300);
+    expect(layout.overlayStart).toBe(5);
+    expect(layout.yhi - layout.ylo).toBe(5 + 5); // 5 rows each
+    const first = [0, 1, 2].map((i) => barPixels(layout, diagrams[0]!, i)![2]);
+    const h1 = [0, 1].map((i) => barPixels(layout, diagrams[1]!, i)![2]);
+    const second = [
+      ...[0, 1].map((i) => barPixels(layout, other[0]!, i, true)![2]),
+      ...[0, 1, 2].map((i) => barPixels(layout, other[1]!, i, true)![2]),
+    ];
+    expect(new Set([...first, ...h1, ...second]).size).toBe(10);
+    expect(Math.min(...second)).toBeGreaterThan(Math.max(...first, ...h1)); // below the first block
+    // sorted by the second layer's own births: H1 births 0.2, 0.7, 0.9 -> rows in that order
+    const [a, b, c] = [1, 0, 2].map((i) => barPixels(layout, other[1]!, i, true)![2]);
+    expect(a).toBeLessThan(b!);
+    expect(b).toBeLessThan(c!);
+  });
+
   it("barcode hit-testing and box selection find bars", () => {
     const layout = computeLayout("barcode", [diagrams], 400, 300);
     const [x0, x1, y] = barPixels(layout, diagrams[1]!, 1)!;

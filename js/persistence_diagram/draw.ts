@@ -137,6 +137,15 @@ function drawReferenceLines(ctx: Ctx, layout: Layout, theme: Theme): void {
     ctx.moveTo(x, top);
     ctx.lineTo(x, top + plotH);
     ctx.stroke();
+    if (layout.overlayStart !== undefined) {
+      // two layers: a solid rule between the first layer's block of bars and the second's
+      ctx.setLineDash([]);
+      ctx.beginPath();
+      const y = yPixel(layout, layout.yhi - layout.overlayStart);
+      ctx.moveTo(left, y);
+      ctx.lineTo(left + plotW, y);
+      ctx.stroke();
+    }
   } else {
     const y = yPixel(layout, Infinity);
     ctx.moveTo(left, y);
@@ -167,7 +176,7 @@ function drawMarks(
       ctx.setLineDash(hollow ? [4, 3] : []);
       ctx.beginPath();
       for (let i = 0; i < d.births.length; i++) {
-        const bar = barPixels(layout, d, i);
+        const bar = barPixels(layout, d, i, hollow);
         if (!bar) continue;
         ctx.moveTo(bar[0], bar[2]);
         ctx.lineTo(bar[1], bar[2]);

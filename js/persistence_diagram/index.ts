@@ -119,7 +119,7 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
     const vis = visible();
     const groups = overlay ? [diagrams, overlay] : [diagrams];
     layout = computeLayout(mode(), groups, width, height, vis, zoom);
-    const { rows: _rows, ...mapping } = layout;
+    const { rows: _rows, overlayRows: _overlayRows, ...mapping } = layout;
     // the value->pixel mapping, for tests and assistive tooling
     canvas.dataset.plot = JSON.stringify(mapping);
     canvas.setAttribute("aria-label", `Persistence ${mode()} with ${countPoints(diagrams, vis)} points shown`);
@@ -146,6 +146,9 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
     const theme = readTheme(root);
     const vis = visible();
     const names = labels();
+    // each layer's marker: discs and diamonds, or solid and dashed bars in barcode mode
+    const barcode = model.get("mode") === "barcode";
+    const [m1, m2] = barcode ? ["━", "╍"] : ["●", "◇"];
     legend.replaceChildren();
     for (const d of diagrams) {
       const item = el("button", "tdaw-pd-legend-item", `pd-legend-h${d.dim}`);
@@ -158,7 +161,7 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
       // with two layers, each count carries its layer's marker (the key below names them)
       const second = overlay?.[d.dim];
       label.textContent = second
-        ? `H${d.dim} (● ${d.births.length} · ◇ ${second.births.length})`
+        ? `H${d.dim} (${m1} ${d.births.length} · ${m2} ${second.births.length})`
         : `H${d.dim} (${d.births.length})`;
       item.append(swatch, label);
       item.addEventListener("click", () => {
@@ -172,9 +175,7 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
     }
     if (overlay) {
       const key = el("span", "tdaw-pd-overlay-key", "pd-overlay-key");
-      const barcode = model.get("mode") === "barcode";
-      const [m1, m2] = barcode ? ["━", "╍"] : ["●", "◇"];
-      const lines = matching && !barcode ? ` · lines: the ${MATCH_TOP} longest matching moves` : "";
+      const lines = matching && !barcode ? `\nlines: the ${MATCH_TOP} longest matching moves` : "";
       key.textContent = `${m1} ${names[0] ?? "first"}   ${m2} ${names[1] ?? "second"}${lines}`;
       legend.appendChild(key);
     }

@@ -28,6 +28,10 @@ export interface Layout extends Window {
   inf: number;
   /** Barcode mode: row of each bar, per dimension (bars sorted by birth, then death). */
   rows?: Int32Array[];
+  /** Barcode mode with a second layer: its bars' rows, in a block below the first's. */
+  overlayRows?: Int32Array[];
+  /** Barcode mode with a second layer: the first row of its block. */
+  overlayStart?: number;
 }
 
 export const MARGIN = { left: 56, right: 16, top: 14, bottom: 44 };
@@ -86,7 +90,8 @@ export function dataWindow(mode: Mode, groups: Diagram[][], visible?: Visible): 
   const [min, max] = finiteRange(groups, visible);
   const span = max - min;
   if (mode === "barcode") {
-    const total = Math.max(1, ...groups.map((g) => barcodeRows(g, visible).total));
+    // two layers: one block of rows each, the second below the first
+    const total = Math.max(1, groups.reduce((n, g) => n + barcodeRows(g, visible).total, 0));
     const inf = max + 0.1 * span;
     return { xlo: min - 0.02 * span, xhi: inf + 0.04 * span, ylo: -0.5, yhi: total - 0.5, inf };
   }
@@ -123,7 +128,15 @@ export function computeLayout(
     ...full,
     ...(zoom ?? {}),
   };
-  if (mode === "barcode") layout.rows = barcodeRows(groups[0] ?? [], visible).rows;
+  if (mode === "barcode") {
+    const first = barcodeRows(groups[0] ?? [], visible);
+    layout.rows = first.rows;
+    if (groups[1]) {
+      const start = first.total;
+      layout.overlayRows = barcodeRows(groups[1], visible).rows.map((r) => r.map((v) => (v < 0 ? -1 : v + start)));
+      layout.overlayStart = start;
+    }
+  }
   return layout;
 }
 
@@ -154,8 +167,8 @@ export function pointPixel(layout: Layout, d: Diagram, i: number): [number, numb
 }
 
 /** Barcode mode: the bar's pixel extent [x0, x1, y]; null when the bar is hidden. */
-export function barPixels(layout: Layout, d: Diagram, i: number): [number, number, number] | null {
-  const row = layout.rows?.[d.dim]?.[i] ?? -1;
+export function barPixels(layout: Layout, d: Diagram, i: number, second = false): [number, number, number] | null {
+  const row = (second ? layout.overlayRows : layout.rows)?.[d.dim]?.[i] ?? -1;
   if (row < 0) return null;
   const y = yPixel(layout, layout.yhi - 0.5 - row); // row 0 at the top
   return [xPixel(layout, d.births[i] as number), xPixel(layout, d.deaths[i] as number), y];
