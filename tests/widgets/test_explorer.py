@@ -17,6 +17,9 @@ from tda_widgets import ActivationExplorer, Analysis
 
 @pytest.fixture(scope="module")
 def ex(tmp_path_factory: pytest.TempPathFactory) -> ActivationExplorer:
+    # fixed weights: with unseeded ones, about 1 run in 5 drew a net whose first H1 feature
+    # lies in no Mapper node (its images all noise), and the walk below found no node
+    torch.manual_seed(1)
     model = torch.nn.Sequential(
         torch.nn.Conv2d(1, 4, 3), torch.nn.ReLU(), torch.nn.Conv2d(4, 4, 3), torch.nn.ReLU()
     )
