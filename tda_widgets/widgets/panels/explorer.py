@@ -194,7 +194,8 @@ class ActivationExplorer(widgets.VBox):
             matrix,
             second,
             title=f"Layer distances ({self._metric_name})",
-            cell_size=max(16, min(40, 400 // max(1, len(self.layers)))),
+            # a 360 px grid at most: 17 layers' matrix and the diagram share a 1000 px row
+            cell_size=max(16, min(40, 360 // max(1, len(self.layers)))),
         )
         self.diagram = PersistenceDiagramWidget(
             self.diagrams[self.layers[0]], cloud=self.clouds[0], width=380, height=380
@@ -258,7 +259,8 @@ class ActivationExplorer(widgets.VBox):
         self.gallery.layout = widgets.Layout(
             flex="1 1 320px", min_width="260px", max_width="100%", overflow="hidden"
         )
-        self.summary.layout = widgets.Layout(width="100%")
+        # a gap below the gallery, whose last row of thumbnails is cut where it scrolls
+        self.summary.layout = widgets.Layout(width="100%", margin="12px 0 0 0")
         super().__init__(
             [
                 self.status,

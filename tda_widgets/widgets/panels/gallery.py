@@ -90,6 +90,8 @@ class ImageGallery(widgets.VBox):
                 max_height=max_height,
                 overflow_y="auto",
                 align_content="flex-start",
+                # a rule under the grid: where it scrolls, the cut row reads as scrolled
+                border_bottom="1px solid var(--jp-border-color2, #e0e0e0)",
             )
         )
         self.grid.add_class("tdaw-gallery-grid")

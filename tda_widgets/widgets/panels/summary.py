@@ -101,7 +101,8 @@ class LayerSummaryPanel(widgets.VBox):
             colors=["#0072B2"],
             interactions={"click": "select"},
             selected_style={"fill": "#E69F00", "stroke": "black", "opacity": 1.0},
-            unselected_style={"opacity": 0.6},
+            # opaque: at 0.6 the blue points all but vanished on JupyterLab's dark background
+            unselected_style={"opacity": 1.0},
             tooltip=bq.Tooltip(fields=["x", "y"], labels=["layer", "value"]),
         )
         self.y_axis = bq.Axis(scale=y, orientation="vertical", label="H1 bars", grid_lines="dashed")
@@ -142,7 +143,8 @@ class LayerSummaryPanel(widgets.VBox):
                 bq.Axis(scale=by, orientation="vertical", label="Betti-1", grid_lines="dashed"),
             ],
             fig_margin={"top": 10, "bottom": 40, "left": 50, "right": 16},
-            layout=widgets.Layout(width="100%", height="260px"),
+            # no ipywidgets margin: 100% plus a 2 px margin stuck out of the explorer
+            layout=widgets.Layout(width="100%", height="260px", margin="0"),
         )
         self.statistic.observe(self._on_statistic, names="value")
         self.points.observe(self._on_click, names="selected")
