@@ -40,7 +40,8 @@ _PAGE = """<!DOCTYPE html>
 <style>
   body {{ font-family: system-ui, -apple-system, sans-serif; margin: 16px; color: #1f1f1f; background: #fff; }}
   .tdaw-page-grid {{ display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }}
-  .tdaw-gallery {{ display: flex; flex-wrap: wrap; gap: 6px; max-width: 980px; margin-top: 12px; }}
+  .tdaw-gallery {{ display: flex; flex-wrap: wrap; align-content: flex-start; gap: 6px; flex: 1 1 320px;
+    min-width: 260px; max-width: 980px; max-height: 480px; overflow-y: auto; margin-top: 12px; }}
   .tdaw-gallery-title {{ width: 100%; font-size: 13px; color: #555; }}
   .tdaw-gallery figure {{ margin: 0; text-align: center; font-size: 10px; color: #555; }}
   .tdaw-gallery img {{ width: 56px; height: 56px; image-rendering: pixelated; border: 1px solid #ddd; }}

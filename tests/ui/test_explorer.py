@@ -160,6 +160,12 @@ def test_exported_html_works_offline_from_file(explorer, browser, tmp_path):
         )
         shown = json.loads(page.locator("[data-testid='gallery']").get_attribute("data-images"))
         assert shown == expected
+        # at 1300 px the gallery sits beside the Mapper, and scrolls rather than grow the page
+        mapper_box = page.locator("[data-view='mapper']").bounding_box()
+        gallery_box = page.locator("[data-testid='gallery']").bounding_box()
+        assert gallery_box["x"] >= mapper_box["x"] + mapper_box["width"], (mapper_box, gallery_box)
+        assert gallery_box["y"] < mapper_box["y"] + mapper_box["height"], (mapper_box, gallery_box)
+        assert gallery_box["height"] <= 480.5, gallery_box
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "explorer-export.png"), full_page=True)
         assert not errors, errors
