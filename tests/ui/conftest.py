@@ -243,9 +243,30 @@ class Lab:
         return json.loads(out.strip().splitlines()[-1])
 
     def screenshot(self, name: str, locator: Any = None) -> Path:
+        """Save ``artifacts/<name>.png``: the page, or the whole of ``locator``.
+
+        JupyterLab's notebook scrolls inside the page (and skips painting cells out of
+        view), so an element taller than the window would come out cut at the window's
+        edge: the viewport is made tall enough to hold it for the shot, then put back.
+        """
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
-        (locator or self.page).screenshot(path=str(path))
+        if locator is None:
+            self.page.screenshot(path=str(path))
+            return path
+        size = self.page.viewport_size
+        height = locator.evaluate("(e) => e.getBoundingClientRect().height")
+        if height + 200 > size["height"]:
+            self.page.set_viewport_size({"width": size["width"], "height": int(height + 200)})
+        try:
+            locator.evaluate("(e) => e.scrollIntoView({block: 'start'})")
+            self.page.wait_for_function(
+                "(e) => e.getBoundingClientRect().bottom <= window.innerHeight",
+                arg=locator.element_handle(),
+            )
+            locator.screenshot(path=str(path))
+        finally:
+            self.page.set_viewport_size(size)
         return path
 
     def set_theme(self, theme: str) -> None:

@@ -9,25 +9,6 @@ WIDTHS = (700, 1000, 1600)
 SCREEN = 1000  # the viewport's height: "one screen"
 
 
-def _full_screenshot(lab, name, locator):
-    """Screenshot the whole of ``locator``: JupyterLab's notebook scrolls inside the page
-    (and skips painting cells out of view), so the viewport is made tall enough to hold
-    the element for the shot, then put back."""
-    page = lab.page
-    width = page.viewport_size["width"]
-    height = locator.evaluate("(e) => e.getBoundingClientRect().height")
-    page.set_viewport_size({"width": width, "height": int(max(SCREEN, height + 200))})
-    try:
-        locator.evaluate("(e) => e.scrollIntoView({block: 'start'})")
-        page.wait_for_function(
-            "(e) => e.getBoundingClientRect().bottom <= window.innerHeight",
-            arg=locator.element_handle(),
-        )
-        return lab.screenshot(name, locator)
-    finally:
-        page.set_viewport_size({"width": width, "height": SCREEN})
-
-
 _OVERFLOW_JS = """
 (sel) => {
   // views and text boxes that stick out of the explorer, or text cut by its own box
@@ -122,6 +103,12 @@ def test_explorer_fits_every_width_and_the_gallery_scrolls(layout_lab, which, th
         _fit_width(lab, sel, width)
         page.locator(sel).scroll_into_view_if_needed()
         assert page.evaluate(_OVERFLOW_JS, sel) == [], (tag, width)
+        # from 1000 px the matrix and the diagram share the first row (17 layers too)
+        tops = page.evaluate(
+            f"() => ['.tdaw-layer-distance-matrix', '.tdaw-persistence-diagram'].map((c) =>"
+            f" document.querySelector('{sel} ' + c).getBoundingClientRect().top)"
+        )
+        assert (abs(tops[0] - tops[1]) < 2) == (width >= 1000), (tag, width, tops)
         gallery = page.evaluate(
             f"""() => {{
               const g = document.querySelector('{sel} .tdaw-gallery');
@@ -139,7 +126,7 @@ def test_explorer_fits_every_width_and_the_gallery_scrolls(layout_lab, which, th
         ) in ("auto", "scroll")
         labels = text_colours(page, f"{sel} .tdaw-ldm-labels [data-testid$='-label']")
         assert labels and min(x["contrast"] for x in labels) >= 4.5
-        _full_screenshot(lab, f"layout-{tag}-{width}", page.locator(sel))
+        lab.screenshot(f"layout-{tag}-{width}", page.locator(sel))
     lab.set_theme("JupyterLab Light")
 
 
@@ -174,4 +161,4 @@ def test_overlay_modes(layout_lab, mode):
         pd.element_handle(),
     )
     assert not overflow
-    _full_screenshot(lab, f"overlay-{mode}", pd)
+    lab.screenshot(f"overlay-{mode}", pd)

@@ -194,8 +194,9 @@ class ActivationExplorer(widgets.VBox):
             matrix,
             second,
             title=f"Layer distances ({self._metric_name})",
-            # a 360 px grid at most: 17 layers' matrix and the diagram share a 1000 px row
-            cell_size=max(16, min(40, 360 // max(1, len(self.layers)))),
+            # a 330 px grid at most: 17 layers' matrix and the diagram share a row from ~970 px
+            # (JupyterLab's cell at a 1400 px window with the file browser open)
+            cell_size=max(16, min(40, 330 // max(1, len(self.layers)))),
         )
         self.diagram = PersistenceDiagramWidget(
             self.diagrams[self.layers[0]], cloud=self.clouds[0], width=380, height=380
