@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 from tda_widgets._types import Diagrams
 from tda_widgets.widgets._busy import busy
 
-__all__ = ["LayerSummaryPanel", "betti_curve", "layer_statistics"]
+__all__ = ["LayerSummaryPanel", "betti_curve", "layer_statistics", "nice_ticks"]
 
 
 def betti_curve(diagram: NDArray[np.float64], radii: NDArray[np.float64]) -> NDArray[np.int64]:
@@ -29,6 +29,29 @@ def betti_curve(diagram: NDArray[np.float64], radii: NDArray[np.float64]) -> NDA
     d = np.asarray(diagram, dtype=np.float64).reshape(-1, 2)
     r = np.asarray(radii, dtype=np.float64)[:, None]
     return ((d[:, 0] <= r) & (r < d[:, 1])).sum(axis=1).astype(np.int64)
+
+
+def nice_ticks(top: float, count: int = 5) -> NDArray[np.float64]:
+    """About ``count`` round tick values from 0 to at least ``top`` (steps 1, 2, 5 x 10^k).
+
+    Examples
+    --------
+    >>> nice_ticks(28).tolist()
+    [0.0, 10.0, 20.0, 30.0]
+    >>> nice_ticks(350).tolist()
+    [0.0, 100.0, 200.0, 300.0, 400.0]
+    >>> nice_ticks(0.93).tolist()
+    [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    >>> nice_ticks(0).tolist()
+    [0.0, 1.0]
+    """
+    if not np.isfinite(top) or top <= 0:
+        return np.array([0.0, 1.0])
+    raw = top / max(1, count)
+    power = 10.0 ** np.floor(np.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw * (1 - 1e-9))
+    n = int(np.ceil(top / step - 1e-9))
+    return np.asarray(np.round(np.arange(n + 1) * step, 12), dtype=np.float64)
 
 
 def layer_statistics(diagrams: Mapping[str, Diagrams], dim: int = 1) -> dict[str, NDArray[Any]]:
@@ -105,7 +128,9 @@ class LayerSummaryPanel(widgets.VBox):
             unselected_style={"opacity": 1.0},
             tooltip=bq.Tooltip(fields=["x", "y"], labels=["layer", "value"]),
         )
+        self.y_scale = y
         self.y_axis = bq.Axis(scale=y, orientation="vertical", label="H1 bars", grid_lines="dashed")
+        self._set_y_ticks(self.stats["bars"])
         # steep ticks, room below for the longest name and right of the last one
         longest = max((len(n) for n in self.layers), default=4)
         x_axis = bq.Axis(scale=x, tick_rotate=-60, tick_style={"font-size": "10px"})
@@ -188,7 +213,17 @@ class LayerSummaryPanel(widgets.VBox):
             vals = self.values(change["new"])
         self.line.y = vals
         self.points.y = vals
+        self._set_y_ticks(vals)
         self.y_axis.label = self.STATS[change["new"]]
+
+    def _set_y_ticks(self, values: NDArray[Any]) -> None:
+        # a few round ticks: long layer names leave the plot short, and bqplot's own
+        # ticks (every 2 of 28 bars) then overprinted each other
+        finite = np.asarray(values, dtype=np.float64)
+        finite = finite[np.isfinite(finite)]
+        ticks = nice_ticks(float(finite.max()) if finite.size else 1.0)
+        self.y_scale.max = float(ticks[-1])
+        self.y_axis.tick_values = ticks
 
     def _on_click(self, change: dict[str, Any]) -> None:
         sel = change["new"]
