@@ -289,10 +289,9 @@ class ActivationExplorer(widgets.VBox):
     def graph(self, layer: str) -> MapperGraph:
         """The Mapper graph of ``layer`` with the current parameters (cached)."""
         n_intervals, overlap = self._params_key()
-        cloud = self.clouds[self.layers.index(layer)]
-        return self.analysis.mapper(
-            layer, n_intervals=n_intervals, overlap=overlap, labels=cloud.labels
-        )
+        # the cloud's own labels colour the nodes (mapper_graph's default), so the key is
+        # the one `analysis.mapper(layer, n_intervals=..., overlap=...)` computes and caches
+        return self.analysis.mapper(layer, n_intervals=n_intervals, overlap=overlap)
 
     def _purity(self, layer: str) -> float:
         from tda_widgets.topology import graph_measures
