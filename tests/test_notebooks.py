@@ -67,5 +67,7 @@ def test_notebook_runs_without_errors(
     client.execute()  # raises CellExecutionError, naming the cell, when a cell errors
     elapsed = time.perf_counter() - start
     record_property("wall_time_s", round(elapsed, 1))
-    print(f"\n{path.name}: {elapsed:.1f} s")
-    assert elapsed < BUDGET_S, f"{path.name} took {elapsed:.0f} s (budget {BUDGET_S} s)"
+    # the time is reported, not asserted: a loaded CI machine must not fail a notebook
+    # that ran correctly (the cell timeout above still stops a hung one)
+    note = f" (over the {BUDGET_S} s budget)" if elapsed > BUDGET_S else ""
+    print(f"\n{path.name}: {elapsed:.1f} s{note}")

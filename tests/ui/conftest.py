@@ -242,6 +242,19 @@ class Lab:
         out = self.run(f"import json as _j\nprint(_j.dumps({expr}))")
         return json.loads(out.strip().splitlines()[-1])
 
+    def eventually(self, expr: str, expected: Any, timeout_s: float = 30) -> Any:
+        """Poll the kernel until ``expr`` equals ``expected`` (the kernel handles a view's
+        messages in order, but the browser sends them when it is ready); fail after
+        ``timeout_s`` naming the last value."""
+        value = None
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            value = self.value(expr)
+            if value == expected:
+                return value
+            self.page.wait_for_timeout(250)  # poll interval, not a wait for the result
+        raise AssertionError(f"{expr} = {value!r}, expected {expected!r}")
+
     def screenshot(self, name: str, locator: Any = None) -> Path:
         """Save ``artifacts/<name>.png``: the page, or the whole of ``locator``.
 

@@ -29,25 +29,13 @@ def _wait_positions(lab, expr="ex.mapper.positions is not None"):
     raise AssertionError("the Mapper view never sent its layout back")
 
 
-def _eventually(lab, expr, expected, timeout_s=20):
-    """Poll the kernel until ``expr`` equals ``expected`` (the kernel handles the view's
-    messages in order, but the browser sends them when it is ready)."""
-    value = None
-    for _ in range(int(timeout_s / 0.25)):
-        value = lab.value(expr)
-        if value == expected:
-            return value
-        lab.page.wait_for_timeout(250)
-    raise AssertionError(f"{expr} = {value!r}, expected {expected!r}")
-
-
 def test_matrix_cell_diagram_point_and_mapper_nodes_are_linked(explorer):
     lab = explorer
     page = lab.page
     matrix = page.locator(f"{EX} [data-testid='ldm-canvas']")
     matrix.scroll_into_view_if_needed()
     page.mouse.click(*matrix_cell(matrix, 2, 10))
-    _eventually(lab, "ex.matrix.selected_pair", [2, 10])
+    lab.eventually("ex.matrix.selected_pair", [2, 10])
     assert lab.value("list(ex.selection.layers)") == lab.value("[layers[2], layers[10]]")
     assert lab.value("ex.diagram.labels") == lab.value("[layers[2], layers[10]]")
     assert lab.value("ex.mapper.title") == lab.value("'Mapper of ' + layers[10]")
@@ -92,7 +80,7 @@ def test_matrix_cell_diagram_point_and_mapper_nodes_are_linked(explorer):
 
     picker = page.locator(EX).get_by_label("Mapper of")
     picker.select_option(label=lab.value("layers[5]"))
-    _eventually(lab, "ex.mapper.title", lab.value("'Mapper of ' + layers[5]"))
+    lab.eventually("ex.mapper.title", lab.value("'Mapper of ' + layers[5]"))
     assert lab.value("ex.matrix.selected_pair") == [2, 5]
     # independently: the nodes of layer 5's graph that hold any followed image
     nodes = lab.value(
@@ -100,7 +88,7 @@ def test_matrix_cell_diagram_point_and_mapper_nodes_are_linked(explorer):
         f"ex.mapper.graph.node_members(n)].tolist()) & set({followed})]"
     )
     assert nodes
-    _eventually(lab, "sorted(ex.mapper.selected_nodes)", nodes)
+    lab.eventually("sorted(ex.mapper.selected_nodes)", nodes)
     held = lab.value("sorted(set(ex.clouds[5].image_index[ex.mapper.selected_indices].tolist()))")
     assert set(followed) <= set(held)
     _wait_positions(lab)
@@ -305,7 +293,7 @@ def test_selection_rule_walk_diagram_nodes_layer_metric(explorer):
         "() => document.querySelector(\".tdaw-explorer [data-testid='ldm-title']\")"
         ".textContent === 'Layer distances (1 - linear CKA)'"
     )
-    _eventually(lab, "ex.matrix.show_second", True)
+    lab.eventually("ex.matrix.show_second", True)
     assert lab.value("ex.matrix.title") == "Layer distances (1 - linear CKA)"
     assert page.locator(f"{EX} [data-testid='ldm-metric-label']").text_content() == (
         "1 - linear CKA"

@@ -144,11 +144,7 @@ def test_overlay_modes(layout_lab, mode):
         f"() => document.querySelector(\".tdaw-explorer [data-testid='pd-mode-{mode}']\")"
         ".getAttribute('aria-checked') === 'true'"
     )
-    for _ in range(40):  # the kernel has the mode too
-        if lab.value("ex.diagram.mode") == mode:
-            break
-        page.wait_for_timeout(250)
-    assert lab.value("ex.diagram.mode") == mode
+    lab.eventually("ex.diagram.mode", mode, timeout_s=10)  # the kernel has the mode too
     key = pd.locator("[data-testid='pd-overlay-key']").inner_text()
     layers = lab.value("[layers[3], layers[12]]")
     assert layers[0] in key and layers[1] in key

@@ -26,18 +26,6 @@ def explorer(lab):
     return lab
 
 
-def _eventually(lab, expr, expected, timeout_s=30):
-    """Poll the kernel until ``expr`` equals ``expected``."""
-    value = None
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = lab.value(expr)
-        if value == expected:
-            return value
-        lab.page.wait_for_timeout(250)
-    raise AssertionError(f"{expr} = {value!r}, expected {expected!r}")
-
-
 def _wait_text(page, testid, expected, timeout=30_000):
     """Wait until the explorer's visible element ``testid`` shows exactly ``expected``."""
     page.wait_for_function(
@@ -60,8 +48,8 @@ def test_matrix_click_and_a_big_mapper_node_at_20000_images(explorer):
     matrix = page.locator(f"{EX} [data-testid='ldm-canvas']")
     matrix.scroll_into_view_if_needed()
     page.mouse.click(*matrix_cell(matrix, i, j))
-    _eventually(lab, "ex.matrix.selected_pair", [i, j])
-    _eventually(lab, "ex.mapper.title", f"Mapper of {layers[j]}")
+    lab.eventually("ex.matrix.selected_pair", [i, j])
+    lab.eventually("ex.mapper.title", f"Mapper of {layers[j]}")
     assert lab.value("list(ex.selection.layers)") == [layers[i], layers[j]]
     assert lab.value("ex.diagram.labels") == [layers[i], layers[j]]
     assert lab.value("ex.layer_picker.value") == j
@@ -81,7 +69,7 @@ def test_matrix_click_and_a_big_mapper_node_at_20000_images(explorer):
     lab.screenshot("explorer-scale-pair", page.locator(EX))
 
     # 2. a Mapper node with thousands of members: its images fill the gallery (capped)
-    _eventually(lab, "ex.mapper.positions is not None", True)
+    lab.eventually("ex.mapper.positions is not None", True)
     sizes = np.array(lab.value("ex.mapper.sizes.tolist()"))
     mcanvas = page.locator(f"{EX} [data-testid='mg-canvas']")
     mcanvas.scroll_into_view_if_needed()
@@ -110,7 +98,7 @@ def test_matrix_click_and_a_big_mapper_node_at_20000_images(explorer):
         f"\nnode {node} ({members:,} images): gallery on the page after "
         f"{time.perf_counter() - start:.2f} s"
     )
-    _eventually(lab, "ex.mapper.selected_nodes", [node])
+    lab.eventually("ex.mapper.selected_nodes", [node])
     assert lab.value("len(ex.selected_images)") == members
     assert lab.value("len(ex.selection.images)") == members
     expected = lab.value(
