@@ -128,7 +128,9 @@ def as_points(points: Any, *, name: str = "points", dtype: Any = np.float32) -> 
     """Check ``points`` is a finite ``(n, d)`` real array and return it as ``dtype``.
 
     ``dtype=np.float64`` keeps float64 input exact (no rounding to float32 before a
-    computation that must match a float64 reference).
+    computation that must match a float64 reference); ``dtype="exact"`` keeps float32
+    as float32 and makes anything else float64 (the dtypes in which scikit-learn, so
+    ripser, computes distances).
 
     Examples
     --------
@@ -144,6 +146,8 @@ def as_points(points: Any, *, name: str = "points", dtype: Any = np.float32) -> 
         raise ValueError(
             f"{name}: expected an (n, d) array of numbers, got {_describe(points)}"
         ) from exc
+    if isinstance(dtype, str) and dtype == "exact":
+        dtype = np.float32 if arr.dtype == np.float32 else np.float64
     if arr.ndim != 2:
         raise ValueError(f"{name}: expected an (n, d) array, got shape {arr.shape}")
     if arr.shape[1] == 0:

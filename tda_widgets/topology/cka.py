@@ -28,7 +28,6 @@ from tda_widgets._validation import (
     check_memory_budget,
     format_bytes,
     layer_names,
-    tensor_to_numpy,
 )
 from tda_widgets.topology.distances import sliced_wasserstein
 from tda_widgets.topology.persistence import persistence_diagrams
@@ -50,16 +49,11 @@ _CHUNK_ROWS = 4096
 
 def _as_rows(x: Any, name: str) -> NDArray[Any]:
     """The cloud's points, checked, in float32 or float64 (never rounded down)."""
-    pts = x.points if isinstance(x, PointCloud) else x
-    arr = tensor_to_numpy(pts, name=name)
-    arr = arr if isinstance(arr, np.ndarray) else np.asarray(arr)
-    dtype = np.float64 if arr.dtype != np.float32 else np.float32
-    return as_points(arr, name=name, dtype=dtype)
+    return as_points(x.points if isinstance(x, PointCloud) else x, name=name, dtype="exact")
 
 
 def _cka_values(
     arrays: Sequence[NDArray[Any]],
-    names: Sequence[str],
     budget: int | None,
     progress: bool = False,
 ) -> NDArray[np.float64]:
@@ -176,7 +170,7 @@ def linear_cka(x: Any, y: Any, *, memory_budget: int | None = DEFAULT_MEMORY_BUD
     budget = check_memory_budget(memory_budget)
     arrays = [_as_rows(x, "x"), _as_rows(y, "y")]
     _same_rows(arrays, ["x", "y"], "x")
-    return float(_cka_values(arrays, ["x", "y"], budget)[0, 1])
+    return float(_cka_values(arrays, budget)[0, 1])
 
 
 def cka_matrix(
@@ -237,7 +231,7 @@ def cka_matrix(
             f"clouds: expected the same number of points in every cloud, got {sorted(sizes)}"
         )
     _same_rows(arrays, labels, "clouds")
-    values = _cka_values(arrays, labels, budget, progress)
+    values = _cka_values(arrays, budget, progress)
     return DistanceMatrix(values=values, layers=tuple(names), metric="linear_cka")
 
 

@@ -49,7 +49,6 @@ from tda_widgets._validation import (
     check_int,
     check_memory_budget,
     format_bytes,
-    tensor_to_numpy,
 )
 from tda_widgets.topology._rips import (
     edges_of_lengths,
@@ -177,10 +176,7 @@ def _as_cloud_points(cloud: Any) -> NDArray[Any]:
     the distances in; rounding float64 points to float32 first would move them (by
     ``1e-3`` for points ``1e4`` from the origin) and overflow beyond ``1.8e19``.
     """
-    arr = tensor_to_numpy(cloud, name="cloud")
-    arr = arr if isinstance(arr, np.ndarray) else np.asarray(arr)
-    dtype = np.float32 if arr.dtype == np.float32 else np.float64
-    return as_points(arr, name="cloud", dtype=dtype)
+    return as_points(cloud, name="cloud", dtype="exact")
 
 
 def _distance_matrix(points: NDArray[Any]) -> NDArray[np.float32]:

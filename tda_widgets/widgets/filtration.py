@@ -255,10 +255,8 @@ class FiltrationWidget(TdaWidget):
 
 
 def _check_points(points: Any) -> NDArray[Any]:
-    # float32 stays float32, anything else is float64: the distances are then the ones
-    # persistence_diagrams (and ripser) compute for the same input
-    arr = points if isinstance(points, np.ndarray) else np.asarray(points)
-    pts = as_points(arr, name="points", dtype=np.float32 if arr.dtype == np.float32 else np.float64)
+    # the dtype persistence_diagrams (and ripser) compute the same input's distances in
+    pts = as_points(points, name="points", dtype="exact")
     if pts.shape[1] < 2:
         raise ValueError(f"points: expected an (n, d) array with d >= 2, got shape {pts.shape}")
     n = pts.shape[0]
