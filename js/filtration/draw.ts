@@ -1,6 +1,6 @@
 // Pure canvas rendering of the filtration views: no anywidget, testable with a recording context.
 import type { Ctx } from "../shared/ctx";
-import { formatNumber, niceTicks } from "../shared/scale";
+import { formatNumber, ticks } from "../shared/scale";
 import type { Theme } from "../shared/theme";
 import type { EdgeList, Triangles } from "./complex";
 import { barX, cloudPixel, isAlive, type Bars, type BarcodeLayout, type CloudLayout } from "./layout";
@@ -177,7 +177,7 @@ export function drawBarcode(ctx: Ctx, layout: BarcodeLayout, theme: Theme, scene
   // axis, ticks and grid
   ctx.font = `11px ${theme.font}`;
   ctx.lineWidth = 1;
-  for (const t of niceTicks(0, layout.maxRadius, 5)) {
+  for (const t of ticks(0, layout.maxRadius, 5)) {
     const x = barX(layout, t);
     ctx.strokeStyle = theme.grid;
     ctx.beginPath();

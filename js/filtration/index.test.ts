@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { encode } from "../shared/codec";
-import { FakeModel } from "../shared/fake_model";
+import { PageModel } from "../shared/page_model";
 import { mountView, recordCanvases } from "../shared/view_test";
 import widget from "./index";
 import type { FiltrationModel } from "./model";
@@ -34,13 +34,13 @@ function state(over: Partial<FiltrationModel> = {}): FiltrationModel {
   };
 }
 
-const mount = (model: FakeModel<FiltrationModel>) => mountView(widget, model);
+const mount = (model: PageModel<FiltrationModel>) => mountView(widget, model);
 
 recordCanvases();
 
 describe("Filtration view", () => {
   it("moves the radius with the slider and reports the edges drawn", () => {
-    const model = new FakeModel(state());
+    const model = new PageModel(state());
     const { q } = mount(model);
     const slider = q<HTMLInputElement>("filtration-slider");
     expect(slider.max).toBe("1.6");
@@ -55,7 +55,7 @@ describe("Filtration view", () => {
   });
 
   it("caps the edges drawn and says so", () => {
-    const model = new FakeModel(state({ max_edges: 3, radius: 1.5 }));
+    const model = new PageModel(state({ max_edges: 3, radius: 1.5 }));
     const { q } = mount(model);
     expect(q<HTMLCanvasElement>("filtration-cloud").dataset.edgesDrawn).toBe("3");
     expect(q<HTMLCanvasElement>("filtration-cloud").dataset.edgesTotal).toBe("6");
@@ -65,7 +65,7 @@ describe("Filtration view", () => {
   });
 
   it("jumps to a bar's birth when it is clicked, and clears on empty space", () => {
-    const model = new FakeModel(state({ radius: 0.2 }));
+    const model = new PageModel(state({ radius: 0.2 }));
     const { q } = mount(model);
     const bars = q<HTMLCanvasElement>("filtration-bars");
     const plot = JSON.parse(bars.dataset.plot!);
@@ -79,7 +79,7 @@ describe("Filtration view", () => {
   });
 
   it("follows radius and projection set from Python", () => {
-    const model = new FakeModel(state());
+    const model = new PageModel(state());
     const { q, host } = mount(model);
     model.setFromPython("radius", 2);
     expect(q<HTMLCanvasElement>("filtration-cloud").dataset.edgesDrawn).toBe("6");
@@ -97,7 +97,7 @@ describe("Filtration view", () => {
     const queue: FrameRequestCallback[] = [];
     vi.stubGlobal("requestAnimationFrame", (cb: FrameRequestCallback) => queue.push(cb));
     vi.stubGlobal("cancelAnimationFrame", () => undefined);
-    const model = new FakeModel(state());
+    const model = new PageModel(state());
     const { q } = mount(model);
     const play = q<HTMLButtonElement>("filtration-play");
     play.click();
@@ -113,7 +113,7 @@ describe("Filtration view", () => {
   });
 
   it("removes every listener on cleanup", () => {
-    const model = new FakeModel(state());
+    const model = new PageModel(state());
     const { cleanup } = mount(model);
     cleanup();
     expect(model.listenerCount()).toBe(0);

@@ -4,7 +4,7 @@ import type { NDArray } from "../shared/codec";
 import { at } from "../shared/codec";
 import { extent, luminance, sequentialScale, type ColorScale } from "../shared/colormap";
 import type { Ctx } from "../shared/ctx";
-import { formatNumber, niceTicks } from "../shared/scale";
+import { formatNumber, scientific, significant, ticks } from "../shared/scale";
 import type { Theme } from "../shared/theme";
 import { FONT_PX, fitLabel, type MatrixLayout, type Measure } from "./layout";
 
@@ -165,7 +165,7 @@ export function axisLabels(
   const { x, y, w, h } = layout.bar;
   const scale = colorScale(m);
   const span = scale.hi - scale.lo;
-  for (const t of span > 0 ? niceTicks(scale.lo, scale.hi, 4) : [scale.lo]) {
+  for (const t of span > 0 ? ticks(scale.lo, scale.hi, 4) : [scale.lo]) {
     const ty = span > 0 ? y + h - ((t - scale.lo) / span) * h : y + h / 2;
     out.push({ kind: "tick", full: String(t), text: formatNumber(t), x: x + w + 6, y: ty, selected: false });
   }
@@ -179,7 +179,7 @@ export function cellText(v: number, cell: number, measure: Measure): string | nu
   const room = cell - 4;
   for (const digits of [3, 2, 1]) {
     const a = Math.abs(v);
-    const s = a !== 0 && (a < 1e-2 || a >= 1e4) ? v.toExponential(Math.max(0, digits - 1)) : String(Number(v.toPrecision(digits)));
+    const s = a !== 0 && (a < 1e-2 || a >= 1e4) ? scientific(Math.max(0, digits - 1))(v) : significant(digits)(v);
     if (measure(s) <= room) return s;
   }
   return null;
@@ -199,8 +199,8 @@ function drawColorBar(ctx: Ctx, layout: MatrixLayout, scale: ColorScale, theme: 
   ctx.lineWidth = 1;
   ctx.strokeRect(x, y, w, h);
   const span = scale.hi - scale.lo;
-  const ticks = span > 0 ? niceTicks(scale.lo, scale.hi, 4) : [scale.lo];
-  for (const t of ticks) {
+  const marks = span > 0 ? ticks(scale.lo, scale.hi, 4) : [scale.lo];
+  for (const t of marks) {
     const ty = span > 0 ? y + h - ((t - scale.lo) / span) * h : y + h / 2;
     ctx.beginPath();
     ctx.moveTo(x + w, ty);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { encode } from "../shared/codec";
-import { FakeModel } from "../shared/fake_model";
+import { PageModel } from "../shared/page_model";
 import { mountView, recordCanvases } from "../shared/view_test";
 import widget from "./index";
 import type { LayerDistanceMatrixModel } from "./model";
@@ -22,13 +22,13 @@ function state(over: Partial<LayerDistanceMatrixModel> = {}): LayerDistanceMatri
   };
 }
 
-const mount = (model: FakeModel<LayerDistanceMatrixModel>) => mountView(widget, model);
+const mount = (model: PageModel<LayerDistanceMatrixModel>) => mountView(widget, model);
 
 recordCanvases();
 
 describe("LayerDistanceMatrix view", () => {
   it("selects the clicked cell and moves it with the arrow keys", () => {
-    const model = new FakeModel(state());
+    const model = new PageModel(state());
     const { host } = mount(model);
     const canvas = host.querySelector<HTMLCanvasElement>("[data-testid='ldm-canvas']")!;
     const plot = JSON.parse(canvas.dataset.plot!);
@@ -41,14 +41,14 @@ describe("LayerDistanceMatrix view", () => {
   });
 
   it("never inserts names as HTML", () => {
-    const { host } = mount(new FakeModel(state()));
+    const { host } = mount(new PageModel(state()));
     expect(host.querySelector("img")).toBeNull();
     expect(host.querySelector("b")).toBeNull();
     expect(host.querySelector("[data-testid='ldm-title']")!.textContent).toBe("<b>t</b>");
   });
 
   it("shows an empty state for an empty matrix, without throwing", () => {
-    const model = new FakeModel(state({ values: encode({ dtype: "float64", shape: [0, 0], data: new Float64Array(0) }), layers: [], columns: [] }));
+    const model = new PageModel(state({ values: encode({ dtype: "float64", shape: [0, 0], data: new Float64Array(0) }), layers: [], columns: [] }));
     const { host } = mount(model);
     expect(host.querySelector<HTMLElement>("[data-testid='ldm-empty']")!.hidden).toBe(false);
     host.querySelector(".tdaw-layer-distance-matrix")!.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowDown" }));
@@ -56,7 +56,7 @@ describe("LayerDistanceMatrix view", () => {
   });
 
   it("toggles to the second matrix and shows the rank correlation", () => {
-    const model = new FakeModel(state({
+    const model = new PageModel(state({
       values2: encode({ dtype: "float64", shape: [3, 3], data: Float64Array.from([0, 1, 9, 1, 0, 4, 9, 4, 0]) }),
       metric2: "1 - CKA",
       rank_correlation: 1,
@@ -71,7 +71,7 @@ describe("LayerDistanceMatrix view", () => {
   });
 
   it("follows selections set from Python and removes its listeners", () => {
-    const model = new FakeModel(state());
+    const model = new PageModel(state());
     const { host, cleanup } = mount(model);
     model.setFromPython("selected_pair", [2, 0]);
     expect(host.querySelector<HTMLElement>(".tdaw-layer-distance-matrix")!.dataset.selected).toBe("2,0");
@@ -81,7 +81,7 @@ describe("LayerDistanceMatrix view", () => {
   });
 
   it("writes names and ticks as DOM text (never HTML), marking the selected row and column", () => {
-    const model = new FakeModel(state({ selected_pair: [2, 0] }));
+    const model = new PageModel(state({ selected_pair: [2, 0] }));
     const { host } = mount(model);
     const rows = [...host.querySelectorAll<HTMLElement>("[data-testid='ldm-row-label']")];
     // a shortened name keeps its full text as a tooltip
@@ -97,7 +97,7 @@ describe("LayerDistanceMatrix view", () => {
   });
 
   it("redraws when JupyterLab switches theme, without waiting for a click", async () => {
-    const model = new FakeModel(state({ selected_pair: [0, 1] }));
+    const model = new PageModel(state({ selected_pair: [0, 1] }));
     const { cleanup, q } = mount(model);
     const canvas = q<HTMLCanvasElement>("ldm-canvas");
     // how often this view's canvas was drawn (sized and given a context)

@@ -3,7 +3,8 @@ import { encode } from "../shared/codec";
 import { classColor } from "../shared/colormap";
 import { recordingCtx } from "../shared/ctx";
 import { TEST_THEME as theme } from "../shared/view_test";
-import { describeNode, drawGraph, FOCUS_GAP, hitNode, nodesInPolygon, pointInPolygon, toScreen } from "./draw";
+import { polygonContains } from "d3-polygon";
+import { describeNode, drawGraph, FOCUS_GAP, hitNode, nodesInPolygon, toScreen } from "./draw";
 import { dimmedNodes, lassoSelection, maxRadius, matchClasses, nextSelection, nodeRadius, pieAngles, radii, toGraph, visibleEdges } from "./graph";
 import { compose, fitTransform, forceLayout, invert, apply, seededRandom } from "./layout";
 
@@ -133,9 +134,14 @@ describe("hit testing and drawing", () => {
   });
   it("selects the nodes inside a lasso", () => {
     const box = [40, 40, 110, 40, 110, 60, 40, 60];
-    expect(pointInPolygon(box, 50, 50)).toBe(true);
-    expect(pointInPolygon(box, 75, 120)).toBe(false);
     expect(nodesInPolygon(screen, box)).toEqual([0, 1]);
+    // d3-polygon's answer for every node, on a concave lasso too
+    const notch = [0, 0, 200, 0, 200, 200, 80, 200, 80, 60, 0, 60];
+    const ring: [number, number][] = [];
+    for (let k = 0; k < notch.length; k += 2) ring.push([notch[k]!, notch[k + 1]!]);
+    const want = [0, 1, 2].filter((i) => polygonContains(ring, [screen[2 * i]!, screen[2 * i + 1]!]));
+    expect(nodesInPolygon(screen, notch)).toEqual(want);
+    expect(want).toEqual([0, 1]); // node 2 (75, 120) is in the notch
     expect(nodesInPolygon(screen, [0, 0, 1, 1])).toEqual([]);
   });
   it("draws pies with class colours and hides light edges", () => {

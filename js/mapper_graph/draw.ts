@@ -1,6 +1,8 @@
 // Pure drawing and hit-testing of the graph in screen space: no anywidget, testable in jsdom.
+import { polygonContains } from "d3-polygon";
 import { classColor, extent, sequentialScale } from "../shared/colormap";
 import type { Ctx } from "../shared/ctx";
+import { significant } from "../shared/scale";
 import type { Theme } from "../shared/theme";
 import { pieSlices, type Graph } from "./graph";
 import { apply, type Transform } from "./layout";
@@ -32,26 +34,14 @@ export function hitNode(screen: ArrayLike<number>, r: ArrayLike<number>, x: numb
   return null;
 }
 
-/** Ray casting: is (x, y) inside the polygon [x0, y0, x1, y1, ...]? */
-export function pointInPolygon(poly: readonly number[], x: number, y: number): boolean {
-  let inside = false;
-  const n = poly.length / 2;
-  for (let i = 0, j = n - 1; i < n; j = i++) {
-    const xi = poly[2 * i] as number;
-    const yi = poly[2 * i + 1] as number;
-    const xj = poly[2 * j] as number;
-    const yj = poly[2 * j + 1] as number;
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
-
-/** Nodes whose centres lie inside the lasso polygon. */
+/** Nodes whose centres lie inside the lasso polygon [x0, y0, x1, y1, ...] (d3-polygon). */
 export function nodesInPolygon(screen: ArrayLike<number>, poly: readonly number[]): number[] {
   if (poly.length < 6) return [];
+  const ring: [number, number][] = [];
+  for (let k = 0; k + 1 < poly.length; k += 2) ring.push([poly[k] as number, poly[k + 1] as number]);
   const out: number[] = [];
   for (let i = 0; i < screen.length / 2; i++) {
-    if (pointInPolygon(poly, screen[2 * i] as number, screen[2 * i + 1] as number)) out.push(i);
+    if (polygonContains(ring, [screen[2 * i] as number, screen[2 * i + 1] as number])) out.push(i);
   }
   return out;
 }
@@ -205,7 +195,7 @@ export function describeNode(g: Graph, i: number, valueName: string, mode: "clas
     if (shown.length) text += ` · ${shown.join(", ")}`;
   } else if (g.values) {
     const v = g.values[i] as number;
-    text += ` · ${valueName || "value"} ${Number(v.toPrecision(4))}`;
+    text += ` · ${valueName || "value"} ${significant(4)(v)}`;
   }
   return text;
 }

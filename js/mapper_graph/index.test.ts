@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { decode, encode } from "../shared/codec";
 import { recordingCtx } from "../shared/ctx";
-import { FakeModel } from "../shared/fake_model";
+import { PageModel } from "../shared/page_model";
 import { mountView, recordCanvases } from "../shared/view_test";
 import { PAN_FRACTION, ZOOM_STEP } from "./keys";
 import { apply, invert, type Transform } from "./layout";
@@ -36,12 +36,12 @@ function state(over: Partial<MapperGraphModel> = {}): MapperGraphModel {
   };
 }
 
-function mount(model: FakeModel<MapperGraphModel>) {
+function mount(model: PageModel<MapperGraphModel>) {
   const view = mountView(widget, model);
   return { ...view, root: view.host.querySelector<HTMLElement>(".tdaw-mapper-graph")! };
 }
 
-function nodeScreen(model: FakeModel<MapperGraphModel>, canvas: HTMLElement, i: number): [number, number] {
+function nodeScreen(model: PageModel<MapperGraphModel>, canvas: HTMLElement, i: number): [number, number] {
   const p = decode(model.get("positions")!).data as Float64Array;
   return apply(JSON.parse(canvas.dataset.transform!), p[2 * i]!, p[2 * i + 1]!);
 }
@@ -51,7 +51,7 @@ function pointer(type: string, x: number, y: number, shift = false): MouseEvent 
 }
 
 /** Press and release the mouse on node `i` (a click, or a shift-click). */
-function clickNode(model: FakeModel<MapperGraphModel>, canvas: HTMLElement, i: number, shift = false): void {
+function clickNode(model: PageModel<MapperGraphModel>, canvas: HTMLElement, i: number, shift = false): void {
   const [x, y] = nodeScreen(model, canvas, i);
   canvas.dispatchEvent(pointer("pointerdown", x, y, shift));
   canvas.dispatchEvent(pointer("pointerup", x, y, shift));
@@ -70,7 +70,7 @@ recordCanvases();
 
 describe("MapperGraph view", () => {
   it("lays the graph out once and sends the positions to Python", () => {
-    const model = new FakeModel(state());
+    const model = new PageModel(state());
     mount(model);
     const pos = model.get("positions");
     expect(pos?.shape).toEqual([3, 2]);
@@ -79,14 +79,14 @@ describe("MapperGraph view", () => {
 
   it("uses positions set from Python as they are (pinned)", () => {
     const pinned = Float64Array.from([0, 0, 10, 0, 20, 0]);
-    const model = new FakeModel(state({ positions: encode({ dtype: "float64", shape: [3, 2], data: pinned }) }));
+    const model = new PageModel(state({ positions: encode({ dtype: "float64", shape: [3, 2], data: pinned }) }));
     mount(model);
     expect(model.saved).toEqual([]);
     expect(Array.from(decode(model.get("positions")!).data as Float64Array)).toEqual(Array.from(pinned));
   });
 
   it("click selects, shift-click adds, a lasso selects many", () => {
-    const model = new FakeModel(state());
+    const model = new PageModel(state());
     const { q, root } = mount(model);
     const canvas = q("mg-canvas");
     clickNode(model, canvas, 1);
@@ -110,7 +110,7 @@ describe("MapperGraph view", () => {
       return rec.ctx as unknown as CanvasRenderingContext2D;
     });
     const focusStrokes = () => draws[draws.length - 1]!.filter((c) => c.op === "stroke" && c.stroke === "#1976d2").length;
-    const model = new FakeModel(state({ positions: LINE() }));
+    const model = new PageModel(state({ positions: LINE() }));
     const { q, root } = mount(model);
     const tooltip = q("mg-tooltip");
     const status = q("mg-status");
@@ -163,7 +163,7 @@ describe("MapperGraph view", () => {
   });
 
   it("keys go on from a clicked node", () => {
-    const model = new FakeModel(state({ positions: LINE() }));
+    const model = new PageModel(state({ positions: LINE() }));
     const { q, root } = mount(model);
     const canvas = q("mg-canvas");
     clickNode(model, canvas, 0);
@@ -178,7 +178,7 @@ describe("MapperGraph view", () => {
   });
 
   it("+/-/0 zoom about the centre or the ringed node and fit; shift+arrows pan", () => {
-    const model = new FakeModel(state({ positions: LINE() }));
+    const model = new PageModel(state({ positions: LINE() }));
     const { q, root, host } = mount(model);
     const canvas = q("mg-canvas");
     const T = (): Transform => JSON.parse(canvas.dataset.transform!);
@@ -246,7 +246,7 @@ describe("MapperGraph view", () => {
   });
 
   it("an arrow to a node outside the drawing pans (without zooming) to show it", () => {
-    const model = new FakeModel(state({ positions: LINE() }));
+    const model = new PageModel(state({ positions: LINE() }));
     const { q, root } = mount(model);
     const canvas = q("mg-canvas");
     root.focus();
@@ -262,7 +262,7 @@ describe("MapperGraph view", () => {
   });
 
   it("the slider hides edges and the search dims nodes", () => {
-    const model = new FakeModel(state());
+    const model = new PageModel(state());
     const { q, root } = mount(model);
     expect(root.dataset.visibleEdges).toBe("2");
     const slider = q<HTMLInputElement>("mg-threshold");
@@ -281,7 +281,7 @@ describe("MapperGraph view", () => {
   });
 
   it("shows the detail panel with text only", () => {
-    const model = new FakeModel(state());
+    const model = new PageModel(state());
     const { q, host } = mount(model);
     expect(q("mg-detail-empty")).not.toBeNull();
     model.setFromPython("detail", { nodes: 2, points: 5, classes: [["<img src=x onerror=alert(1)>", 4], ["dog", 1]], exact: true, images: 0 });
@@ -291,7 +291,7 @@ describe("MapperGraph view", () => {
   });
 
   it("renders an empty state for an empty graph and cleans up", () => {
-    const model = new FakeModel(state({ sizes: encode({ dtype: "int64", shape: [0], data: new BigInt64Array(0) }), edges: null, edge_weights: null, class_counts: null }));
+    const model = new PageModel(state({ sizes: encode({ dtype: "int64", shape: [0], data: new BigInt64Array(0) }), edges: null, edge_weights: null, class_counts: null }));
     const { q, cleanup, root } = mount(model);
     expect(q("mg-empty").hidden).toBe(false);
     root.focus();

@@ -10,7 +10,13 @@ import {
   type SimulationNodeDatum,
 } from "d3-force";
 
-/** A small seeded PRNG (mulberry32): same seed, same sequence, so the same picture. */
+/**
+ * A small seeded PRNG (mulberry32): same seed, same sequence, so the same picture.
+ * Kept instead of d3-random's randomLcg: an LCG's streams from neighbouring integer seeds
+ * start almost alike (first draws 0.2361, 0.2365, 0.2368 for seeds 0, 1, 2), so
+ * layout_seed=1 and =2 gave the same layout of a small graph (draw.test.ts "changes with
+ * it" failed with it); it also costs 3.4 KB minified against about 150 bytes here.
+ */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

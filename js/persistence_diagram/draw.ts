@@ -1,7 +1,7 @@
 // Pure canvas rendering of the persistence views: no anywidget, testable with a recording context.
 import type { Ctx } from "../shared/ctx";
 import type { RasterLayer } from "./raster";
-import { formatNumber, niceTicks } from "../shared/scale";
+import { formatNumber, ticks } from "../shared/scale";
 import type { Theme } from "../shared/theme";
 import {
   barPixels,
@@ -50,7 +50,7 @@ function drawAxes(ctx: Ctx, layout: Layout, theme: Theme): void {
   ctx.font = `11px ${theme.font}`;
   ctx.strokeStyle = theme.grid;
   ctx.fillStyle = theme.muted;
-  const xTicks = niceTicks(layout.xlo, Math.min(layout.xhi, layout.inf), 5).filter((t) => t >= layout.xlo);
+  const xTicks = ticks(layout.xlo, Math.min(layout.xhi, layout.inf), 5).filter((t) => t >= layout.xlo);
   for (const t of xTicks) {
     const px = xPixel(layout, t);
     ctx.beginPath();
@@ -62,7 +62,7 @@ function drawAxes(ctx: Ctx, layout: Layout, theme: Theme): void {
     ctx.fillText(formatNumber(t), px, top + plotH + 4);
   }
   if (mode !== "barcode") {
-    const yTicks = niceTicks(layout.ylo, Math.min(layout.yhi, layout.inf), 5).filter((t) => t >= layout.ylo);
+    const yTicks = ticks(layout.ylo, Math.min(layout.yhi, layout.inf), 5).filter((t) => t >= layout.ylo);
     for (const t of yTicks) {
       const py = yPixel(layout, t);
       ctx.beginPath();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { encode } from "../shared/codec";
-import { FakeModel } from "../shared/fake_model";
+import { PageModel } from "../shared/page_model";
 import { mountView, recordCanvases } from "../shared/view_test";
 import widget from "./index";
 import type { PersistenceDiagramModel } from "./model";
@@ -29,14 +29,14 @@ recordCanvases();
 
 describe("PersistenceDiagram view: the subsample note", () => {
   it("is hidden when persistence used every point", () => {
-    const { q } = mountView(widget, new FakeModel(state()));
+    const { q } = mountView(widget, new PageModel(state()));
     expect(q("pd-subsample").hidden).toBe(true);
     expect(q("pd-subsample").textContent).toBe("");
     expect(q("pd-title").textContent).toBe("conv1");
   });
 
   it("shows Python's note under the title, as text, and follows its changes", () => {
-    const model = new FakeModel(state({ subsample_note: "1,000 of 50,000 images, r = 3.21" }));
+    const model = new PageModel(state({ subsample_note: "1,000 of 50,000 images, r = 3.21" }));
     const { host, q } = mountView(widget, model);
     const note = q("pd-subsample");
     expect(note.hidden).toBe(false);
@@ -56,7 +56,7 @@ describe("PersistenceDiagram view: the subsample note", () => {
   });
 
   it("stops listening on cleanup", () => {
-    const model = new FakeModel(state({ subsample_note: "1,000 of 2,000 images" }));
+    const model = new PageModel(state({ subsample_note: "1,000 of 2,000 images" }));
     const { cleanup } = mountView(widget, model);
     cleanup();
     expect(model.listenerCount()).toBe(0);

@@ -140,6 +140,9 @@ export function computeLayout(
   return layout;
 }
 
+// Value <-> pixel maps (what d3-scale's scaleLinear does), kept as four lines each:
+// d3-scale ships as one file and scaleLinear alone bundled to 27.3 KB minified, more
+// than this whole view (persistence_diagram.js, 26.5 KB with d3-format and d3-array).
 export function xPixel(layout: Layout, v: number): number {
   const value = Number.isFinite(v) ? v : layout.inf;
   return layout.left + ((value - layout.xlo) / (layout.xhi - layout.xlo)) * layout.plotW;
@@ -174,6 +177,10 @@ export function barPixels(layout: Layout, d: Diagram, i: number, second = false)
   return [xPixel(layout, d.births[i] as number), xPixel(layout, d.deaths[i] as number), y];
 }
 
+// Zoom and pan of the value window (ctrl+wheel, alt+drag, double-click resets): kept
+// instead of d3-zoom, which with d3-selection bundled to 54.3 KB minified (twice this
+// view's bundle) and zooms a pixel transform, where this view re-lays out its axes from a
+// value window (ticks stay nice; barcode mode zooms x only).
 /** Zoom window scaled by `factor` around the value under pixel (px, py). */
 export function zoomAt(layout: Layout, px: number, py: number, factor: number): Window {
   const cx = xValue(layout, px);

@@ -1,5 +1,8 @@
+import { extent as d3Extent } from "d3-array";
+import { interpolateViridis } from "d3-scale-chromatic";
 import { describe, expect, it } from "vitest";
-import { extent, luminance, rgbCss, sequentialScale, viridis } from "./colormap";
+import { classColor, extent, luminance, rgbCss, sequentialScale, viridis } from "./colormap";
+import { CATEGORICAL } from "./theme";
 
 describe("viridis", () => {
   it("hits the anchors at the ends and the middle", () => {
@@ -30,5 +33,26 @@ describe("viridis", () => {
   it("finds the finite extent", () => {
     expect(extent([3, NaN, -1, Infinity, 2])).toEqual([-1, 3]);
     expect(extent([])).toEqual([0, 1]);
+  });
+  it("stays within 3/255 of d3-scale-chromatic's viridis", () => {
+    for (let i = 0; i <= 200; i++) {
+      const hex = interpolateViridis(i / 200);
+      const want = [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16));
+      viridis(i / 200).forEach((c, k) => expect(Math.abs(c - (want[k] as number))).toBeLessThanOrEqual(3));
+    }
+  });
+  it("gives d3-array's extent over the finite values", () => {
+    const v = [3, -1, 2, 0.5];
+    expect(extent(v)).toEqual(d3Extent(v));
+    expect(extent(Float64Array.from([NaN, 4, -Infinity]))).toEqual([4, 4]);
+  });
+});
+
+describe("classColor", () => {
+  it("takes the one categorical palette (Okabe-Ito) and repeats it", () => {
+    expect(CATEGORICAL).toHaveLength(8);
+    expect(CATEGORICAL.map((_, c) => classColor(c))).toEqual(CATEGORICAL);
+    expect(classColor(8)).toBe(CATEGORICAL[0]);
+    expect(classColor(-1)).toBe(CATEGORICAL[7]);
   });
 });

@@ -1,27 +1,30 @@
-// Small, dependency-free scale helpers shared by the views.
+// Tick values (d3-array) and number labels (d3-format) shared by the views.
+import { formatLocale } from "d3-format";
 
-/** "Nice" tick values covering [lo, hi], about `count` of them (1, 2, 5 × 10^k steps). */
-export function niceTicks(lo: number, hi: number, count = 5): number[] {
-  if (!Number.isFinite(lo) || !Number.isFinite(hi) || count < 1) return [];
-  if (hi < lo) [lo, hi] = [hi, lo];
-  if (hi === lo) return [lo];
-  const raw = (hi - lo) / count;
-  const power = Math.pow(10, Math.floor(Math.log10(raw)));
-  const err = raw / power;
-  const step = (err >= 7.5 ? 10 : err >= 3.5 ? 5 : err >= 1.5 ? 2 : 1) * power;
-  const start = Math.ceil(lo / step - 1e-9);
-  const stop = Math.floor(hi / step + 1e-9);
-  const ticks: number[] = [];
-  for (let i = start; i <= stop; i++) ticks.push(Number((i * step).toPrecision(12)));
-  return ticks;
+export { ticks } from "d3-array";
+
+// d3's default locale writes U+2212 for minus; labels and tooltips here keep ASCII "-"
+// (what Python prints, and what the tests and screen readers read).
+const locale = formatLocale({ decimal: ".", thousands: ",", grouping: [3], currency: ["", ""], minus: "-" });
+
+/** `digits` significant digits, trailing zeros trimmed: 0.123456 -> "0.1235", 1200.4 -> "1200". */
+export function significant(digits: number): (v: number) => string {
+  return locale.format(`.${digits}~r`);
 }
 
-/** A short label for a tick or tooltip value. */
+/** Scientific notation with `decimals` digits after the point: 1e-6 -> "1.00e-6" (decimals 2). */
+export function scientific(decimals: number): (v: number) => string {
+  return locale.format(`.${decimals}e`);
+}
+
+const sig4 = significant(4);
+const sci2 = scientific(2);
+
+/** A short label for a tick or tooltip value (4 significant digits; e-notation below 1e-3 or from 1e5). */
 export function formatNumber(v: number): string {
   if (v === Infinity) return "∞";
   if (v === -Infinity) return "-∞";
   if (Number.isNaN(v)) return "NaN";
   const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(2);
-  return String(Number(v.toPrecision(4)));
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? sci2(v) : sig4(v);
 }

@@ -12,7 +12,10 @@ export interface Theme {
   categorical: string[];
 }
 
-// Okabe–Ito: distinguishable with the common colour-vision deficiencies.
+// Okabe–Ito: distinguishable with the common colour-vision deficiencies. The one
+// categorical palette of every view (homology dimensions, classes: colormap.classColor);
+// tda_widgets/widgets/panels/summary.py draws its curves with the first four, in this
+// order (tests/widgets/test_palette.py checks that they stay the same).
 export const CATEGORICAL = [
   "#0072B2",
   "#E69F00",

@@ -1,9 +1,9 @@
 // Test support for the views' vitest suites (not bundled: only *.test.ts import it):
-// mount a view on a FakeModel inside the document, give every canvas a recording 2-D
+// mount a view on a PageModel inside the document, give every canvas a recording 2-D
 // context (jsdom has none), and a fixed theme to draw with.
 import { afterEach, beforeEach, vi } from "vitest";
 import { recordingCtx } from "./ctx";
-import type { FakeModel } from "./fake_model";
+import type { PageModel } from "./page_model";
 import { CATEGORICAL, type Theme } from "./theme";
 
 /** A fixed light theme for drawing tests (no document styles to read in jsdom). */
@@ -23,7 +23,7 @@ interface View {
 }
 
 /** Render `widget` on `model` into a new host element appended to the document. */
-export function mountView<T extends Record<string, unknown>>(widget: View, model: FakeModel<T>) {
+export function mountView<T extends Record<string, unknown>>(widget: View, model: PageModel<T>) {
   const host = document.createElement("div");
   document.body.appendChild(host);
   const cleanup = widget.render({ model: model.asModel(), el: host } as never) as () => void;

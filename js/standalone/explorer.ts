@@ -1,9 +1,9 @@
 // Linking of the exported explorer page: what the Python ActivationExplorer does with
 // traits, done here between in-memory models, over layers precomputed by Python.
 import { at, decode, type EncodedArray } from "../shared/codec";
-import type { FakeModel } from "../shared/fake_model";
+import type { PageModel } from "../shared/page_model";
 
-type Model = FakeModel<Record<string, unknown>>;
+type Model = PageModel<Record<string, unknown>>;
 
 export interface ExplorerSpec {
   /** Ids of the views in PageSpec.views. */

@@ -2,7 +2,7 @@
 // Jupyter widget manager. Each view's state (with its binary buffers, base64-encoded by
 // Python) goes into an in-memory model, and the view's own ESM bundle renders it.
 // No network: every source arrives inline in the page.
-import { FakeModel } from "../shared/fake_model";
+import { PageModel } from "../shared/page_model";
 import { linkExplorer, type ExplorerSpec } from "./explorer";
 
 export interface ViewSpec {
@@ -22,7 +22,7 @@ export interface PageSpec {
   explorer?: { state: ExplorerSpec; buffers: ViewSpec["buffers"] };
 }
 
-type Models = Record<string, FakeModel<Record<string, unknown>>>;
+type Models = Record<string, PageModel<Record<string, unknown>>>;
 
 declare global {
   interface Window {
@@ -78,7 +78,7 @@ export async function mount(spec: PageSpec, container: HTMLElement): Promise<Mod
       document.head.appendChild(style);
       styles.add(view.css);
     }
-    const model = new FakeModel(restoreBuffers(view.state, view.buffers));
+    const model = new PageModel(restoreBuffers(view.state, view.buffers));
     models[view.id] = model;
     let slot = slots.get(view.id);
     if (!slot) {

@@ -1,10 +1,12 @@
-// A minimal in-memory stand-in for an anywidget model: what a view needs from
-// `model` (get/set/on/off/save_changes/send), for vitest and the benchmark page.
+// An in-page model for exported pages and tests: what a view needs from an anywidget
+// `model` (get/set/on/off/save_changes/send), held in memory. It is the runtime of the
+// self-contained HTML pages written by `to_html()` (js/standalone), of the benchmark page,
+// and the model the vitest suites mount views on.
 import type { AnyModel } from "@anywidget/types";
 
 type Handler = (...args: unknown[]) => void;
 
-export class FakeModel<T extends Record<string, unknown>> {
+export class PageModel<T extends Record<string, unknown>> {
   private state: T;
   private handlers = new Map<string, Set<Handler>>();
   /** Keys the view has saved with save_changes(), in order (one entry per call). */
@@ -13,7 +15,7 @@ export class FakeModel<T extends Record<string, unknown>> {
   readonly sent: unknown[] = [];
   private dirty = new Set<keyof T>();
   readonly widget_manager = {
-    get_model: (): Promise<never> => Promise.reject(new Error("FakeModel: no widget manager")),
+    get_model: (): Promise<never> => Promise.reject(new Error("PageModel: no widget manager")),
   };
 
   constructor(state: T) {
