@@ -60,7 +60,7 @@ class Unidentifiable(Exception):
         self.what = what
 
 
-def _describe(value: Any) -> str:
+def _type_name(value: Any) -> str:
     t = type(value)
     return f"a {t.__module__}.{t.__qualname__}"
 
@@ -443,7 +443,7 @@ class Keyer:
             )
             if c_base is not None:
                 raise Unidentifiable(
-                    f"{where} is {_describe(value)}, whose {c_base.__qualname__} state is "
+                    f"{where} is {_type_name(value)}, whose {c_base.__qualname__} state is "
                     "held in C, out of reach of the key"
                 )
         if dataclasses.is_dataclass(value):
@@ -453,7 +453,7 @@ class Keyer:
             slots = [s for c in t.__mro__ for s in getattr(c, "__slots__", ()) if s != "__dict__"]
             if not has_dict and not slots:
                 raise Unidentifiable(
-                    f"{where} is {_describe(value)}, which has no content to key on"
+                    f"{where} is {_type_name(value)}, which has no content to key on"
                 )
             if has_dict:
                 fields.update(vars(value))

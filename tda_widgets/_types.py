@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from tda_widgets._validation import as_points, describe
+
 __all__ = ["Diagrams", "DistanceMatrix", "MapperGraph", "PointCloud"]
 
 
@@ -55,9 +57,7 @@ class PointCloud:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        from tda_widgets._validation import check_point_cloud_fields
-
-        check_point_cloud_fields(self)
+        _check_point_cloud_fields(self)
 
     @property
     def n_points(self) -> int:
@@ -85,8 +85,6 @@ class PointCloud:
         >>> PointCloud.from_array(np.eye(2), labels=[0, 1]).labels
         array([0, 1])
         """
-        from tda_widgets._validation import as_points
-
         pts = as_points(points, name="points")
         n = pts.shape[0]
         return cls(
@@ -254,3 +252,23 @@ class MapperGraph:
     def node_sizes(self) -> NDArray[np.int64]:
         """Number of members per node."""
         return np.diff(self.member_offsets)
+
+
+def _check_point_cloud_fields(cloud: PointCloud) -> None:
+    """Check the fields of a :class:`~tda_widgets.PointCloud` agree with each other."""
+    pts = cloud.points
+    if not isinstance(pts, np.ndarray) or pts.ndim != 2:
+        raise ValueError(f"points: expected an (n, d) array, got {describe(pts)}")
+    n = pts.shape[0]
+    if np.shape(cloud.image_index) != (n,):
+        raise ValueError(
+            f"image_index: expected shape ({n},) to match points, got {np.shape(cloud.image_index)}"
+        )
+    if np.shape(cloud.position) != (n, 2):
+        raise ValueError(
+            f"position: expected shape ({n}, 2) to match points, got {np.shape(cloud.position)}"
+        )
+    if cloud.labels is not None and np.shape(cloud.labels) != (n,):
+        raise ValueError(
+            f"labels: expected shape ({n},) to match points, got {np.shape(cloud.labels)}"
+        )

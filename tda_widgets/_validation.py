@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-
-if TYPE_CHECKING:
-    from tda_widgets._types import PointCloud
 
 __all__ = [
     "as_diagram_list",
@@ -24,7 +21,7 @@ __all__ = [
     "check_class_names",
     "check_int",
     "check_memory_budget",
-    "check_point_cloud_fields",
+    "describe",
     "format_bytes",
     "layer_names",
     "tensor_to_numpy",
@@ -32,12 +29,12 @@ __all__ = [
 ]
 
 
-def _describe(value: Any, *, depth: int = 0) -> str:
+def describe(value: Any, *, depth: int = 0) -> str:
     """A short description of ``value`` for error messages (never an array's values).
 
     Examples
     --------
-    >>> _describe((np.zeros((2, 3)), [1, 2]))
+    >>> describe((np.zeros((2, 3)), [1, 2]))
     'tuple of 2: (array of shape (2, 3) and dtype float64, list of 2: (int 1, int 2))'
     """
     if isinstance(value, np.ndarray):
@@ -46,7 +43,7 @@ def _describe(value: Any, *, depth: int = 0) -> str:
         kind = type(value).__name__  # a torch (or other array-API) tensor
         return f"{kind} of shape {tuple(value.shape)}, dtype {value.dtype}, device {value.device}"
     if isinstance(value, (tuple, list)) and depth < 2:
-        head = ", ".join(_describe(v, depth=depth + 1) for v in value[:3])
+        head = ", ".join(describe(v, depth=depth + 1) for v in value[:3])
         more = ", ..." if len(value) > 3 else ""
         return f"{type(value).__name__} of {len(value)}: ({head}{more})"[:300]
     if isinstance(value, dict):
@@ -144,7 +141,7 @@ def as_points(points: Any, *, name: str = "points", dtype: Any = np.float32) -> 
         arr = np.asarray(points)
     except Exception as exc:  # ragged lists and friends
         raise ValueError(
-            f"{name}: expected an (n, d) array of numbers, got {_describe(points)}"
+            f"{name}: expected an (n, d) array of numbers, got {describe(points)}"
         ) from exc
     if isinstance(dtype, str) and dtype == "exact":
         dtype = np.float32 if arr.dtype == np.float32 else np.float64
@@ -165,26 +162,6 @@ def as_points(points: Any, *, name: str = "points", dtype: Any = np.float32) -> 
             f"({int(bad.sum())} non-finite values in all)"
         )
     return arr
-
-
-def check_point_cloud_fields(cloud: PointCloud) -> None:
-    """Check the fields of a :class:`~tda_widgets.PointCloud` agree with each other."""
-    pts = cloud.points
-    if not isinstance(pts, np.ndarray) or pts.ndim != 2:
-        raise ValueError(f"points: expected an (n, d) array, got {_describe(pts)}")
-    n = pts.shape[0]
-    if np.shape(cloud.image_index) != (n,):
-        raise ValueError(
-            f"image_index: expected shape ({n},) to match points, got {np.shape(cloud.image_index)}"
-        )
-    if np.shape(cloud.position) != (n, 2):
-        raise ValueError(
-            f"position: expected shape ({n}, 2) to match points, got {np.shape(cloud.position)}"
-        )
-    if cloud.labels is not None and np.shape(cloud.labels) != (n,):
-        raise ValueError(
-            f"labels: expected shape ({n},) to match points, got {np.shape(cloud.labels)}"
-        )
 
 
 def check_choice(value: Any, choices: Iterable[str], *, name: str) -> str:
@@ -242,7 +219,7 @@ def as_diagram_list(diagrams: Any, *, name: str = "diagrams") -> list[NDArray[np
     if isinstance(diagrams, (str, bytes)) or not isinstance(diagrams, Iterable):
         raise ValueError(
             f"{name}: expected a list of (n, 2) arrays (one per homology dimension), "
-            f"got {_describe(diagrams)}"
+            f"got {describe(diagrams)}"
         )
     out: list[NDArray[np.float64]] = []
     for k, dgm in enumerate(diagrams):
@@ -251,7 +228,7 @@ def as_diagram_list(diagrams: Any, *, name: str = "diagrams") -> list[NDArray[np
             arr = np.asarray(dgm, dtype=np.float64)
         except (TypeError, ValueError) as exc:
             raise ValueError(
-                f"{where}: expected an (n, 2) array of numbers, got {_describe(dgm)}"
+                f"{where}: expected an (n, 2) array of numbers, got {describe(dgm)}"
             ) from exc
         if arr.size == 0:
             arr = arr.reshape(0, 2)
@@ -288,7 +265,7 @@ def check_int(value: Any, *, name: str, minimum: int | None = None) -> int:
     """
     expected = "an integer" if minimum is None else f"an integer >= {minimum}"
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name}: expected {expected}, got {_describe(value)}")
+        raise TypeError(f"{name}: expected {expected}, got {describe(value)}")
     if minimum is not None and value < minimum:
         raise ValueError(f"{name}: expected {expected}, got {value}")
     return int(value)
@@ -303,7 +280,7 @@ def check_bool(value: Any, *, name: str) -> bool:
     True
     """
     if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name}: expected True or False, got {_describe(value)}")
+        raise TypeError(f"{name}: expected True or False, got {describe(value)}")
     return bool(value)
 
 
@@ -323,7 +300,7 @@ def check_memory_budget(value: Any, *, name: str = "memory_budget") -> int | Non
     if isinstance(value, (bool, np.bool_)) or not isinstance(
         value, (int, float, np.integer, np.floating)
     ):
-        raise TypeError(f"{name}: expected a number of bytes or None, got {_describe(value)}")
+        raise TypeError(f"{name}: expected a number of bytes or None, got {describe(value)}")
     if not value > 0:
         raise ValueError(f"{name}: expected a positive number of bytes or None, got {value!r}")
     return int(min(value, 2**62))

@@ -60,7 +60,7 @@ from tda_widgets._cache_key import Keyer, Unidentifiable
 from tda_widgets._io import atomic_write, load_npz, remove_stale_temp_files
 from tda_widgets._types import Diagrams, DistanceMatrix, MapperGraph, PointCloud
 from tda_widgets._validation import check_choice, check_int, unknown_name_error
-from tda_widgets.activations.data import _is_images_and_labels
+from tda_widgets.activations.data import is_images_and_labels
 from tda_widgets.point_clouds.normalize import check_normalize, normalize_cloud
 from tda_widgets.topology.cka import cka_matrix
 from tda_widgets.topology.mapper import mapper_graph
@@ -87,7 +87,7 @@ def default_cache_dir() -> Path:
     >>> default_cache_dir().name
     'analysis'
     """
-    from tda_widgets.datasets._cache import cache_dir  # the one place that knows the rule
+    from tda_widgets.datasets import cache_dir  # the one place that knows the rule
 
     return cache_dir() / "analysis"
 
@@ -282,7 +282,7 @@ class Analysis:
         progress: bool = True,
         labels: Any = None,
     ) -> None:
-        if _is_images_and_labels(data):  # the (images, labels) pair, keyed like a Dataset
+        if is_images_and_labels(data):  # the (images, labels) pair, keyed like a Dataset
             import torch
 
             data = torch.utils.data.TensorDataset(*(torch.as_tensor(v) for v in data))

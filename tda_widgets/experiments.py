@@ -27,7 +27,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from tda_widgets._types import Diagrams, DistanceMatrix, MapperGraph
-from tda_widgets._validation import _describe
+from tda_widgets._validation import describe
 from tda_widgets.analysis import Analysis
 from tda_widgets.topology.cka import MatrixComparison, compare_matrices
 from tda_widgets.topology.distances import sliced_wasserstein
@@ -61,7 +61,7 @@ def _images_and_labels(data: Any, labels: Any) -> tuple[Any, NDArray[np.int64] |
     if not isinstance(data, torch.Tensor) or data.ndim < 2:
         raise TypeError(
             "data: expected images as a tensor or array (N, C, H, W), an ImageDataset or an "
-            f"(images, labels) pair, got {_describe(data)}"
+            f"(images, labels) pair, got {describe(data)}"
         )
     lab = None if labels is None else np.asarray(labels, dtype=np.int64)
     return data.float(), lab
@@ -382,7 +382,7 @@ def seed_specificity(
     if isinstance(diagrams, Mapping) or len(diagrams) < 2:
         raise ValueError(
             "diagrams: expected a sequence of at least 2 {layer: diagrams} mappings (one "
-            f"per model), got {_describe(diagrams)}"
+            f"per model), got {describe(diagrams)}"
         )
     layers = tuple(str(x) for x in diagrams[0])
     for k, d in enumerate(diagrams):

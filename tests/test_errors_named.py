@@ -11,7 +11,7 @@ import torch
 from torch import nn
 
 import tda_widgets as tw
-from tda_widgets._validation import _describe
+from tda_widgets._validation import describe
 
 GEN = torch.Generator().manual_seed(0)
 IMAGES = torch.randn(24, 1, 8, 8, generator=GEN)
@@ -36,7 +36,7 @@ def test_images_and_labels_pair_is_accepted_like_labels_argument() -> None:
 
 
 def test_error_messages_never_paste_tensor_values() -> None:
-    text = _describe((IMAGES, LABELS))
+    text = describe((IMAGES, LABELS))
     assert "tensor(" not in text
     assert "Tensor of shape (24, 1, 8, 8), dtype torch.float32, device cpu" in text
     with pytest.raises(TypeError) as info:

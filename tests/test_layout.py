@@ -55,3 +55,62 @@ def test_import_is_lazy_and_public_names_resolve():
     subprocess.run([sys.executable, "-c", code], check=True)
     for name in tda_widgets.__all__:
         assert getattr(tda_widgets, name) is not None, name
+
+
+def _imports(path):
+    """(module, names) of every ``from tda_widgets... import ...`` in ``path``,
+    including those inside functions."""
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tda_widgets"):
+            yield node.module, [a.name for a in node.names]
+
+
+def test_no_private_name_is_imported_from_another_package():
+    """A ``_name`` belongs to its package: another package uses a public name (the
+    import-linter contracts in pyproject.toml check modules; this checks names)."""
+    bad = []
+    for path in (ROOT / "tda_widgets").rglob("*.py"):
+        here = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        here_package = here.rsplit(".", 1)[0]
+        for module, names in _imports(path):
+            package = module.rsplit(".", 1)[0]
+            if package == here_package or here.startswith(module):
+                continue  # the same package (or a package's own __init__)
+            bad += [f"{here} imports {module}.{n}" for n in names if n.startswith("_")]
+    assert not bad, "\n".join(bad)
+
+
+def test_the_topology_stage_runs_without_torch():
+    """Persistence with a subsample, distances and Mapper on a plain array never load
+    torch (the point-cloud stage's numpy parts load on their own)."""
+    code = (
+        "import sys, numpy as np\n"
+        "from tda_widgets.topology import persistence_diagrams, mapper_graph, "
+        "layer_distance_matrix\n"
+        "x = np.random.default_rng(0).normal(size=(60, 3))\n"
+        "d = persistence_diagrams(x, n_points=20)\n"
+        "layer_distance_matrix({'a': d, 'b': persistence_diagrams(x[:30])})\n"
+        "mapper_graph(x, n_intervals=4)\n"
+        "assert 'torch' not in sys.modules, 'the topology stage imported torch'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_import_linter_contracts_hold():
+    """The stages import downward, siblings form no cycles, private modules stay home
+    (the same check `make lint` runs, here so that `pytest` alone catches it too)."""
+    exe = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run([str(exe)], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert result.stdout.count("KEPT") == 3, result.stdout[-3000:]
+
+
+def test_sampler_entry_points_name_every_sampler():
+    """``extract_activations(point_cloud="name")`` finds samplers through the entry points
+    pyproject.toml declares: they name exactly stage 2's ``SAMPLERS``, each to its factory."""
+    from tda_widgets.activations.streaming import named_sampler, sampler_names
+    from tda_widgets.point_clouds import SAMPLERS
+
+    assert sampler_names() == sorted(SAMPLERS)
+    for name, factory in SAMPLERS.items():
+        assert named_sampler(name) == factory()

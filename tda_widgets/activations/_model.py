@@ -15,7 +15,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from tda_widgets._validation import _describe
+from tda_widgets._validation import describe
 
 __all__ = ["HookedRun", "check_model", "hooked_run", "model_device", "resolve_device"]
 
@@ -23,7 +23,7 @@ __all__ = ["HookedRun", "check_model", "hooked_run", "model_device", "resolve_de
 def check_model(model: Any) -> nn.Module:
     """Check ``model`` is a ``torch.nn.Module``."""
     if not isinstance(model, nn.Module):
-        raise TypeError(f"model: expected a torch.nn.Module, got {_describe(model)}")
+        raise TypeError(f"model: expected a torch.nn.Module, got {describe(model)}")
     return model
 
 
@@ -63,7 +63,7 @@ def resolve_device(device: Any, model: nn.Module) -> torch.device:
     except (RuntimeError, TypeError) as exc:
         raise ValueError(
             f"device: expected None, 'cpu', 'cuda', 'cuda:N', 'mps' or a torch.device, "
-            f"got {_describe(device)}"
+            f"got {describe(device)}"
         ) from exc
     if dev.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(f"device: got {str(dev)!r} but CUDA is not available here")

@@ -18,9 +18,9 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset, IterableDataset, RandomSampler
 
-from tda_widgets._validation import _describe
+from tda_widgets._validation import describe
 
-__all__ = ["Batches", "check_images", "check_labels", "make_batches"]
+__all__ = ["Batches", "check_images", "check_labels", "is_images_and_labels", "make_batches"]
 
 Batch = tuple[torch.Tensor, "torch.Tensor | None"]
 
@@ -56,7 +56,7 @@ def check_images(images: Any, *, where: str = "data") -> torch.Tensor:
         hint = ""
         if type(images).__module__.startswith("PIL"):
             hint = "; add torchvision.transforms.ToTensor() (and Normalize) to the dataset"
-        raise TypeError(f"{where}: expected image tensors, got {_describe(images)}{hint}")
+        raise TypeError(f"{where}: expected image tensors, got {describe(images)}{hint}")
     if images.ndim != 4:
         hint = (
             "for one image use image.unsqueeze(0)" if images.ndim == 3 else "e.g. (1000, 3, 32, 32)"
@@ -90,7 +90,7 @@ def check_labels(labels: Any, n: int, *, where: str = "labels", offset: int = 0)
         )
     except (TypeError, ValueError, RuntimeError) as exc:
         raise ValueError(
-            f"{where}: expected one integer label per image, got {_describe(labels)}"
+            f"{where}: expected one integer label per image, got {describe(labels)}"
         ) from exc
     if lab.ndim != 1:
         raise ValueError(
@@ -161,7 +161,7 @@ def _collate(items: list[Any]) -> Batch:
         lab = torch.as_tensor([int(lab) for lab in labels])
     except (TypeError, ValueError, RuntimeError) as exc:
         raise ValueError(
-            f"labels: expected one integer label per dataset item, got {_describe(labels[0])}"
+            f"labels: expected one integer label per dataset item, got {describe(labels[0])}"
         ) from exc
     return batch, lab
 
@@ -201,9 +201,9 @@ def make_batches(data: Any, batch_size: int, labels: Any = None) -> Batches:
         or not isinstance(batch_size, (int, np.integer))
         or batch_size < 1
     ):
-        raise ValueError(f"batch_size: expected a positive integer, got {_describe(batch_size)}")
+        raise ValueError(f"batch_size: expected a positive integer, got {describe(batch_size)}")
     batch_size = int(batch_size)
-    if _is_images_and_labels(data):
+    if is_images_and_labels(data):
         if labels is not None:
             raise ValueError(
                 "labels: given twice, in data=(images, labels) and as labels=; pass one"
@@ -240,11 +240,11 @@ def make_batches(data: Any, batch_size: int, labels: Any = None) -> Batches:
         return Batches(_loader_batches(loader), n_set, n_set_batches)
     raise TypeError(
         "data: expected an image tensor (N, C, H, W), a torch Dataset or a DataLoader, "
-        f"got {_describe(data)}"
+        f"got {describe(data)}"
     )
 
 
-def _is_images_and_labels(data: Any) -> bool:
+def is_images_and_labels(data: Any) -> bool:
     """``(images, labels)``: a 4-D image array and a 1-D label array, the common pair."""
     return (
         isinstance(data, (tuple, list))

@@ -13,11 +13,16 @@ from numpy.typing import NDArray
 from torch import nn
 from tqdm.auto import tqdm
 
-from tda_widgets._validation import _describe, check_memory_budget, format_bytes
+from tda_widgets._validation import check_memory_budget, describe, format_bytes
 from tda_widgets.activations._model import check_model, hooked_run, model_dtype, resolve_device
 from tda_widgets.activations.data import make_batches
 from tda_widgets.activations.layers import resolve_layers
-from tda_widgets.activations.streaming import SamplerState, StreamingSampler, check_finite
+from tda_widgets.activations.streaming import (
+    SamplerState,
+    StreamingSampler,
+    check_finite,
+    named_sampler,
+)
 
 __all__ = ["DEFAULT_MEMORY_BUDGET", "Activations", "extract_activations"]
 
@@ -74,15 +79,13 @@ def _get_sampler(point_cloud: Any) -> StreamingSampler | None:
     if point_cloud is None:
         return None
     if isinstance(point_cloud, str):
-        # stage 2 provides the named samplers; imported here so stage 1 stays independent
-        from tda_widgets.point_clouds.samplers import sampler_by_name
-
-        return sampler_by_name(point_cloud, name="point_cloud")
+        # stage 2's samplers, found by name through their entry points
+        return named_sampler(point_cloud, name="point_cloud")
     if isinstance(point_cloud, type) or not isinstance(point_cloud, StreamingSampler):
         raise TypeError(
             "point_cloud: expected None, a sampler name ('top_l2', 'random_position', "
             "'all_positions', 'pooled', 'flatten') or a sampler object such as top_l2(), "
-            f"got {_describe(point_cloud)}"
+            f"got {describe(point_cloud)}"
         )
     return point_cloud
 

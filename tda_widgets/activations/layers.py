@@ -9,7 +9,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from tda_widgets._validation import _describe, unknown_name_error
+from tda_widgets._validation import describe, unknown_name_error
 from tda_widgets.activations._model import check_model, hooked_run, model_dtype, resolve_device
 
 __all__ = ["LayerInfo", "LayerList", "list_layers", "resolve_layers"]
@@ -82,7 +82,7 @@ def _matches_kind(module: nn.Module, kind: Any) -> bool:
         else:
             raise TypeError(
                 f"kind: expected None, a module class, a class name such as 'Conv2d', or a "
-                f"list of those, got {_describe(k)}"
+                f"list of those, got {describe(k)}"
             )
     return False
 
@@ -173,7 +173,7 @@ def _check_input_shape(input_shape: Any) -> tuple[int, ...]:
     if not shape or any(s < 1 for s in shape) or len(shape) != len(tuple(input_shape)):
         raise ValueError(
             "input_shape: expected the shape of one input image such as (3, 32, 32), "
-            f"got {_describe(input_shape)}"
+            f"got {describe(input_shape)}"
         )
     return shape
 
@@ -199,9 +199,7 @@ def resolve_layers(model: nn.Module, layers: Any) -> dict[str, nn.Module]:
     if isinstance(layers, (str, LayerInfo)):
         layers = [layers]
     if not isinstance(layers, Sequence) or isinstance(layers, bytes):
-        raise TypeError(
-            f"layers: expected a layer name or a list of names, got {_describe(layers)}"
-        )
+        raise TypeError(f"layers: expected a layer name or a list of names, got {describe(layers)}")
     names = [x.name if isinstance(x, LayerInfo) else x for x in layers]
     if not names:
         raise ValueError("layers: expected at least one layer name, got an empty list")
@@ -210,7 +208,7 @@ def resolve_layers(model: nn.Module, layers: Any) -> dict[str, nn.Module]:
     out: dict[str, nn.Module] = {}
     for name in names:
         if not isinstance(name, str):
-            raise TypeError(f"layers: expected layer names as strings, got {_describe(name)}")
+            raise TypeError(f"layers: expected layer names as strings, got {describe(name)}")
         if name in out:
             raise ValueError(f"layers: expected each layer once, got {name!r} twice")
         if name not in modules:

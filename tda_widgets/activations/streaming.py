@@ -4,10 +4,16 @@ A sampler is fed one batch of a layer's output at a time and keeps only what it
 samples, so the full activations of a large data set never sit in memory together.
 The samplers themselves live in :mod:`tda_widgets.point_clouds` (stage 2); this stage
 only defines the protocol they follow, so that stage 1 does not depend on stage 2.
+
+Samplers are found by name through the ``tda_widgets.samplers`` entry-point group
+(``pyproject.toml`` declares the package's own), so another package can add one by
+declaring an entry point, and this stage never imports stage 2.
 """
 
 from __future__ import annotations
 
+import functools
+from importlib.metadata import EntryPoint, entry_points
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -17,7 +23,19 @@ from numpy.typing import NDArray
 if TYPE_CHECKING:
     from tda_widgets._types import PointCloud
 
-__all__ = ["SamplerState", "StreamingSampler", "check_finite"]
+from tda_widgets._validation import check_choice, describe
+
+__all__ = [
+    "SAMPLER_GROUP",
+    "SamplerState",
+    "StreamingSampler",
+    "check_finite",
+    "named_sampler",
+    "sampler_names",
+]
+
+#: the entry-point group that maps a sampler's name to a function making one
+SAMPLER_GROUP = "tda_widgets.samplers"
 
 
 class SamplerState(Protocol):
@@ -82,3 +100,49 @@ def check_finite(
         f"at index {tuple(first[1:])} ({int(bad.sum())} non-finite values in this batch); "
         "check the inputs and the model's weights"
     )
+
+
+@functools.cache
+def _sampler_entry_points() -> dict[str, EntryPoint]:
+    return {ep.name: ep for ep in entry_points(group=SAMPLER_GROUP)}
+
+
+def sampler_names() -> list[str]:
+    """The names :func:`named_sampler` knows, sorted.
+
+    Examples
+    --------
+    >>> "top_l2" in sampler_names()
+    True
+    """
+    return sorted(_sampler_entry_points())
+
+
+def named_sampler(sampler: str, *, name: str = "point_cloud") -> StreamingSampler:
+    """A sampler with default parameters from its registered name.
+
+    ``name`` is the argument the name came from, for error messages.
+
+    Examples
+    --------
+    >>> named_sampler("top_l2")
+    TopL2(relu=False)
+    >>> named_sampler("top_l3")
+    Traceback (most recent call last):
+    ...
+    ValueError: point_cloud: unknown name 'top_l3'; did you mean 'top_l2'?
+    """
+    known = _sampler_entry_points()
+    if not known:
+        raise RuntimeError(
+            f"{name}: no samplers are registered under the entry-point group "
+            f"{SAMPLER_GROUP!r}; is tda_widgets installed (pip install -e .)?"
+        )
+    factory = known[check_choice(sampler, known, name=name)].load()
+    made = factory()
+    if not isinstance(made, StreamingSampler):
+        raise TypeError(
+            f"{name}: the entry point {sampler!r} of {SAMPLER_GROUP!r} made "
+            f"{describe(made)}, not a sampler with a start() method"
+        )
+    return made

@@ -18,7 +18,7 @@ import torch
 from numpy.typing import NDArray
 
 from tda_widgets._types import PointCloud
-from tda_widgets._validation import _describe
+from tda_widgets._validation import describe
 from tda_widgets.activations.data import check_labels
 from tda_widgets.activations.streaming import check_finite
 
@@ -61,7 +61,7 @@ class Sampler(ABC):
         if not isinstance(activations, torch.Tensor):
             raise TypeError(
                 f"activations: expected an array of shape (N, C, H, W) or (N, D), "
-                f"got {_describe(activations)}"
+                f"got {describe(activations)}"
             )
         if activations.ndim < 2 or activations.shape[0] == 0:
             raise ValueError(

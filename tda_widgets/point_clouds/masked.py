@@ -31,7 +31,7 @@ import torch
 from numpy.typing import NDArray
 from torch import nn
 
-from tda_widgets._validation import _describe, check_bool, check_int, unknown_name_error
+from tda_widgets._validation import check_bool, check_int, describe, unknown_name_error
 from tda_widgets.point_clouds.base import Sampler, SamplerStateBase
 
 __all__ = [
@@ -273,7 +273,7 @@ def receptive_fields(
     from tda_widgets.activations.layers import resolve_layers
 
     if not isinstance(model, nn.Module):
-        raise TypeError(f"model: expected a torch.nn.Module, got {_describe(model)}")
+        raise TypeError(f"model: expected a torch.nn.Module, got {describe(model)}")
     shape = tuple(int(s) for s in input_shape) if isinstance(input_shape, Sequence) else ()
     if len(shape) != 3 or min(shape) < 1:
         raise ValueError(
@@ -303,7 +303,7 @@ def receptive_fields(
                 for name in modules:
                     out = outputs.get(name)
                     if not isinstance(out, torch.Tensor) or out.ndim != 4:
-                        got = "no tensor" if out is None else _describe(out)
+                        got = "no tensor" if out is None else describe(out)
                         raise ValueError(
                             f"layers: expected {name!r} to output a (N, c, h, w) feature map, "
                             f"got {got}"
@@ -347,7 +347,7 @@ class MaskedTop(Sampler):
         if not isinstance(self.fields, ReceptiveFields):
             raise TypeError(
                 f"receptive_fields: expected the result of receptive_fields(model, "
-                f"input_shape, layers), got {_describe(self.fields)}"
+                f"input_shape, layers), got {describe(self.fields)}"
             )
         masks = (
             self.masks.detach().cpu().numpy()

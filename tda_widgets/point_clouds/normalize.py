@@ -16,7 +16,7 @@ import numpy as np
 from scipy.spatial.distance import pdist
 
 from tda_widgets._types import PointCloud
-from tda_widgets._validation import _describe, check_choice, check_int
+from tda_widgets._validation import check_choice, check_int, describe
 
 __all__ = ["NORMALIZE_METHODS", "median_pairwise_distance", "normalize_cloud"]
 
@@ -118,7 +118,7 @@ def normalize_cloud(
     True
     """
     if not isinstance(cloud, PointCloud):
-        raise TypeError(f"cloud: expected a PointCloud, got {_describe(cloud)}")
+        raise TypeError(f"cloud: expected a PointCloud, got {describe(cloud)}")
     normalize = check_normalize(normalize)
     if normalize is None:
         return cloud
@@ -154,6 +154,6 @@ def check_normalize(value: Any, *, name: str = "normalize") -> str | None:
         return None
     if not isinstance(value, str):
         raise TypeError(
-            f"{name}: expected None or one of {list(NORMALIZE_METHODS)}, got {_describe(value)}"
+            f"{name}: expected None or one of {list(NORMALIZE_METHODS)}, got {describe(value)}"
         )
     return check_choice(value, NORMALIZE_METHODS, name=name)

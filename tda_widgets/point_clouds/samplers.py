@@ -19,7 +19,7 @@ import torch
 from numpy.typing import NDArray
 
 from tda_widgets._types import PointCloud
-from tda_widgets._validation import _describe, check_bool, check_choice, check_int
+from tda_widgets._validation import check_bool, check_choice, check_int, describe
 from tda_widgets.point_clouds.base import Sampler, SamplerStateBase
 
 __all__ = [
@@ -491,5 +491,5 @@ def sampler_by_name(sampler: Any, *, name: str = "sampler") -> Sampler:
         return SAMPLERS[check_choice(sampler, SAMPLERS, name=name)]()
     raise TypeError(
         f"{name}: expected a sampler name {sorted(SAMPLERS)} or a sampler such as top_l2(), "
-        f"got {_describe(sampler)}"
+        f"got {describe(sampler)}"
     )

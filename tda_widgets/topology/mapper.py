@@ -40,7 +40,7 @@ from sklearn.cluster import DBSCAN
 from tqdm.auto import tqdm
 
 from tda_widgets._types import MapperGraph, PointCloud
-from tda_widgets._validation import _describe, as_points, check_int
+from tda_widgets._validation import as_points, check_int, describe
 from tda_widgets.topology._dbscan import (
     Basis,
     NearTie,
@@ -170,7 +170,7 @@ def _validate_clusterer(clusterer: Any) -> None:
     ):
         raise TypeError(
             "clusterer: expected a scikit-learn-style clusterer with fit_predict (e.g. "
-            f"sklearn.cluster.DBSCAN(eps=0.5, min_samples=5)), got {_describe(clusterer)}"
+            f"sklearn.cluster.DBSCAN(eps=0.5, min_samples=5)), got {describe(clusterer)}"
         )
     validate = getattr(clusterer, "_validate_params", None)
     if isinstance(clusterer, BaseEstimator) and callable(validate):
@@ -266,7 +266,7 @@ def mapper_graph(
     if isinstance(overlap, (bool, np.bool_)) or not isinstance(
         overlap, (int, float, np.integer, np.floating)
     ):
-        raise TypeError(f"overlap: expected a fraction in [0, 1), got {_describe(overlap)}")
+        raise TypeError(f"overlap: expected a fraction in [0, 1), got {describe(overlap)}")
     if not 0.0 <= float(overlap) < 1.0:
         raise ValueError(f"overlap: expected a fraction in [0, 1), got {overlap!r}")
     lab = None

@@ -63,6 +63,7 @@ __all__ = [
     "MAX_DIM",
     "available_backends",
     "persistence_diagrams",
+    "rips_distances",
 ]
 
 MAX_DIM = 3
@@ -179,7 +180,7 @@ def _as_cloud_points(cloud: Any) -> NDArray[Any]:
     return as_points(cloud, name="cloud", dtype="exact")
 
 
-def _distance_matrix(points: NDArray[Any]) -> NDArray[np.float32]:
+def rips_distances(points: NDArray[Any]) -> NDArray[np.float32]:
     """Euclidean distances exactly as ``ripser.ripser`` computes and rounds them.
 
     :func:`~sklearn.metrics.pairwise_distances` works in the points' dtype (float32 or
@@ -433,7 +434,7 @@ def persistence_diagrams(
         )
         points = points[kept]
 
-    dm = _distance_matrix(points)
+    dm = rips_distances(points)
     tree, lengths = spanning_forest(dm, threshold)
     dgm0, gen0 = _sort_diagram(*h0_diagram(points.shape[0], tree, lengths))
     dgms, gens = [dgm0], [gen0]

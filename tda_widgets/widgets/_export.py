@@ -24,12 +24,12 @@ from typing import Any
 from ipywidgets.widgets.widget import _remove_buffers
 
 from tda_widgets._io import atomic_write
-from tda_widgets.widgets._base import STATIC, bundle
+from tda_widgets.widgets._bundles import STATIC, bundle
 
 __all__ = ["CHROMIUM_ARGS", "chromium_path", "page_html", "save_png", "view_spec", "write_html"]
 
 #: traits that exist for Jupyter's widget manager, not for the view
-_SKIP = {"_esm", "_css", "_anywidget_id", "layout", "tabbable", "tooltip", "_dom_classes"}
+NOT_EXPORTED = {"_esm", "_css", "_anywidget_id", "layout", "tabbable", "tooltip", "_dom_classes"}
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -68,7 +68,7 @@ def _b64(buffer: Any) -> str:
 def view_spec(widget: Any, view_id: str) -> dict[str, Any]:
     """The state of ``widget`` as the standalone runtime takes it."""
     js, css = bundle(widget._bundle)
-    state = {k: v for k, v in widget.get_state().items() if k not in _SKIP}
+    state = {k: v for k, v in widget.get_state().items() if k not in NOT_EXPORTED}
     state, paths, buffers = _remove_buffers(state)
     return {
         "id": view_id,

@@ -291,9 +291,9 @@ def _persistence(pts: NDArray[np.float32], maxdim: int) -> Diagrams:
 def _distances(pts: NDArray[np.float32]) -> NDArray[np.float32]:
     # the same rounded distances the persistence backends see, so that a bar's birth
     # equals its birth edge's length exactly
-    from tda_widgets.topology.persistence import _distance_matrix
+    from tda_widgets.topology.persistence import rips_distances
 
-    return _distance_matrix(pts)
+    return rips_distances(pts)
 
 
 def _diameter(pts: NDArray[np.float32]) -> float:

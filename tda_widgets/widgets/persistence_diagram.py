@@ -13,7 +13,7 @@ from tda_widgets._validation import as_diagram_list
 from tda_widgets.widgets._base import TdaWidget
 from tda_widgets.widgets._codec import array_list_from_json, array_list_to_json
 
-__all__ = ["PersistenceDiagramWidget", "subsample_note"]
+__all__ = ["PersistenceDiagramWidget", "matching_pairs", "subsample_note"]
 
 
 class PersistenceDiagramWidget(TdaWidget):
@@ -240,7 +240,7 @@ class PersistenceDiagramWidget(TdaWidget):
         """
         dgms = as_diagram_list(diagrams, name="diagrams")
         other = [] if compare is None else as_diagram_list(compare, name="compare")
-        matching = _matchings(dgms, other, metric, match_dims) if other else []
+        matching = matching_pairs(dgms, other, metric, match_dims) if other else []
         with self.hold_trait_notifications(), self.hold_sync():
             self.selected_points = []
             self.matching = []  # validated against the diagrams: cleared first
@@ -446,7 +446,7 @@ def _readable(x: float, digits: int = 3) -> str:
     return f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
 
 
-def _matchings(
+def matching_pairs(
     a: list[np.ndarray], b: list[np.ndarray], metric: str, dims: tuple[int, ...] | None = None
 ) -> list[np.ndarray]:
     """Per dimension, the optimal matching's index pairs (int32, -1 = diagonal); an

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from tda_widgets._validation import check_int, unknown_name_error
-from tda_widgets.activations.data import _is_images_and_labels
+from tda_widgets.activations.data import is_images_and_labels
 from tda_widgets.widgets.panels.explorer import ActivationExplorer
 
 __all__ = ["check_layer_names", "explore"]
@@ -121,7 +121,7 @@ def explore(
             "for one layer use PersistenceDiagramWidget or MapperGraphWidget on "
             "Analysis(model, data, layers).cloud(layer)"
         )
-    if _is_images_and_labels(data):  # the common (images, labels) pair
+    if is_images_and_labels(data):  # the common (images, labels) pair
         import torch
 
         images, labels = (torch.as_tensor(v) for v in data)

@@ -229,7 +229,7 @@ class ActivationExplorer(widgets.VBox):
             self.diagrams, purity=self._purity, on_pick=self._on_summary_pick
         )
         self.status = widgets.HTML()
-        self.mapper: MapperGraphWidget = self._mapper_widget(first_pair[1])
+        self.mapper: MapperGraphWidget = self.mapper_view(first_pair[1])
         self.mapper_slot.children = (self.mapper,)
 
         # -- links --------------------------------------------------------------------
@@ -298,7 +298,9 @@ class ActivationExplorer(widgets.VBox):
 
         return float(graph_measures(self.graph(layer)).get("mean_purity", np.nan))
 
-    def _mapper_widget(self, j: int) -> MapperGraphWidget:
+    def mapper_view(self, j: int) -> MapperGraphWidget:
+        """The Mapper view of layer ``j`` (an index into :attr:`layers`) at the current
+        parameters: built on first use, then reused."""
         layer = self.layers[j]
         key = (layer, self._params_key())
         if key not in self._mappers:
@@ -400,7 +402,7 @@ class ActivationExplorer(widgets.VBox):
     def _show_mapper(self, j: int) -> None:
         """Show layer j's Mapper graph; select the nodes holding the followed images."""
         with busy(self.mapper_slot):
-            self.mapper = self._mapper_widget(j)
+            self.mapper = self.mapper_view(j)
         self.mapper_slot.children = (self.mapper,)
         if self.layer_picker.value != j:
             with self._quiet():

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import base64
 import html
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 
+from tda_widgets._types import Diagrams, PointCloud
 from tda_widgets.widgets._codec import array_to_json
-from tda_widgets.widgets._export import _SKIP, encode_nested, page_html, view_spec
+from tda_widgets.widgets._export import NOT_EXPORTED, encode_nested, page_html, view_spec
 from tda_widgets.widgets._sprites import encode_png
-
-if TYPE_CHECKING:
-    from tda_widgets.widgets.panels.explorer import ActivationExplorer
 
 __all__ = ["MAX_EMBEDDED_IMAGES", "explorer_html"]
 
@@ -45,26 +44,55 @@ _BODY = """<div id="tdaw-root">
 </div>"""
 
 
-def _mapper_state(explorer: ActivationExplorer, j: int) -> dict[str, Any]:
-    widget = explorer._mapper_widget(j)
+class ExplorerParts(Protocol):
+    """What the page needs from an :class:`~.explorer.ActivationExplorer` (named here,
+    so that this module does not import the explorer that imports it)."""
+
+    @property
+    def layers(self) -> Sequence[str]: ...
+    @property
+    def diagrams(self) -> Mapping[str, Diagrams]: ...
+    @property
+    def clouds(self) -> Sequence[PointCloud]: ...
+    @property
+    def match_dims(self) -> Any: ...
+    @property
+    def source(self) -> Any: ...
+    @property
+    def image_labels(self) -> Any: ...
+    @property
+    def class_names(self) -> Any: ...
+    @property
+    def gallery(self) -> Any: ...
+    @property
+    def matrix(self) -> Any: ...
+    @property
+    def diagram(self) -> Any: ...
+    @property
+    def mapper(self) -> Any: ...
+    def mapper_view(self, j: int) -> Any: ...
+
+
+def _mapper_state(explorer: ExplorerParts, j: int) -> dict[str, Any]:
+    widget = explorer.mapper_view(j)
     state = widget.get_state()
-    out = {k: v for k, v in state.items() if k not in _SKIP and k not in _MAPPER_SELECTION}
+    out = {k: v for k, v in state.items() if k not in NOT_EXPORTED and k not in _MAPPER_SELECTION}
     # the page maps selected nodes to images itself: it needs each node's members
     out["member_offsets"] = array_to_json(widget.graph.member_offsets)
     out["members"] = array_to_json(widget.graph.members)
     return out
 
 
-def explorer_html(explorer: ActivationExplorer, *, title: str = "tda_widgets explorer") -> str:
+def explorer_html(explorer: ExplorerParts, *, title: str = "tda_widgets explorer") -> str:
     """The HTML page of ``explorer`` (see :meth:`ActivationExplorer.to_html`)."""
-    from tda_widgets.widgets.persistence_diagram import _matchings, subsample_note
+    from tda_widgets.widgets.persistence_diagram import matching_pairs, subsample_note
 
     layers = explorer.layers
     dgms = [list(explorer.diagrams[name]) for name in layers]
     matchings: dict[str, Any] = {}
     for i in range(len(layers)):
         for j in range(i + 1, len(layers)):
-            pairs = _matchings(dgms[i], dgms[j], "wasserstein", explorer.match_dims)
+            pairs = matching_pairs(dgms[i], dgms[j], "wasserstein", explorer.match_dims)
             matchings[f"{i},{j}"] = [array_to_json(p) for p in pairs]
             matchings[f"{j},{i}"] = [array_to_json(np.ascontiguousarray(p[:, ::-1])) for p in pairs]
     n_images = len(explorer.source)
