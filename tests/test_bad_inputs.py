@@ -412,7 +412,7 @@ def _no_allocation(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*a: Any) -> None:
         raise AssertionError("the distance matrix was allocated before the memory check")
 
-    monkeypatch.setattr(persistence_mod, "_distance_matrix", refuse)
+    monkeypatch.setattr(persistence_mod, "rips_distances", refuse)
 
 
 TOPOLOGY: list[Bad | Fallback] = [

@@ -95,7 +95,7 @@ def test_explore_needs_two_distinct_layers_and_an_integer_n_images(tmp_path) -> 
         ValueError, match="layers: the explorer compares layers, so it needs at least 2"
     ):
         tw.explore(m, IMAGES, ["0"], cache_dir=tmp_path, progress=False)
-    with pytest.raises(ValueError, match="layers: expected distinct names, got '0' twice"):
+    with pytest.raises(ValueError, match="layers: expected each layer once, got '0' twice"):
         tw.explore(m, IMAGES, ["0", "0"], cache_dir=tmp_path, progress=False)
     with pytest.raises(TypeError, match=r"n_images: expected an integer >= 1, got float 2\.5"):
         tw.explore(m, IMAGES, ["0", "2"], n_images=2.5, cache_dir=tmp_path, progress=False)

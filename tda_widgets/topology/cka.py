@@ -11,6 +11,7 @@ k lowest-variance principal directions, recompute H1, measure SW to the original
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +38,7 @@ __all__ = [
     "cka_matrix",
     "compare_matrices",
     "linear_cka",
+    "matrix_correlation",
     "pc_removal_sensitivity",
 ]
 
@@ -252,6 +254,57 @@ def _upper(m: Any, name: str) -> NDArray[np.float64]:
     return np.asarray(vals, dtype=np.float64)
 
 
+_CORRELATIONS = {
+    "spearman": stats.spearmanr,
+    "pearson": stats.pearsonr,
+    "kendall": stats.kendalltau,
+}
+
+
+def _entries(m: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The entries two layer matrices are compared on: a square matrix's upper triangle
+    (its diagonal and mirrored half carry nothing for a distance), else every entry."""
+    if m.ndim == 2 and m.shape[0] == m.shape[1]:
+        return m[np.triu_indices(m.shape[0], k=1)]
+    return m.ravel()
+
+
+def _correlation(x: NDArray[np.float64], y: NDArray[np.float64], method: str) -> float:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a constant input: the result is nan, handled
+        return float(_CORRELATIONS[method](x, y)[0])
+
+
+def matrix_correlation(a: Any, b: Any, method: str = "spearman") -> float | None:
+    """Correlation of two layer matrices of the same shape, or ``None`` where undefined.
+
+    Square matrices are compared on their upper triangles, other shapes (a cross-model
+    matrix) on every entry. ``None`` when fewer than 3 entries are compared or one
+    matrix is constant. :func:`compare_matrices` adds a permutation p-value.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a = np.array([[0, 1, 2], [1, 0, 3], [2, 3, 0]])
+    >>> matrix_correlation(a, a ** 2)
+    1.0
+    >>> matrix_correlation(a, -a)
+    -1.0
+    >>> matrix_correlation(np.ones((3, 3)), a) is None
+    True
+    """
+    check_choice(method, _CORRELATIONS, name="method")
+    x = np.asarray(a.values if isinstance(a, DistanceMatrix) else a, dtype=np.float64)
+    y = np.asarray(b.values if isinstance(b, DistanceMatrix) else b, dtype=np.float64)
+    if x.shape != y.shape:
+        raise ValueError(f"b: expected shape {x.shape} to match a, got {y.shape}")
+    x, y = _entries(x), _entries(y)
+    if x.size < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
+        return None
+    value = _correlation(x, y, method)
+    return None if np.isnan(value) else round(value, 12)
+
+
 def compare_matrices(
     a: Any,
     b: Any,
@@ -280,17 +333,14 @@ def compare_matrices(
     >>> r.statistic, r.p_value < 0.05
     (1.0, True)
     """
-    check_choice(method, ("spearman", "pearson", "kendall"), name="method")
+    check_choice(method, _CORRELATIONS, name="method")
     va, vb = _upper(a, "a"), _upper(b, "b")
     if va.shape != vb.shape:
         raise ValueError(f"b: expected shape {va.shape} to match a, got {vb.shape}")
-    iu = np.triu_indices(va.shape[0], k=1)
-    fn = {"spearman": stats.spearmanr, "pearson": stats.pearsonr, "kendall": stats.kendalltau}[
-        method
-    ]
+    xa = _entries(va)
 
     def stat(m: NDArray[np.float64]) -> float:
-        return float(fn(va[iu], m[iu])[0])
+        return _correlation(xa, _entries(m), method)
 
     observed = stat(vb)
     rng = np.random.default_rng(seed)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import traitlets
 from numpy.typing import NDArray
 
 __all__ = [
@@ -16,7 +17,9 @@ __all__ = [
     "array_from_json",
     "array_list_from_json",
     "array_list_to_json",
+    "array_list_trait",
     "array_to_json",
+    "array_trait",
 ]
 
 #: dtypes that the JS side can decode into a typed array.
@@ -93,3 +96,29 @@ def array_list_to_json(arrays: Any, widget: Any = None) -> list[dict[str, Any] |
 def array_list_from_json(values: Any, widget: Any = None) -> list[NDArray[Any] | None]:
     """Decode a list of encoded arrays."""
     return [array_from_json(v) for v in (values or [])]
+
+
+def array_trait(*, allow_none: bool = False) -> Any:
+    """A synced ``numpy.ndarray`` trait that crosses to the browser in binary.
+
+    Examples
+    --------
+    >>> import traitlets
+    >>> class W(traitlets.HasTraits):
+    ...     x = array_trait()
+    >>> W(x=np.zeros(2)).trait_metadata("x", "to_json") is array_to_json
+    True
+    """
+    trait: Any = (
+        traitlets.Instance(np.ndarray, allow_none=True)
+        if allow_none
+        else traitlets.Instance(np.ndarray)
+    )
+    return trait.tag(sync=True, to_json=array_to_json, from_json=array_from_json)
+
+
+def array_list_trait() -> Any:
+    """A synced list of arrays (one per homology dimension, say), each sent in binary."""
+    return traitlets.List().tag(
+        sync=True, to_json=array_list_to_json, from_json=array_list_from_json
+    )

@@ -12,28 +12,14 @@ from tda_widgets._types import Diagrams, PointCloud
 from tda_widgets._validation import as_points
 from tda_widgets.widgets._base import TdaWidget
 from tda_widgets.widgets._codec import (
-    array_from_json,
-    array_list_from_json,
-    array_list_to_json,
-    array_to_json,
+    array_list_trait,
+    array_trait,
 )
 
 __all__ = ["FiltrationWidget"]
 
 #: Largest cloud the view accepts: its edge list has n (n - 1) / 2 entries.
 MAX_POINTS = 1000
-
-
-def _array_trait() -> Any:
-    return traitlets.Instance(np.ndarray).tag(
-        sync=True, to_json=array_to_json, from_json=array_from_json
-    )
-
-
-def _list_trait() -> Any:
-    return traitlets.List().tag(
-        sync=True, to_json=array_list_to_json, from_json=array_list_from_json
-    )
 
 
 class FiltrationWidget(TdaWidget):
@@ -93,25 +79,25 @@ class FiltrationWidget(TdaWidget):
 
     _bundle = "filtration"
 
-    points = _array_trait()
+    points = array_trait()
     """float64 ndarray (n, d): the cloud. Set by Python."""
 
-    xy = _array_trait()
+    xy = array_trait()
     """float64 ndarray (n, 2): drawn coordinates (the points, or their PCA projection). Set by Python."""
 
     projection = traitlets.Unicode("").tag(sync=True)
     """str: how ``xy`` was made from ``points`` ("" when d == 2), shown in the view. Set by Python."""
 
-    edges = _array_trait()
+    edges = array_trait()
     """int32 ndarray (m, 2): every pair at distance <= max_radius, shortest first. Set by Python."""
 
-    edge_lengths = _array_trait()
+    edge_lengths = array_trait()
     """float32 ndarray (m,): length of each edge, ascending (as ripser rounds them). Set by Python."""
 
-    diagrams = _list_trait()
+    diagrams = array_list_trait()
     """list of float64 ndarray (n_k, 2): Rips persistence per dimension k. Set by Python."""
 
-    generators = _list_trait()
+    generators = array_list_trait()
     """list of int32 ndarray (n_k, 4): birth-edge and death-edge vertices per bar (-1: none). Set by Python."""
 
     radius = traitlets.Float(0.0).tag(sync=True)

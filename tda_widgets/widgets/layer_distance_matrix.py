@@ -5,7 +5,6 @@ Front-end: ``js/layer_distance_matrix/``.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
@@ -13,42 +12,12 @@ import traitlets
 from numpy.typing import NDArray
 
 from tda_widgets._types import DistanceMatrix
+from tda_widgets.topology.cka import matrix_correlation
 from tda_widgets.widgets._base import TdaWidget
 from tda_widgets.widgets._checks import as_float_array, as_names
 from tda_widgets.widgets._codec import array_from_json, array_to_json
 
-__all__ = ["LayerDistanceMatrixWidget", "rank_correlation"]
-
-
-def rank_correlation(a: Any, b: Any) -> float | None:
-    """Spearman rank correlation of two matrices of the same shape.
-
-    Square matrices are compared on their upper triangles (the diagonal and the
-    mirrored half carry no information for a distance matrix); other shapes on every
-    entry. ``None`` when it is undefined (fewer than 3 entries, or a constant matrix).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> a = np.array([[0, 1, 2], [1, 0, 3], [2, 3, 0]])
-    >>> rank_correlation(a, a ** 2)
-    1.0
-    >>> rank_correlation(a, -a)
-    -1.0
-    """
-    from scipy.stats import spearmanr
-
-    x, y = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    if x.ndim == 2 and x.shape[0] == x.shape[1]:
-        iu = np.triu_indices(x.shape[0], k=1)
-        x, y = x[iu], y[iu]
-    x, y = x.ravel(), y.ravel()
-    if x.size < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
-        return None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        rho = float(spearmanr(x, y).statistic)
-    return None if np.isnan(rho) else round(rho, 12)
+__all__ = ["LayerDistanceMatrixWidget"]
 
 
 def _unpack(matrix: Any, name: str) -> tuple[NDArray[np.float64], list[str] | None, str]:
@@ -275,7 +244,7 @@ class LayerDistanceMatrixWidget(TdaWidget):
         if self.values2 is None:
             self.rank_correlation = None
         else:
-            self.rank_correlation = rank_correlation(self.values, self.values2)
+            self.rank_correlation = matrix_correlation(self.values, self.values2)
 
     def set_matrix(self, matrix: Any, second: Any = None) -> None:
         """Show other matrices (names from ``DistanceMatrix`` arguments are kept).

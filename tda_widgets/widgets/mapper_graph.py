@@ -11,20 +11,11 @@ from numpy.typing import NDArray
 from tda_widgets._types import MapperGraph
 from tda_widgets.widgets._base import TdaWidget
 from tda_widgets.widgets._checks import as_float_array, as_index_array, as_names
-from tda_widgets.widgets._codec import array_from_json, array_to_json
+from tda_widgets.widgets._codec import array_from_json, array_to_json, array_trait
 from tda_widgets.widgets._graph import check_graph, class_counts_from_labels, node_values_for
 from tda_widgets.widgets._sprites import as_images, sprite_sheet
 
 __all__ = ["MapperGraphWidget"]
-
-
-def _array_trait(allow_none: bool = True) -> Any:
-    trait: Any = (
-        traitlets.Instance(np.ndarray, allow_none=True)
-        if allow_none
-        else traitlets.Instance(np.ndarray)
-    )
-    return trait.tag(sync=True, to_json=array_to_json, from_json=array_from_json)
 
 
 class MapperGraphWidget(TdaWidget):
@@ -107,22 +98,22 @@ class MapperGraphWidget(TdaWidget):
 
     _bundle = "mapper_graph"
 
-    sizes = _array_trait(False)
+    sizes = array_trait()
     """int64 ndarray (n_nodes,): members per node. Set by Python."""
 
-    edges = _array_trait(False)
+    edges = array_trait()
     """int32 ndarray (m, 2): node pairs. Set by Python."""
 
-    edge_weights = _array_trait(False)
+    edge_weights = array_trait()
     """float64 ndarray (m,): Jaccard overlap of each edge's nodes. Set by Python."""
 
-    class_counts = _array_trait()
+    class_counts = array_trait(allow_none=True)
     """int64 ndarray (n_nodes, n_classes) or None: class composition. Set by Python."""
 
     class_names = traitlets.List(traitlets.Unicode()).tag(sync=True)
     """list of str (n_classes): class names for pies, legend and search. Set by Python."""
 
-    node_values = _array_trait()
+    node_values = array_trait(allow_none=True)
     """float64 ndarray (n_nodes,) or None: the value that colours nodes. Set by Python."""
 
     value_name = traitlets.Unicode("").tag(sync=True)
@@ -131,7 +122,7 @@ class MapperGraphWidget(TdaWidget):
     color_mode = traitlets.Enum(["classes", "values"], "values").tag(sync=True)
     """str: "classes" (pie charts) or "values" (colour scale). Set by Python."""
 
-    positions = _array_trait()
+    positions = array_trait(allow_none=True)
     """float64 ndarray (n_nodes, 2) or None: node positions. Set by the view (layout, drags) or Python."""
 
     layout_seed = traitlets.Int(0).tag(sync=True)

@@ -6,7 +6,7 @@ import traitlets
 
 from tda_widgets import DistanceMatrix, LayerDistanceMatrixWidget
 from tda_widgets.widgets._codec import array_from_json
-from tda_widgets.widgets.layer_distance_matrix import rank_correlation
+from tda_widgets.topology.cka import matrix_correlation
 
 NAMES = ("conv1", "conv2", "conv3", "fc")
 
@@ -45,8 +45,8 @@ def test_second_matrix_and_spearman(dm):
 
 
 def test_rank_correlation_undefined_for_constant():
-    assert rank_correlation(np.ones((3, 3)), np.arange(9).reshape(3, 3)) is None
-    assert rank_correlation(np.zeros((2, 2)), np.zeros((2, 2))) is None
+    assert matrix_correlation(np.ones((3, 3)), np.arange(9).reshape(3, 3)) is None
+    assert matrix_correlation(np.zeros((2, 2)), np.zeros((2, 2))) is None
 
 
 def test_plain_array_with_names_and_rectangular():

@@ -5,41 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from tda_widgets._validation import check_int, unknown_name_error
+from tda_widgets._validation import check_int
 from tda_widgets.activations.data import is_images_and_labels
+from tda_widgets.activations.layers import list_layers, resolve_layers
 from tda_widgets.widgets.panels.explorer import ActivationExplorer
 
-__all__ = ["check_layer_names", "explore"]
-
-
-def check_layer_names(model: Any, layers: Sequence[str]) -> list[str]:
-    """Check every name is a module of ``model`` before anything is computed."""
-    if isinstance(layers, str):
-        layers = [layers]
-    names = [name for name, _ in model.named_modules() if name]
-    known = set(names)
-    out: list[str] = []
-    for layer in layers:
-        if layer in out:
-            raise ValueError(f"layers: expected distinct names, got {layer!r} twice")
-        if layer not in known:
-            raise unknown_name_error(
-                layer,
-                names,
-                name="layers",
-                hint="(tda_widgets.list_layers(model) shows them all)",
-            )
-        out.append(str(layer))
-    if not out:
-        raise ValueError("layers: expected at least one layer name, got none")
-    return out
-
-
-def conv_layers(model: Any) -> list[str]:
-    """Names of every ``Conv2d`` module of ``model`` (the paper's choice of layers)."""
-    import torch
-
-    return [n for n, m in model.named_modules() if isinstance(m, torch.nn.Conv2d)]
+__all__ = ["explore"]
 
 
 def explore(
@@ -114,7 +85,10 @@ def explore(
         layers = list(RESNET18_CONV_LAYERS) if layers is None else layers
     elif data is None:
         raise ValueError("data: expected images (tensor, Dataset or DataLoader) with the model")
-    layers = check_layer_names(model, conv_layers(model) if layers is None else layers)
+    if layers is None:  # the paper's choice: every convolution
+        layers = list_layers(model, kind="Conv2d", input_shape=None).names
+    # every name checked before anything is computed
+    layers = list(resolve_layers(model, layers))
     if len(layers) < 2:
         raise ValueError(
             f"layers: the explorer compares layers, so it needs at least 2, got {layers}; "
