@@ -29,7 +29,6 @@ _LAZY: dict[str, str] = {
     "flatten": "samplers",
     "pooled": "samplers",
     "random_position": "samplers",
-    "sampler_by_name": "samplers",
     "top_l2": "samplers",
     "FarthestPointSample": "subsample",
     "covering_radius": "subsample",
@@ -52,7 +51,6 @@ if TYPE_CHECKING:
     from tda_widgets.point_clouds.samplers import flatten as flatten
     from tda_widgets.point_clouds.samplers import pooled as pooled
     from tda_widgets.point_clouds.samplers import random_position as random_position
-    from tda_widgets.point_clouds.samplers import sampler_by_name as sampler_by_name
     from tda_widgets.point_clouds.samplers import top_l2 as top_l2
     from tda_widgets.point_clouds.subsample import FarthestPointSample as FarthestPointSample
     from tda_widgets.point_clouds.subsample import covering_radius as covering_radius

@@ -19,7 +19,7 @@ import torch
 from numpy.typing import NDArray
 
 from tda_widgets._types import PointCloud
-from tda_widgets._validation import check_bool, check_choice, check_int, describe
+from tda_widgets._validation import check_bool, check_int
 from tda_widgets.point_clouds.base import Sampler, SamplerStateBase
 
 __all__ = [
@@ -28,7 +28,6 @@ __all__ = [
     "flatten",
     "pooled",
     "random_position",
-    "sampler_by_name",
     "top_l2",
 ]
 
@@ -471,25 +470,3 @@ SAMPLERS: dict[str, Callable[[], Sampler]] = {
     "flatten": flatten,
 }
 """Sampler factories by name, as accepted by ``point_cloud=``."""
-
-
-def sampler_by_name(sampler: Any, *, name: str = "sampler") -> Sampler:
-    """A sampler from its name (default parameters) or a sampler object as is.
-
-    Examples
-    --------
-    >>> sampler_by_name("top_l2")
-    TopL2(relu=False)
-    >>> sampler_by_name("top_l3")
-    Traceback (most recent call last):
-    ...
-    ValueError: sampler: unknown name 'top_l3'; did you mean 'top_l2'?
-    """
-    if isinstance(sampler, Sampler):
-        return sampler
-    if isinstance(sampler, str):
-        return SAMPLERS[check_choice(sampler, SAMPLERS, name=name)]()
-    raise TypeError(
-        f"{name}: expected a sampler name {sorted(SAMPLERS)} or a sampler such as top_l2(), "
-        f"got {describe(sampler)}"
-    )

@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from tda_widgets import all_positions, flatten, pooled, random_position, top_l2
-from tda_widgets.point_clouds import sampler_by_name
+from tda_widgets import all_positions, extract_activations, flatten, pooled, random_position, top_l2
 
 
 def test_bad_parameters():
@@ -21,8 +20,9 @@ def test_bad_parameters():
         top_l2(relu="yes")
     with pytest.raises(TypeError, match="skip_index_0: expected True or False"):
         random_position(skip_index_0=1)
-    with pytest.raises(TypeError, match="sampler: expected a sampler name"):
-        sampler_by_name(3)
+    with pytest.raises(TypeError, match="point_cloud: expected None, a sampler name"):
+        conv = torch.nn.Sequential(torch.nn.Conv2d(1, 1, 1))
+        extract_activations(conv, torch.zeros(2, 1, 2, 2), "0", point_cloud=3, progress=False)
 
 
 def test_bad_activations():
