@@ -13,7 +13,7 @@ function state(over: Partial<PersistenceDiagramModel> = {}): PersistenceDiagramM
     ],
     compare_diagrams: [],
     matching: [],
-    labels: [],
+    names: [],
     selected_points: [],
     visible_dims: [0, 1],
     mode: "diagram",

@@ -105,7 +105,7 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
   };
 
   const mode = (): Mode => (model.get("mode") as Mode) ?? "diagram";
-  const labels = (): string[] => model.get("labels") ?? [];
+  const diagramNames = (): string[] => model.get("names") ?? [];
 
   function redraw(): void {
     const width = model.get("width");
@@ -145,7 +145,7 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
   function buildLegend(): void {
     const theme = readTheme(root);
     const vis = visible();
-    const names = labels();
+    const names = diagramNames();
     // each layer's marker: discs and diamonds, or solid and dashed bars in barcode mode
     const barcode = model.get("mode") === "barcode";
     const [m1, m2] = barcode ? ["━", "╍"] : ["●", "◇"];
@@ -278,7 +278,7 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
       canvas.style.cursor = "crosshair";
       return;
     }
-    tooltip.textContent = describePoint(diagrams, hit[0], hit[1], labels()[0]);
+    tooltip.textContent = describePoint(diagrams, hit[0], hit[1], diagramNames()[0]);
     tooltip.hidden = false;
     // keep the tooltip inside the plot: flip to the left / above near the edges
     const w = tooltip.offsetWidth;
@@ -341,7 +341,7 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
     ["change:diagrams", onData],
     ["change:compare_diagrams", onData],
     ["change:matching", onData],
-    ["change:labels", onData],
+    ["change:names", onData],
     ["change:selected_points", redraw],
     ["change:visible_dims", onVisible],
     ["change:mode", onMode],

@@ -10,7 +10,7 @@ export interface PersistenceDiagramModel {
   /** Per dimension, an (m, 2) int32 array of matched [first, second] indices, -1 = diagonal (set by Python). */
   matching: EncodedArray[];
   /** Names of the first and second diagram, for the legend and tooltip (set by Python). */
-  labels: string[];
+  names: string[];
   /** Selected points of the first diagram as [dim, index] pairs (set by the view or Python). */
   selected_points: [number, number][];
   /** Homology dimensions shown (set by the view's legend or Python). */

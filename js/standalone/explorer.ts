@@ -112,7 +112,7 @@ export function linkExplorer(spec: ExplorerSpec, models: Record<string, Model>):
 
   function showLayers(i: number, j: number): void {
     pair = [i, j];
-    diagram.setFromPython("labels", [spec.layers[i] ?? "", spec.layers[j] ?? ""]);
+    diagram.setFromPython("names", [spec.layers[i] ?? "", spec.layers[j] ?? ""]);
     diagram.setFromPython("selected_points", []);
     diagram.setFromPython("matching", spec.matchings[`${i},${j}`] ?? []);
     diagram.setFromPython("compare_diagrams", i === j ? [] : (spec.diagrams[j] ?? []));

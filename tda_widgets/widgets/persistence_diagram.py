@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -45,7 +46,8 @@ class PersistenceDiagramWidget(TdaWidget):
     width, height : int, optional
         Size of the plot in CSS pixels.
     **kwargs
-        Other traits, e.g. ``selected_points`` or ``visible_dims``.
+        Other traits, e.g. ``selected_points``, ``visible_dims`` or ``names``
+        (``labels=`` still works for ``names`` but is deprecated: FutureWarning).
 
     Examples
     --------
@@ -77,8 +79,9 @@ class PersistenceDiagramWidget(TdaWidget):
     )
     """list of int32 ndarray (m_k, 2): matched [first, second] rows per dimension, -1 = diagonal. Set by Python."""
 
-    labels = traitlets.List(traitlets.Unicode(), maxlen=2).tag(sync=True)
-    """list of str: names of the first and second diagram (legend, tooltip). Set by Python."""
+    names = traitlets.List(traitlets.Unicode(), maxlen=2).tag(sync=True)
+    """list of str: names of the first and second diagram (legend, tooltip). Set by Python.
+    (Formerly ``labels``, a name that everywhere else means class integers.)"""
 
     selected_points = traitlets.List(traitlets.List(traitlets.Int(), minlen=2, maxlen=2)).tag(
         sync=True
@@ -128,6 +131,9 @@ class PersistenceDiagramWidget(TdaWidget):
                 "cloud: the diagrams must be a Diagrams (with generators) to map points back "
                 "to the cloud; pass persistence_diagrams(cloud) or use from_cloud(cloud)"
             )
+        if "labels" in kwargs:
+            _warn_labels()
+            kwargs.setdefault("names", kwargs.pop("labels"))
         kwargs.setdefault("visible_dims", list(range(len(dgms))))
         kwargs.setdefault("subsample_note", subsample_note(diagrams, cloud=cloud))
         super().__init__(
@@ -181,6 +187,7 @@ class PersistenceDiagramWidget(TdaWidget):
         second: Any,
         *,
         metric: str = "wasserstein",
+        names: tuple[str, str] | None = None,
         labels: tuple[str, str] | None = None,
         **kwargs: Any,
     ) -> PersistenceDiagramWidget:
@@ -189,24 +196,29 @@ class PersistenceDiagramWidget(TdaWidget):
         ``first`` is drawn filled and is the one that can be selected; ``second`` is
         drawn hollow. Points matched to the diagonal get a line to their projection on
         it. The matching per dimension comes from :func:`tda_widgets.diagram_matching`.
+        ``names`` names the two diagrams in the legend and tooltips (default: their
+        layers, else "first" and "second"); ``labels`` is its deprecated old name.
 
         Examples
         --------
         >>> import numpy as np
         >>> a = [np.array([[0.0, np.inf], [0.0, 0.5]]), np.array([[0.2, 1.0]])]
         >>> b = [np.array([[0.0, np.inf], [0.0, 0.4]]), np.array([[0.3, 0.9], [0.5, 0.55]])]
-        >>> w = PersistenceDiagramWidget.overlay(a, b, labels=("layer1", "layer2"))
+        >>> w = PersistenceDiagramWidget.overlay(a, b, names=("layer1", "layer2"))
         >>> w.matching[1].tolist()
         [[0, 0], [-1, 1]]
         """
-        if labels is None:
-            labels = (
+        if labels is not None:
+            _warn_labels()
+            names = labels if names is None else names
+        if names is None:
+            names = (
                 getattr(first, "layer", "") or "first",
                 getattr(second, "layer", "") or "second",
             )
         cloud = kwargs.pop("cloud", None)
         widget = cls(first, cloud=cloud, **kwargs)
-        widget.set_diagrams(first, compare=second, metric=metric, labels=labels, cloud=cloud)
+        widget.set_diagrams(first, compare=second, metric=metric, names=names, cloud=cloud)
         return widget
 
     def set_diagrams(
@@ -216,10 +228,11 @@ class PersistenceDiagramWidget(TdaWidget):
         compare: Any = None,
         metric: str = "wasserstein",
         cloud: PointCloud | None = None,
-        labels: tuple[str, ...] | list[str] | None = None,
+        names: tuple[str, ...] | list[str] | None = None,
         title: str | None = None,
         match_dims: tuple[int, ...] | None = None,
         compare_cloud: PointCloud | None = None,
+        labels: tuple[str, ...] | list[str] | None = None,
     ) -> None:
         """Show new diagrams (and optionally a second one with its matching) in place.
 
@@ -228,6 +241,7 @@ class PersistenceDiagramWidget(TdaWidget):
         keep their generators; pass ``cloud`` to map selections to images.
         When persistence ran on a subsample, :attr:`subsample_note` says so for each
         diagram (``compare_cloud``, the second diagram's cloud, lets it count images).
+        ``names`` sets :attr:`names` (``labels``: its deprecated old name).
 
         Examples
         --------
@@ -238,6 +252,9 @@ class PersistenceDiagramWidget(TdaWidget):
         >>> len(w.diagrams), w.matching[0].tolist()
         (2, [[0, 0]])
         """
+        if labels is not None:
+            _warn_labels()
+            names = labels if names is None else names
         dgms = as_diagram_list(diagrams, name="diagrams")
         other = [] if compare is None else as_diagram_list(compare, name="compare")
         matching = matching_pairs(dgms, other, metric, match_dims) if other else []
@@ -247,19 +264,40 @@ class PersistenceDiagramWidget(TdaWidget):
             self.compare_diagrams = other
             self.diagrams = dgms
             self.matching = matching
-            if labels is not None:
-                self.labels = list(labels)
+            if names is not None:
+                self.names = list(names)
             if title is not None:
                 self.title = title
-            names = list(labels or ())
+            given = list(names or ())
             notes = [
-                subsample_note(d, cloud=c, label=names[k] if k < len(names) and other else "")
+                subsample_note(d, cloud=c, label=given[k] if k < len(given) and other else "")
                 for k, (d, c) in enumerate(((diagrams, cloud), (compare, compare_cloud)))
                 if d is not None
             ]
             self.subsample_note = " · ".join(n for n in notes if n)
         self._source = diagrams if isinstance(diagrams, Diagrams) else None
         self._cloud = cloud
+
+    @property
+    def labels(self) -> list[str]:
+        """Deprecated name of :attr:`names` (FutureWarning).
+
+        Examples
+        --------
+        >>> import warnings
+        >>> w = PersistenceDiagramWidget(names=["a"])
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore", FutureWarning)
+        ...     w.labels
+        ['a']
+        """
+        _warn_labels()
+        return list(self.names)
+
+    @labels.setter
+    def labels(self, value: list[str]) -> None:
+        _warn_labels()
+        self.names = list(value)
 
     # --- validation -----------------------------------------------------------------
     @traitlets.validate("diagrams")
@@ -465,3 +503,10 @@ def _persistence(cloud: Any, **kwargs: Any) -> Diagrams:
     from tda_widgets.topology import persistence_diagrams
 
     return persistence_diagrams(cloud, **kwargs)
+
+
+def _warn_labels() -> None:
+    """The one warning for the old name of :attr:`PersistenceDiagramWidget.names`."""
+    warnings.warn(
+        "PersistenceDiagramWidget.labels is deprecated; use .names", FutureWarning, stacklevel=3
+    )

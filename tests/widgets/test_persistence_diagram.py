@@ -163,8 +163,8 @@ def test_overlay_sends_both_diagrams_and_the_matching_that_persim_finds():
 
     a = [np.array([[0.0, np.inf], [0.0, 0.5], [0.0, 0.2]]), np.array([[0.2, 1.0], [0.3, 0.4]])]
     b = [np.array([[0.0, np.inf], [0.0, 0.45]]), np.array([[0.25, 1.05]])]
-    w = PersistenceDiagramWidget.overlay(a, b, labels=("conv1", "conv2"))
-    assert w.labels == ["conv1", "conv2"]
+    w = PersistenceDiagramWidget.overlay(a, b, names=("conv1", "conv2"))
+    assert w.names == ["conv1", "conv2"]
     assert len(w.compare_diagrams) == 2 and len(w.matching) == 2
     pairs = w.matching[1]
     assert pairs.dtype == np.int32
@@ -226,13 +226,36 @@ def test_subsample_note_says_how_much_of_the_cloud_persistence_used():
     assert PersistenceDiagramWidget(sub).subsample_note.startswith("1,200 of 1,500 points, ")
     # two diagrams: each note names its layer; set_diagrams follows the new diagrams
     other = persistence_diagrams(cloud, maxdim=1, n_points=1000, subsample="random", seed=4)
-    w.set_diagrams(sub, compare=other, cloud=cloud, labels=("a", "b"), match_dims=())
+    w.set_diagrams(sub, compare=other, cloud=cloud, names=("a", "b"), match_dims=())
     assert w.subsample_note.split(" · ")[1].startswith("b: 1,000 of 1,500 points, r = ")
     w.set_diagrams(
-        sub, compare=other, cloud=cloud, compare_cloud=cloud, labels=("a", "b"), match_dims=()
+        sub, compare=other, cloud=cloud, compare_cloud=cloud, names=("a", "b"), match_dims=()
     )
     first, second = w.subsample_note.split(" · ")
     assert first == f"a: 1,200 of 1,500 images, r = {digits}"
     assert second.startswith("b: 1,000 of 1,500 images, r = ")
-    w.set_diagrams(full, cloud=cloud, labels=("a",))
+    w.set_diagrams(full, cloud=cloud, names=("a",))
     assert w.subsample_note == ""
+
+
+def test_labels_is_a_deprecated_name_of_names():
+    """The old trait name (it means class integers everywhere else) warns and still works."""
+    a = [np.array([[0.0, 1.0]])]
+    b = [np.array([[0.0, 2.0]])]
+    msg = r"PersistenceDiagramWidget\.labels is deprecated; use \.names"
+    with pytest.warns(FutureWarning, match=msg):
+        w = PersistenceDiagramWidget.overlay(a, b, labels=("conv1", "conv2"))
+    assert w.names == ["conv1", "conv2"]
+    with pytest.warns(FutureWarning, match=msg):
+        assert w.labels == ["conv1", "conv2"]
+    with pytest.warns(FutureWarning, match=msg):
+        w.labels = ["x", "y"]
+    assert w.names == ["x", "y"]
+    with pytest.warns(FutureWarning, match=msg):
+        w.set_diagrams(a, compare=b, labels=("p", "q"))
+    assert w.names == ["p", "q"]
+    with pytest.warns(FutureWarning, match=msg):
+        w2 = PersistenceDiagramWidget(a, labels=["only"])
+    assert w2.names == ["only"]
+    assert "labels" not in w2.traits(sync=True)
+    assert "names" in w2.traits(sync=True)

@@ -422,7 +422,7 @@ class ActivationExplorer(widgets.VBox):
                 self.diagrams[a],
                 compare=None if i == j else self.diagrams[b],
                 cloud=self.clouds[i],
-                labels=[a] if i == j else [a, b],
+                names=[a] if i == j else [a, b],
                 title=a if i == j else f"{a} (filled) vs {b} (hollow)",
                 match_dims=self.match_dims,
                 compare_cloud=None if i == j else self.clouds[j],
