@@ -7,6 +7,7 @@ import { select } from "d3-selection";
 import { zoom, zoomIdentity, type D3ZoomEvent, type ZoomTransform } from "d3-zoom";
 import { at, decode, encode } from "../shared/codec";
 import { localPoint, placeTooltip, sizeCanvas } from "../shared/dom";
+import { fixed } from "../shared/scale";
 import { onThemeChange, readTheme } from "../shared/theme";
 import { describeNode, drawGraph, hitNode, screenRadius, toScreen } from "./draw";
 import {
@@ -30,6 +31,8 @@ import { buildDetail, buildLegend } from "./panel";
 import { buildView, showMode } from "./view";
 import "../shared/base.css";
 import "./styles.css";
+
+const fixed2 = fixed(2);
 
 /** Everything the view holds between events, in one place. */
 interface State {
@@ -218,7 +221,7 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
     root.dataset.mode = st.mode;
     root.dataset.currentNode = st.current === null ? "" : String(st.current);
     canvas.dataset.transform = JSON.stringify(t);
-    edgeCount.textContent = `${(model.get("edge_threshold") ?? 0).toFixed(2)} (${edges.length} of ${g.weights.length} shown)`;
+    edgeCount.textContent = `${fixed2(model.get("edge_threshold") ?? 0)} (${edges.length} of ${g.weights.length} shown)`;
     showMode(view, st.mode);
     const ctx = sizeCanvas(canvas, w, h);
     if (!ctx || isEmpty) return;

@@ -1,7 +1,7 @@
 import { ticks as d3Ticks } from "d3-array";
 import { format } from "d3-format";
 import { describe, expect, it } from "vitest";
-import { formatNumber, scientific, significant, ticks } from "./scale";
+import { fixed, formatNumber, scientific, significant, ticks } from "./scale";
 
 describe("ticks", () => {
   it("is d3-array's ticks (1-2-5 steps covering the range)", () => {
@@ -36,5 +36,6 @@ describe("formatNumber", () => {
     }
     expect(significant(2)(0.0123)).toBe("0.012");
     expect(scientific(1)(1e-6)).toBe("1.0e-6");
+    for (const v of [0, 0.5, 0.125, 1]) expect(fixed(2)(v)).toBe(v.toFixed(2));
   });
 });

@@ -17,6 +17,11 @@ export function scientific(decimals: number): (v: number) => string {
   return locale.format(`.${decimals}e`);
 }
 
+/** Fixed-point with `decimals` digits: 0.5 -> "0.50" (decimals 2). */
+export function fixed(decimals: number): (v: number) => string {
+  return locale.format(`.${decimals}f`);
+}
+
 const sig4 = significant(4);
 const sci2 = scientific(2);
 
