@@ -1,0 +1,252 @@
+"""Run one notebook many times headless while another JupyterLab server has a busy kernel.
+
+Issue 16 reported notebook 03 sometimes waiting for its whole cell timeout when other
+Jupyter servers and kernels ran on the machine. This script reproduces that setting and
+prints every run's wall time with its slowest cells (nbclient's ``record_timing``), so a
+wait shows which cell it was in:
+
+1. start a JupyterLab server (token, free port, temporary config and runtime dirs, its
+   own process group), start a kernel through its REST API, and keep that kernel busy
+   with a CPU loop (sent over the kernel's connection file; ``--idle`` leaves it idle);
+2. run the notebook ``--runs`` times with nbclient, each in a fresh kernel with a fresh
+   ``TDA_WIDGETS_CACHE``, the cell timeout ``--timeout``;
+3. stop the kernel through the REST API and the server by its PID (process group).
+
+With ``--dump S`` every kernel writes a Python traceback of all its threads every S
+seconds a cell runs (``faulthandler``), to ``<workdir>/run-<k>.traceback``.
+
+Run: ``.venv/bin/python benchmarks/notebook_soak.py [--runs 20] [--notebook 03]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from jupyter_client import BlockingKernelClient
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "ui"))
+from notebook_runs import cell_times, slowest  # noqa: E402
+
+BUSY_LOOP = "import time\nwhile True:\n    sum(i * i for i in range(100_000))\n"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class OtherServer:
+    """A JupyterLab server with one kernel started through its REST API."""
+
+    def __init__(self, work: Path, busy: bool, n_kernels: int = 1) -> None:
+        self.port, self.token = _free_port(), secrets.token_hex(16)
+        self.url = f"http://127.0.0.1:{self.port}"
+        work.mkdir(parents=True, exist_ok=True)
+        self.runtime = work / "runtime"
+        env = {
+            **os.environ,
+            "JUPYTER_CONFIG_DIR": str(work / "config"),
+            "JUPYTER_RUNTIME_DIR": str(self.runtime),
+            "JUPYTERLAB_SETTINGS_DIR": str(work / "settings"),
+            "JUPYTERLAB_WORKSPACES_DIR": str(work / "workspaces"),
+        }
+        cmd = [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={self.port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={work}",
+        ]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            cmd.append("--allow-root")
+        self.log = open(work / "jupyterlab.log", "w")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        self._wait_ready()
+        self.kernels = [
+            self._api("POST", "/api/kernels", {"name": "python3"}) for _ in range(n_kernels)
+        ]
+        ids = ", ".join(k["id"] for k in self.kernels)
+        print(f"other JupyterLab: pid {self.proc.pid}, port {self.port}, kernels {ids}")
+        if busy:
+            for kernel in self.kernels:
+                self._make_busy(kernel["id"])
+            print(f"its {n_kernels} kernel(s) busy with a CPU loop")
+
+    def _make_busy(self, kernel_id: str) -> None:
+        client = BlockingKernelClient()
+        client.load_connection_file(str(self.runtime / f"kernel-{kernel_id}.json"))
+        client.start_channels()
+        client.wait_for_ready(timeout=120)
+        client.execute(BUSY_LOOP)  # never replies: the kernel stays busy
+        deadline = time.monotonic() + 60
+        while self._api("GET", f"/api/kernels/{kernel_id}")["execution_state"] != "busy":
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the other kernel {kernel_id} did not become busy")
+            time.sleep(0.2)  # poll interval
+        client.stop_channels()
+
+    def _api(self, method: str, path: str, body: Any = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(
+            f"{self.url}{path}?token={self.token}", data=data, method=method
+        )
+        with urllib.request.urlopen(req, timeout=30) as r:
+            raw = r.read()
+        return json.loads(raw) if raw else None
+
+    def _wait_ready(self, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"JupyterLab exited early; see {self.log.name}")
+            try:
+                self._api("GET", "/api/status")
+                return
+            except OSError:
+                time.sleep(0.5)  # poll interval
+        raise TimeoutError(f"JupyterLab did not start in {timeout} s; see {self.log.name}")
+
+    def stop(self) -> None:
+        for kernel in getattr(self, "kernels", []):
+            try:
+                self._api("DELETE", f"/api/kernels/{kernel['id']}")
+            except OSError as e:
+                print(f"could not shut down kernel {kernel['id']}: {e}")
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(timeout=30)
+        except ProcessLookupError:
+            pass
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+        self.log.close()
+
+
+def run_once(path: Path, timeout: int, work: Path, k: int, dump: float | None) -> dict:
+    nb = nbformat.read(path, as_version=4)
+    if dump:
+        trace = work / f"run-{k}.traceback"
+        nb.cells.insert(
+            0,
+            nbformat.v4.new_code_cell(
+                "import faulthandler as _fh\n"
+                f"_fh.dump_traceback_later({dump}, repeat=True, file=open({str(trace)!r}, 'w'))"
+            ),
+        )
+    os.environ["TDA_WIDGETS_CACHE"] = str(work / f"cache-{k}")
+    client = NotebookClient(
+        nb,
+        kernel_name="python3",
+        timeout=timeout,
+        record_timing=True,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    start, wall_start = time.perf_counter(), time.time()
+    error = ""
+    try:
+        client.execute()
+    except (CellExecutionError, CellTimeoutError) as e:
+        error = f"{type(e).__name__}: {str(e).splitlines()[0][:200]}"
+    elapsed = time.perf_counter() - start
+    wall_end = time.time()
+    gaps = _gaps(nb, wall_start, wall_end)
+    times = cell_times(nb)
+    if dump:  # the inserted cell shifts the indices by one
+        times = [(i - 1, s, src) for i, s, src in times if i > 0]
+    return {"seconds": elapsed, "times": times, "error": error, "gaps": gaps}
+
+
+def _gaps(nb: Any, wall_start: float, wall_end: float) -> list[tuple[str, float]]:
+    """Seconds the run spent outside the cells' busy..reply spans: before the first cell
+    (kernel start), between a cell's reply and the next cell's busy status, and after
+    the last reply (kernel shutdown); the largest first."""
+    marks = []
+    for i, cell in enumerate(nb.cells):
+        ex = cell.get("metadata", {}).get("execution", {})
+        if "iopub.status.busy" in ex and "shell.execute_reply" in ex:
+            busy = _stamp(ex["iopub.status.busy"])
+            marks.append((i, busy, _stamp(ex["shell.execute_reply"])))
+    if not marks:
+        return [("no cell ran", wall_end - wall_start)]
+    out = [("kernel start .. first cell", marks[0][1] - wall_start)]
+    for (_, _, reply), (j, busy, _) in itertools.pairwise(marks):
+        out.append((f"reply .. cell {j} busy", busy - reply))
+    out.append(("last reply .. shutdown done", wall_end - marks[-1][2]))
+    return sorted(out, key=lambda g: -g[1])
+
+
+def _stamp(value: str) -> float:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=20)
+    ap.add_argument("--notebook", default="03", help="file name or its number prefix")
+    ap.add_argument("--timeout", type=int, default=170, help="cell timeout, seconds")
+    ap.add_argument("--idle", action="store_true", help="leave the other kernel idle")
+    ap.add_argument("--kernels", type=int, default=1, help="kernels in the other server")
+    ap.add_argument("--no-server", action="store_true", help="start no other server")
+    ap.add_argument("--dump", type=float, default=None, help="faulthandler period, s")
+    args = ap.parse_args()
+    path = next(iter(sorted((ROOT / "notebooks").glob(f"{args.notebook}*.ipynb"))), None)
+    if path is None:
+        ap.error(f"--notebook: no notebooks/{args.notebook}*.ipynb")
+    work = Path(tempfile.mkdtemp(prefix="tdaw-soak-"))
+    other = (
+        None
+        if args.no_server
+        else OtherServer(work / "other", busy=not args.idle, n_kernels=args.kernels)
+    )
+    results = []
+    try:
+        for k in range(1, args.runs + 1):
+            r = run_once(path, args.timeout, work, k, args.dump)
+            results.append(r)
+            note = f"  FAILED {r['error']}" if r["error"] else ""
+            gap, secs = r["gaps"][0]
+            print(
+                f"run {k:2d}: {r['seconds']:6.1f} s  slowest: {slowest(r['times'], 1)}; "
+                f"longest wait outside cells: {secs:.1f} s ({gap}){note}"
+            )
+            sys.stdout.flush()
+    finally:
+        if other is not None:
+            other.stop()
+    secs = [r["seconds"] for r in results]
+    print(
+        f"{path.name}: {len(secs)} runs, min {min(secs):.1f} s, median "
+        f"{statistics.median(secs):.1f} s, max {max(secs):.1f} s (cell timeout {args.timeout} s); "
+        f"{sum(bool(r['error']) for r in results)} failed; work dir {work}"
+    )
+
+
+if __name__ == "__main__":
+    main()
