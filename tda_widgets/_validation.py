@@ -7,6 +7,7 @@ names the argument, what was expected and what was given.
 from __future__ import annotations
 
 import difflib
+import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -14,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 __all__ = [
+    "UNSET",
     "as_diagram_list",
     "as_points",
     "check_bool",
@@ -24,6 +26,7 @@ __all__ = [
     "describe",
     "format_bytes",
     "layer_names",
+    "renamed",
     "tensor_to_numpy",
     "unknown_name_error",
 ]
@@ -329,3 +332,42 @@ def check_class_names(class_names: Sequence[str] | None, labels: Any) -> None:
             f"class_names: expected a name for each class 0..{top} ({top + 1} names), "
             f"got {len(class_names)}: {shown}{' ...' if len(class_names) > 10 else ''}"
         )
+
+
+class _Unset:
+    """The default of a deprecated keyword: tells "not passed" from any value."""
+
+    def __repr__(self) -> str:
+        return "<unset>"
+
+
+#: default of a deprecated keyword argument (see :func:`renamed`)
+UNSET: Any = _Unset()
+
+
+def renamed(old_value: Any, new_value: Any, *, old: str, new: str, where: str, default: Any) -> Any:
+    """The value of an argument renamed from ``old`` to ``new``.
+
+    Passing the old name still works, with a ``FutureWarning`` (shown in notebooks)
+    that names the new one; passing both is a ``TypeError``.
+
+    Examples
+    --------
+    >>> renamed(UNSET, 5, old="n_points", new="n_perm", where="f", default=None)
+    5
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     renamed(7, None, old="n_points", new="n_perm", where="f", default=None)
+    7
+    >>> str(w[0].message)
+    'f: n_points= is deprecated; use n_perm= (the same meaning)'
+    """
+    if old_value is UNSET:
+        return new_value
+    if new_value is not default and new_value != default:
+        raise TypeError(f"{where}: got both {new}= and its old name {old}=; pass only {new}=")
+    warnings.warn(
+        f"{where}: {old}= is deprecated; use {new}= (the same meaning)", FutureWarning, stacklevel=3
+    )
+    return old_value

@@ -53,13 +53,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from joblib import Parallel, delayed
+from joblib import Parallel, delayed, effective_n_jobs
 from numpy.typing import NDArray
 
 from tda_widgets._cache_key import Keyer, Unidentifiable
 from tda_widgets._io import atomic_write, load_npz, remove_stale_temp_files
 from tda_widgets._types import Diagrams, DistanceMatrix, MapperGraph, PointCloud
-from tda_widgets._validation import check_choice, check_int, unknown_name_error
+from tda_widgets._validation import UNSET, check_choice, check_int, renamed, unknown_name_error
 from tda_widgets.activations.data import is_images_and_labels
 from tda_widgets.point_clouds.normalize import check_normalize, normalize_cloud
 from tda_widgets.topology.cka import cka_matrix
@@ -70,7 +70,7 @@ from tda_widgets.topology.persistence import available_backends, persistence_dia
 __all__ = ["DEFAULT_PH_POINTS", "Analysis", "default_cache_dir"]
 
 DEFAULT_PH_POINTS = 1000
-"""Points per layer persistence runs on by default (``n_points="auto"``): the paper's
+"""Points per layer persistence runs on by default (``n_perm="auto"``): the paper's
 1,000 images. Larger clouds are subsampled (``subsample``); CKA and Mapper use all."""
 
 _FORMAT = "tda_widgets.analysis/2"
@@ -222,15 +222,15 @@ class Analysis:
         cluster (README, "Large data and scaling out").
     backend : str, default "auto"
         Persistence backend (see :func:`~tda_widgets.persistence_diagrams`).
-    n_points : int, "auto" or None, default "auto"
-        Points per layer that persistence runs on. ``"auto"`` is
+    n_perm : int, "auto" or None, default "auto"
+        Points per layer that persistence runs on (ripser's name). ``"auto"`` is
         ``DEFAULT_PH_POINTS`` = 1,000 (the paper's 1,000 images), so a cloud of up to
         1,000 points is used whole and a larger one is subsampled; ``None`` uses every
         point (the memory check of :func:`~tda_widgets.persistence_diagrams` still
         applies). The subsample's indices, size and covering radius are in each
         diagram's ``params``. CKA, Mapper and the image links always use every point.
     subsample : {"random", "farthest"}, default "random"
-        How the ``n_points`` are chosen (see :func:`~tda_widgets.persistence_diagrams`):
+        How the ``n_perm`` points are chosen (see :func:`~tda_widgets.persistence_diagrams`):
         uniformly at random by ``seed``, as the paper does, or farthest-point.
     seed : int, default 0
         Seed of the random subsample.
@@ -241,6 +241,8 @@ class Analysis:
         recorded in the cloud's ``params`` (see :func:`~tda_widgets.normalize_cloud`).
     batch_size, device, progress, labels
         Passed to :func:`~tda_widgets.extract_activations`.
+    n_points
+        Deprecated name of ``n_perm`` (a ``FutureWarning``).
 
     Attributes
     ----------
@@ -273,7 +275,7 @@ class Analysis:
         cache_dir: str | os.PathLike[str] | bool | None = None,
         n_jobs: int | None = None,
         backend: str = "auto",
-        n_points: int | str | None = "auto",
+        n_perm: int | str | None = "auto",
         subsample: str = "random",
         seed: int = 0,
         normalize: str | None = None,
@@ -281,7 +283,11 @@ class Analysis:
         device: Any = None,
         progress: bool = True,
         labels: Any = None,
+        n_points: Any = UNSET,
     ) -> None:
+        n_perm = renamed(
+            n_points, n_perm, old="n_points", new="n_perm", where="Analysis", default="auto"
+        )
         if is_images_and_labels(data):  # the (images, labels) pair, keyed like a Dataset
             import torch
 
@@ -296,12 +302,10 @@ class Analysis:
         if backend != "auto":
             check_choice(backend, installed, name="backend")
         self.backend = installed[0] if backend == "auto" else backend
-        if isinstance(n_points, str):
-            check_choice(n_points, ("auto",), name="n_points")
-            n_points = DEFAULT_PH_POINTS
-        self.n_points = (
-            None if n_points is None else check_int(n_points, name="n_points", minimum=1)
-        )
+        if isinstance(n_perm, str):
+            check_choice(n_perm, ("auto",), name="n_perm")
+            n_perm = DEFAULT_PH_POINTS
+        self.n_perm = None if n_perm is None else check_int(n_perm, name="n_perm", minimum=1)
         self.subsample = check_choice(subsample, ("random", "farthest"), name="subsample")
         self.seed = check_int(seed, name="seed", minimum=0)
         self.normalize = check_normalize(normalize)
@@ -491,7 +495,7 @@ class Analysis:
     # -- stage 3: diagrams, matrices, CKA, Mapper ---------------------------------
 
     def _diagram_key(self, layer: str) -> str:
-        params = (self.maxdim, self.backend, self.n_points, self.subsample, self.seed)
+        params = (self.maxdim, self.backend, self.n_perm, self.subsample, self.seed)
         return _key(self._cloud_key(layer), "diagrams", params)
 
     def diagrams(self, layer: str) -> Diagrams:
@@ -516,14 +520,17 @@ class Analysis:
         if not todo:
             return
         clouds = [self.cloud(layer) for layer in todo]
+        # layers in parallel or a backend's threads within a layer, never both
+        threads = -1 if effective_n_jobs(self.n_jobs) == 1 else 1
         jobs = Parallel(n_jobs=self.n_jobs, return_as="generator")(
             delayed(persistence_diagrams)(
                 c,
                 maxdim=self.maxdim,
                 backend=self.backend,
-                n_points=self.n_points,
+                n_perm=self.n_perm,
                 subsample=self.subsample,
                 seed=self.seed,
+                n_jobs=threads,
             )
             for c in clouds
         )

@@ -23,7 +23,7 @@ def test_default_runs_persistence_on_the_papers_1000_random_images() -> None:
     a = Analysis(_model(), IMAGES, ["1", "3"], cache_dir=False, progress=False)
     dg = a.diagrams("3")
     p = dg.params
-    assert DEFAULT_PH_POINTS == 1000 and a.n_points == 1000
+    assert DEFAULT_PH_POINTS == 1000 and a.n_perm == 1000
     assert p["subsample"] == "random" and p["n_total"] == 1200 and len(p["indices"]) == 1000
     idx, r = tw.point_clouds.random_subsample(a.cloud("3"), 1000, seed=0)
     np.testing.assert_array_equal(p["indices"], idx)
@@ -44,7 +44,7 @@ def test_small_clouds_are_used_whole_and_none_means_every_point() -> None:
     ref = tw.persistence_diagrams(small.cloud("3"))
     for got, want in zip(dg, ref, strict=True):
         np.testing.assert_array_equal(got, want)
-    full = Analysis(_model(), IMAGES, ["3"], n_points=None, cache_dir=False, progress=False)
+    full = Analysis(_model(), IMAGES, ["3"], n_perm=None, cache_dir=False, progress=False)
     assert "indices" not in full.diagrams("3").params
 
 
@@ -64,8 +64,8 @@ def test_subsample_choice_and_seed_are_part_of_the_cache_key(tmp_path) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "exc", "match"),
     [
-        ({"n_points": "all"}, ValueError, "n_points: unknown name 'all'"),
-        ({"n_points": 2.5}, TypeError, "n_points: expected an integer >= 1"),
+        ({"n_perm": "all"}, ValueError, "n_perm: unknown name 'all'"),
+        ({"n_perm": 2.5}, TypeError, "n_perm: expected an integer >= 1"),
         ({"subsample": "fps"}, ValueError, "subsample: unknown name 'fps'"),
         ({"seed": -1}, ValueError, "seed: expected an integer >= 0"),
     ],

@@ -473,21 +473,21 @@ TOPOLOGY: list[Bad | Fallback] = [
         lambda: tw.persistence_diagrams(np.zeros((20_000, 2))),
         MemoryError,
         "memory_budget",
-        "n_points=6688 or fewer",
+        "n_perm=6688 or fewer",
         "persistence of 20000 points",
     ),
     Bad(
         "n_points still too large for the budget",
-        lambda: tw.persistence_diagrams(CLOUD.repeat(4, 0), n_points=80, memory_budget=_BUDGET_50),
+        lambda: tw.persistence_diagrams(CLOUD.repeat(4, 0), n_perm=80, memory_budget=_BUDGET_50),
         MemoryError,
         "memory_budget",
-        "n_points=50 or fewer",
-        "n_points=80 is too large",
+        "n_perm=50 or fewer",
+        "n_perm=80 is too large",
     ),
     Fallback(
         "the suggested n_points fits",
         lambda: tw.persistence_diagrams(
-            CLOUD.repeat(4, 0) + RNG.normal(size=(120, 3)), n_points=50, memory_budget=_BUDGET_50
+            CLOUD.repeat(4, 0) + RNG.normal(size=(120, 3)), n_perm=50, memory_budget=_BUDGET_50
         ),
         _within_budget,
     ),

@@ -88,7 +88,7 @@ def test_the_topology_stage_runs_without_torch():
         "from tda_widgets.topology import persistence_diagrams, mapper_graph, "
         "layer_distance_matrix\n"
         "x = np.random.default_rng(0).normal(size=(60, 3))\n"
-        "d = persistence_diagrams(x, n_points=20)\n"
+        "d = persistence_diagrams(x, n_perm=20)\n"
         "layer_distance_matrix({'a': d, 'b': persistence_diagrams(x[:30])})\n"
         "mapper_graph(x, n_intervals=4)\n"
         "assert 'torch' not in sys.modules, 'the topology stage imported torch'\n"

@@ -88,7 +88,7 @@ def test_h0_of_a_connected_cloud_has_exactly_one_infinite_bar(points: np.ndarray
 def test_infinite_h0_bars_count_the_components_below_the_threshold(
     points: np.ndarray, threshold: float
 ) -> None:
-    dg = persistence_diagrams(points, maxdim=0, backend="ripser", threshold=threshold)
+    dg = persistence_diagrams(points, maxdim=0, backend="ripser", thresh=threshold)
     dm = cdist(points, points).astype(np.float32)
     n_components, _ = connected_components(dm <= np.float32(threshold), directed=False)
     assert int(np.isinf(dg[0][:, 1]).sum()) == n_components

@@ -38,17 +38,19 @@ import math
 from typing import Any
 
 import numpy as np
-from joblib import parallel_config
+from joblib import effective_n_jobs, parallel_config
 from numpy.typing import NDArray
 from sklearn.metrics import pairwise_distances
 
 from tda_widgets._types import Diagrams, PointCloud
 from tda_widgets._validation import (
+    UNSET,
     as_points,
     check_choice,
     check_int,
     check_memory_budget,
     format_bytes,
+    renamed,
 )
 from tda_widgets.topology._rips import (
     edges_of_lengths,
@@ -132,7 +134,7 @@ def _memory_need(n: int, maxdim: int, backend: str, share: float) -> float:
 def _check_memory(
     n: int,
     budget: int | None,
-    n_points: int | None,
+    n_perm: int | None,
     *,
     maxdim: int = 1,
     backend: str = "ripser",
@@ -144,13 +146,13 @@ def _check_memory(
         return
     fit = 1
     lo, hi = 1, n
-    while lo <= hi:  # the largest n_points whose estimate fits the budget
+    while lo <= hi:  # the largest n_perm whose estimate fits the budget
         mid = (lo + hi) // 2
         if _memory_need(mid, maxdim, backend, share) <= budget:
             fit, lo = mid, mid + 1
         else:
             hi = mid - 1
-    what = f"n_points={n_points} is too large; pass" if n_points is not None else "pass"
+    what = f"n_perm={n_perm} is too large; pass" if n_perm is not None else "pass"
     simplices = (
         f" and its {math.comb(n, maxdim + 1):.3g} {maxdim}-simplices for H{maxdim} with the "
         f"{backend!r} backend (~{BYTES_PER_SIMPLEX[backend]} bytes each"
@@ -159,12 +161,12 @@ def _check_memory(
         if maxdim >= 2
         else ""
     )
-    lower = " or a lower maxdim or a finite threshold" if maxdim >= 2 else ""
+    lower = " or a lower maxdim or a finite thresh" if maxdim >= 2 else ""
     raise MemoryError(
         f"memory_budget: persistence of {n} points up to H{maxdim} needs about "
         f"{format_bytes(need)} (the {n} x {n} distance matrix and the filtration, "
         f"~{BYTES_PER_PAIR} bytes per pair of points{simplices}), more than "
-        f"memory_budget={format_bytes(budget)}; {what} n_points={fit} or fewer to "
+        f"memory_budget={format_bytes(budget)}; {what} n_perm={fit} or fewer to "
         "subsample first (subsample='farthest' or 'random'; the covering radius r is recorded "
         f"and the diagrams stay within bottleneck distance 2r){lower}, or raise memory_budget"
     )
@@ -198,7 +200,7 @@ def rips_distances(points: NDArray[Any]) -> NDArray[np.float32]:
 
 
 def _run_backend(
-    backend: str, dm: NDArray[np.float32], maxdim: int, threshold: float
+    backend: str, dm: NDArray[np.float32], maxdim: int, threshold: float, threads: int = 1
 ) -> list[NDArray[np.float64]]:
     if backend == "ripser":
         from ripser import ripser
@@ -225,7 +227,7 @@ def _run_backend(
         from gph import ripser_parallel
 
         res = ripser_parallel(
-            dm, metric="precomputed", maxdim=maxdim, thresh=threshold, n_threads=-1
+            dm, metric="precomputed", maxdim=maxdim, thresh=threshold, n_threads=threads
         )
         dgms = res["dgms"]
     out = []
@@ -277,6 +279,7 @@ def _higher_diagrams(
     threshold: float,
     tree: NDArray[np.int64],
     params: dict[str, Any],
+    threads: int = 1,
 ) -> list[NDArray[np.float64]]:
     """Diagrams of dimensions 1..maxdim from the backend, truncated when that is exact."""
     cut = None
@@ -286,13 +289,13 @@ def _higher_diagrams(
         cut = _h1_cutoff(dm, bound, threshold)
     params["backend_runs"] = 1
     if cut is not None:
-        h1 = _run_backend(backend, dm, 1, cut)[1]
+        h1 = _run_backend(backend, dm, 1, cut, threads)[1]
         if not np.isinf(h1[:, 1]).any():  # every bar died by the cut-off: exact
             params["filtration_cutoff"] = cut
             return [h1]
         params["backend_runs"] = 2
     params["filtration_cutoff"] = threshold
-    return _run_backend(backend, dm, maxdim, threshold)[1:]
+    return _run_backend(backend, dm, maxdim, threshold, threads)[1:]
 
 
 def persistence_diagrams(
@@ -300,11 +303,14 @@ def persistence_diagrams(
     *,
     maxdim: int = 1,
     backend: str = "auto",
-    n_points: int | None = None,
-    threshold: float = np.inf,
+    n_perm: int | None = None,
+    thresh: float = np.inf,
     memory_budget: int | None = DEFAULT_MEMORY_BUDGET,
     subsample: str = "farthest",
     seed: int = 0,
+    n_jobs: int | None = None,
+    n_points: Any = UNSET,
+    threshold: Any = UNSET,
 ) -> Diagrams:
     """Vietoris-Rips persistence diagrams of a point cloud (Z/2 coefficients).
 
@@ -323,28 +329,37 @@ def persistence_diagrams(
         ``"auto"`` takes the fastest installed backend (see :func:`available_backends`).
         All give the same diagrams as ``ripser.ripser(points)``, bit for bit, for
         float32 and float64 points alike (tested in
-        ``tests/topology/test_differential.py``; without ``n_points`` and with
-        ``threshold`` as ripser's ``thresh``).
-    n_points : int, optional
-        Subsample to this many points first (see ``subsample``). The kept indices
+        ``tests/topology/test_differential.py``; without ``n_perm``).
+    n_perm : int, optional
+        Subsample to this many points first (see ``subsample``; ripser's name for the
+        greedy subsample's size). The kept indices
         (``params["indices"]``), the cloud's size (``params["n_total"]``) and the
         covering radius ``r`` (``params["covering_radius"]``) are recorded; the
         diagrams are within bottleneck distance ``2 r`` of the full cloud's.
-    threshold : float, default inf
-        Largest edge length in the filtration; bars alive there get death ``inf``.
+    thresh : float, default inf
+        Largest edge length in the filtration (ripser's ``thresh``); bars alive there
+        get death ``inf``.
     memory_budget : int or None, default 4 GiB
         Most bytes the run may take, estimated as ``BYTES_PER_PAIR * n**2`` for the
-        ``n`` points left after ``n_points``. A larger cloud is refused with a
+        ``n`` points left after ``n_perm``. A larger cloud is refused with a
         ``MemoryError`` *before* anything large is allocated; the message says which
-        ``n_points`` fits. ``None`` turns the check off.
+        ``n_perm`` fits. ``None`` turns the check off.
     subsample : {"farthest", "random"}, default "farthest"
-        How ``n_points`` are chosen: greedy farthest-point sampling (smallest ``r``;
-        ``n_points`` passes over the cloud) or uniformly at random by ``seed``, as the
+        How the ``n_perm`` points are chosen: greedy farthest-point sampling (smallest
+        ``r``; ``n_perm`` passes over the cloud) or uniformly at random by ``seed``, as the
         paper picks its 1,000 images (one BLAS pass, see
         :func:`~tda_widgets.point_clouds.random_subsample`). Recorded as
         ``params["subsample"]``.
     seed : int, default 0
         Seed of ``subsample="random"``.
+    n_jobs : int, optional
+        Threads for a backend that has them (giotto-ph's ``n_threads``; ripser and
+        gudhi run one thread on one cloud). ``None`` is 1, or joblib's setting inside
+        ``joblib.parallel_config(n_jobs=...)``; ``-1`` is every core. Inside a joblib
+        worker leave it at 1 (:class:`~tda_widgets.Analysis` does: layers in
+        parallel or threads within a layer, never both).
+    n_points, threshold
+        Deprecated names of ``n_perm`` and ``thresh`` (a ``FutureWarning``).
 
     Returns
     -------
@@ -378,6 +393,9 @@ def persistence_diagrams(
     >>> bool(np.isclose(np.linalg.norm(circle[g[2]] - circle[g[3]]), dg[1][0, 1]))
     True
     """
+    where = "persistence_diagrams"
+    n_perm = renamed(n_points, n_perm, old="n_points", new="n_perm", where=where, default=None)
+    thresh = renamed(threshold, thresh, old="threshold", new="thresh", where=where, default=np.inf)
     if isinstance(cloud, PointCloud):
         points, layer = cloud.points, cloud.layer
     else:
@@ -390,8 +408,8 @@ def persistence_diagrams(
             f"so dimensions above {MAX_DIM} are refused (the paper uses H0 and H1)"
         )
     budget = check_memory_budget(memory_budget)
-    if n_points is not None:
-        n_points = check_int(n_points, name="n_points", minimum=1)
+    if n_perm is not None:
+        n_perm = check_int(n_perm, name="n_perm", minimum=1)
     check_choice(subsample, ("farthest", "random"), name="subsample")
     seed = check_int(seed, name="seed", minimum=0)
     installed = available_backends()
@@ -404,43 +422,44 @@ def persistence_diagrams(
                 f"backend: {backend!r} is not installed (installed: {list(installed)}); "
                 f"install it or use backend='auto'"
             )
-    if isinstance(threshold, (bool, np.bool_)) or not isinstance(
-        threshold, (int, float, np.integer, np.floating)
+    if isinstance(thresh, (bool, np.bool_)) or not isinstance(
+        thresh, (int, float, np.integer, np.floating)
     ):
-        raise TypeError(f"threshold: expected a number >= 0 or inf, got {threshold!r}"[:160])
-    threshold = float(threshold)
-    if np.isnan(threshold) or threshold < 0:
-        raise ValueError(f"threshold: expected a number >= 0 or inf, got {threshold}")
-    # distances are float32 (as in ripser, which also rounds its threshold so): every
-    # backend and the spanning tree must compare them with the same float32 threshold
-    threshold = float(np.float32(threshold))
+        raise TypeError(f"thresh: expected a number >= 0 or inf, got {thresh!r}"[:160])
+    thresh = float(thresh)
+    if np.isnan(thresh) or thresh < 0:
+        raise ValueError(f"thresh: expected a number >= 0 or inf, got {thresh}")
+    # distances are float32 (as in ripser, which also rounds its thresh so): every
+    # backend and the spanning tree must compare them with the same float32 thresh
+    thresh = float(np.float32(thresh))
     if points.shape[0] == 0:
         raise ValueError("cloud: expected at least one point, got an empty cloud")
-    params: dict[str, Any] = {"maxdim": int(maxdim), "threshold": threshold, "n_points": n_points}
+    params: dict[str, Any] = {"maxdim": int(maxdim), "thresh": thresh, "n_perm": n_perm}
     kept = None
-    n_used = points.shape[0] if n_points is None else min(n_points, points.shape[0])
-    share = _pair_share(points, threshold) if maxdim >= 2 and budget is not None else 1.0
-    _check_memory(n_used, budget, n_points, maxdim=maxdim, backend=backend, share=share)
-    if n_points is not None and n_points < points.shape[0]:
+    n_used = points.shape[0] if n_perm is None else min(n_perm, points.shape[0])
+    share = _pair_share(points, thresh) if maxdim >= 2 and budget is not None else 1.0
+    _check_memory(n_used, budget, n_perm, maxdim=maxdim, backend=backend, share=share)
+    if n_perm is not None and n_perm < points.shape[0]:
         from tda_widgets.point_clouds.subsample import farthest_point_subsample, random_subsample
 
         if subsample == "random":
-            kept, radius = random_subsample(points, n_points, seed=seed)
+            kept, radius = random_subsample(points, n_perm, seed=seed)
             params.update(seed=seed)
         else:
-            kept, radius = farthest_point_subsample(points, n_points)
+            kept, radius = farthest_point_subsample(points, n_perm)
         params.update(
             indices=kept, covering_radius=radius, subsample=subsample, n_total=points.shape[0]
         )
         points = points[kept]
 
     dm = rips_distances(points)
-    tree, lengths = spanning_forest(dm, threshold)
+    tree, lengths = spanning_forest(dm, thresh)
     dgm0, gen0 = _sort_diagram(*h0_diagram(points.shape[0], tree, lengths))
     dgms, gens = [dgm0], [gen0]
     if maxdim >= 1:
         ties = 0
-        for d in _higher_diagrams(dm, backend, int(maxdim), threshold, tree, params):
+        threads = effective_n_jobs(n_jobs)  # a positive count (-1 becomes the cores)
+        for d in _higher_diagrams(dm, backend, int(maxdim), thresh, tree, params, threads):
             births, t_birth = edges_of_lengths(dm, d[:, 0])
             deaths, t_death = edges_of_lengths(dm, d[:, 1])
             dgm, gen = _sort_diagram(d, np.c_[births, deaths])

@@ -108,7 +108,7 @@ def test_persistence_random_subsample_records_its_choice() -> None:
     from tda_widgets.point_clouds import random_subsample
 
     x = np.random.default_rng(0).normal(size=(400, 3)).astype(np.float32)
-    dg = persistence_diagrams(x, n_points=100, subsample="random", seed=2)
+    dg = persistence_diagrams(x, n_perm=100, subsample="random", seed=2)
     idx, r = random_subsample(x, 100, seed=2)
     np.testing.assert_array_equal(dg.params["indices"], idx)
     assert dg.params["covering_radius"] == r
@@ -116,7 +116,7 @@ def test_persistence_random_subsample_records_its_choice() -> None:
     ref = persistence_diagrams(x[idx])
     for a, b in zip(dg, ref, strict=True):
         np.testing.assert_array_equal(a, b)
-    fps = persistence_diagrams(x, n_points=100)
+    fps = persistence_diagrams(x, n_perm=100)
     assert fps.params["subsample"] == "farthest" and fps.params["covering_radius"] < r
     with pytest.raises(ValueError, match="subsample: unknown name 'randm'"):
-        persistence_diagrams(x, n_points=10, subsample="randm")
+        persistence_diagrams(x, n_perm=10, subsample="randm")

@@ -39,7 +39,7 @@ def test_diagrams_equal_ripser(backend: str, n: int, d: int, seed: int) -> None:
 def test_threshold_keeps_infinite_bars(backend: str) -> None:
     x = np.random.default_rng(5).standard_normal((60, 3)).astype(np.float32)
     ref = ripser.ripser(x, maxdim=1, thresh=0.6)["dgms"]
-    ours = persistence_diagrams(x, backend=backend, threshold=0.6)
+    ours = persistence_diagrams(x, backend=backend, thresh=0.6)
     for k in range(2):
         np.testing.assert_array_equal(_sorted(ours[k]), _sorted(ref[k]))
     assert np.isinf(ours[0][:, 1]).sum() > 1
@@ -83,7 +83,7 @@ def test_generators_are_cloud_edges_of_the_bar_values(backend: str) -> None:
 def test_subsampling_bound_and_record() -> None:
     x = _circle(300, seed=3)
     full = persistence_diagrams(x, backend="ripser")
-    sub = persistence_diagrams(x, backend="ripser", n_points=60)
+    sub = persistence_diagrams(x, backend="ripser", n_perm=60)
     r = sub.params["covering_radius"]
     idx = sub.params["indices"]
     assert idx.shape == (60,) and len(set(idx.tolist())) == 60
@@ -107,8 +107,8 @@ def test_output_type_and_order() -> None:
     [
         ({"backend": "nope"}, "backend"),
         ({"maxdim": -1}, "maxdim"),
-        ({"threshold": -1.0}, "threshold"),
-        ({"n_points": 0}, "n_points"),
+        ({"thresh": -1.0}, "thresh"),
+        ({"n_perm": 0}, "n_perm"),
     ],
 )
 def test_bad_arguments(kwargs: dict, match: str) -> None:

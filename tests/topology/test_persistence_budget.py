@@ -28,7 +28,7 @@ def test_maxdim2_over_budget_refused_before_work() -> None:
         persistence_diagrams(X, maxdim=2, backend="ripser", memory_budget=4 * 1024**3)
     msg = str(info.value)
     assert "up to H2" in msg and "2-simplices" in msg and "'ripser' backend" in msg
-    fit = int(msg.split("n_points=")[1].split()[0])
+    fit = int(msg.split("n_perm=")[1].split()[0])
     # the suggested size fits and one more point does not
     assert P._memory_need(fit, 2, "ripser", 1.0) <= 4 * 1024**3
     assert P._memory_need(fit + 1, 2, "ripser", 1.0) > 4 * 1024**3
@@ -41,19 +41,19 @@ def test_finite_threshold_lowers_the_h2_estimate() -> None:
     assert 0 < near < 0.1
     assert P._pair_share(X, np.inf) == 1.0
     # a small threshold makes the same H2 request fit
-    dg = persistence_diagrams(X[:300], maxdim=2, threshold=0.3, backend="ripser")
+    dg = persistence_diagrams(X[:300], maxdim=2, thresh=0.3, backend="ripser")
     assert len(dg) == 3
 
 
 @pytest.mark.parametrize(
     ("kwargs", "exc", "match"),
     [
-        ({"n_points": 2.5}, TypeError, r"n_points: expected an integer >= 1, got float 2\.5"),
-        ({"n_points": True}, TypeError, r"n_points: expected an integer >= 1, got bool True"),
-        ({"n_points": "10"}, TypeError, r"n_points: expected an integer >= 1, got str '10'"),
-        ({"n_points": 0}, ValueError, r"n_points: expected an integer >= 1, got 0"),
-        ({"threshold": "abc"}, TypeError, r"threshold: expected a number >= 0 or inf"),
-        ({"threshold": -1.0}, ValueError, r"threshold: expected a number >= 0 or inf"),
+        ({"n_perm": 2.5}, TypeError, r"n_perm: expected an integer >= 1, got float 2\.5"),
+        ({"n_perm": True}, TypeError, r"n_perm: expected an integer >= 1, got bool True"),
+        ({"n_perm": "10"}, TypeError, r"n_perm: expected an integer >= 1, got str '10'"),
+        ({"n_perm": 0}, ValueError, r"n_perm: expected an integer >= 1, got 0"),
+        ({"thresh": "abc"}, TypeError, r"thresh: expected a number >= 0 or inf"),
+        ({"thresh": -1.0}, ValueError, r"thresh: expected a number >= 0 or inf"),
         ({"maxdim": 1.0}, TypeError, r"maxdim: expected an integer >= 0, got float 1\.0"),
         ({"memory_budget": "4GB"}, TypeError, r"memory_budget: expected a number of bytes"),
         ({"memory_budget": 0}, ValueError, r"memory_budget: expected a positive number"),

@@ -22,7 +22,7 @@ from tda_widgets.topology._rips import (
     h1_birth_bound,
     spanning_forest,
 )
-from tda_widgets.topology.persistence import _distance_matrix
+from tda_widgets.topology.persistence import rips_distances
 
 
 def _sorted(d: np.ndarray) -> np.ndarray:
@@ -64,7 +64,7 @@ CLOUDS = {
 
 @pytest.mark.parametrize("name", CLOUDS)
 def test_spanning_forest_is_minimal(name: str) -> None:
-    dm = _distance_matrix(np.asarray(CLOUDS[name](), dtype=np.float32))
+    dm = rips_distances(np.asarray(CLOUDS[name](), dtype=np.float32))
     edges, lengths = spanning_forest(dm)
     assert edges.shape == (dm.shape[0] - 1, 2)
     np.testing.assert_array_equal(dm[edges[:, 0], edges[:, 1]], lengths)
@@ -74,7 +74,7 @@ def test_spanning_forest_is_minimal(name: str) -> None:
 
 
 def test_spanning_forest_respects_threshold() -> None:
-    dm = _distance_matrix(np.random.default_rng(6).standard_normal((80, 2)).astype(np.float32))
+    dm = rips_distances(np.random.default_rng(6).standard_normal((80, 2)).astype(np.float32))
     edges, lengths = spanning_forest(dm, 0.4)
     k, _ = connected_components(dm <= 0.4, directed=False)
     assert edges.shape[0] == 80 - k and k > 1
@@ -84,7 +84,7 @@ def test_spanning_forest_respects_threshold() -> None:
 @pytest.mark.parametrize("name", CLOUDS)
 def test_h0_equals_ripser(name: str) -> None:
     x = np.asarray(CLOUDS[name](), dtype=np.float32)
-    dm = _distance_matrix(x)
+    dm = rips_distances(x)
     dgm, gens = h0_diagram(x.shape[0], *spanning_forest(dm))
     np.testing.assert_array_equal(_sorted(dgm), _sorted(ripser.ripser(x, maxdim=0)["dgms"][0]))
     fin = np.isfinite(dgm[:, 1])
@@ -95,7 +95,7 @@ def test_h0_equals_ripser(name: str) -> None:
 @pytest.mark.parametrize("candidates", [1, 16])
 def test_birth_bound_is_the_brute_force_one(name: str, candidates: int) -> None:
     x = np.asarray(CLOUDS[name](), dtype=np.float32)
-    dm = _distance_matrix(x)
+    dm = rips_distances(x)
     tree, _ = spanning_forest(dm)
     bound = h1_birth_bound(dm, tree, candidates=candidates)
     assert bound == _brute_bound(dm, tree)
@@ -105,7 +105,7 @@ def test_birth_bound_is_the_brute_force_one(name: str, candidates: int) -> None:
 
 def test_edges_of_lengths_finds_each_value_and_counts_ties() -> None:
     x = np.stack(np.meshgrid(range(3), range(3)), -1).reshape(-1, 2).astype(np.float32)
-    dm = _distance_matrix(x)
+    dm = rips_distances(x)
     values = np.array([1.0, np.sqrt(2), np.inf, 2.0])
     edges, ties = edges_of_lengths(dm, values)
     fin = np.isfinite(values)
@@ -162,7 +162,7 @@ def test_threshold_is_rounded_to_float32_like_ripser(backend: str) -> None:
     which is sqrt(2) as a float32, so the square closes and its loop is born there."""
     x = np.array([[-2, 0], [-1, -1], [-1, 1], [0, 0], [0, 1]], dtype=np.float32)
     ref = ripser.ripser(x, maxdim=1, thresh=1.4142135)["dgms"]
-    dg = persistence_diagrams(x, backend=backend, threshold=1.4142135)
+    dg = persistence_diagrams(x, backend=backend, thresh=1.4142135)
     for k in range(2):
         np.testing.assert_array_equal(_sorted(dg[k]), _sorted(ref[k]))
     assert len(dg[1]) == 1
