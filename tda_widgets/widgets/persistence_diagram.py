@@ -10,7 +10,7 @@ import numpy as np
 import traitlets
 
 from tda_widgets._types import Diagrams, PointCloud
-from tda_widgets._validation import as_diagram_list
+from tda_widgets._validation import UNSET, as_diagram_list, renamed
 from tda_widgets.widgets._base import TdaWidget
 from tda_widgets.widgets._codec import array_list_from_json, array_list_to_json
 
@@ -161,9 +161,19 @@ class PersistenceDiagramWidget(TdaWidget):
 
     @classmethod
     def from_cloud(
-        cls, cloud: Any, *, maxdim: int = 1, n_points: int | None = None, **kwargs: Any
+        cls,
+        cloud: Any,
+        *,
+        maxdim: int = 1,
+        n_perm: int | None = None,
+        n_points: Any = UNSET,
+        **kwargs: Any,
     ) -> PersistenceDiagramWidget:
         """Compute the Rips persistence of ``cloud`` and show it, keeping generators.
+
+        ``maxdim`` and ``n_perm`` are :func:`~tda_widgets.persistence_diagrams`'s
+        (``n_points`` is the deprecated name of ``n_perm``); other keywords go to the
+        widget.
 
         Examples
         --------
@@ -176,7 +186,9 @@ class PersistenceDiagramWidget(TdaWidget):
         """
         if not isinstance(cloud, PointCloud):
             cloud = PointCloud.from_array(cloud)
-        dgms = _persistence(cloud, maxdim=maxdim, n_points=n_points)
+        where = "PersistenceDiagramWidget.from_cloud"
+        n_perm = renamed(n_points, n_perm, old="n_points", new="n_perm", where=where, default=None)
+        dgms = _persistence(cloud, maxdim=maxdim, n_perm=n_perm)
         kwargs.setdefault("title", cloud.layer)
         return cls(dgms, cloud=cloud, **kwargs)
 

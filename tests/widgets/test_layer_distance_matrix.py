@@ -5,8 +5,8 @@ import pytest
 import traitlets
 
 from tda_widgets import DistanceMatrix, LayerDistanceMatrixWidget
-from tda_widgets.widgets._codec import array_from_json
 from tda_widgets.topology.cka import matrix_correlation
+from tda_widgets.widgets._codec import array_from_json
 
 NAMES = ("conv1", "conv2", "conv3", "fc")
 

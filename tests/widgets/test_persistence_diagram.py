@@ -212,7 +212,7 @@ def test_subsample_note_says_how_much_of_the_cloud_persistence_used():
 
     rng = np.random.default_rng(0)
     cloud = PointCloud.from_array(rng.normal(size=(1500, 3)).astype(np.float32), layer="a")
-    sub = persistence_diagrams(cloud, maxdim=1, n_points=1200, subsample="random", seed=3)
+    sub = persistence_diagrams(cloud, maxdim=1, n_perm=1200, subsample="random", seed=3)
     full = persistence_diagrams(cloud, maxdim=0)
     r = sub.params["covering_radius"]
     assert 0 < r < 10
@@ -225,7 +225,7 @@ def test_subsample_note_says_how_much_of_the_cloud_persistence_used():
     assert PersistenceDiagramWidget(full, cloud=cloud).subsample_note == ""
     assert PersistenceDiagramWidget(sub).subsample_note.startswith("1,200 of 1,500 points, ")
     # two diagrams: each note names its layer; set_diagrams follows the new diagrams
-    other = persistence_diagrams(cloud, maxdim=1, n_points=1000, subsample="random", seed=4)
+    other = persistence_diagrams(cloud, maxdim=1, n_perm=1000, subsample="random", seed=4)
     w.set_diagrams(sub, compare=other, cloud=cloud, names=("a", "b"), match_dims=())
     assert w.subsample_note.split(" · ")[1].startswith("b: 1,000 of 1,500 points, r = ")
     w.set_diagrams(
