@@ -49,10 +49,12 @@ describe("viridis", () => {
 });
 
 describe("classColor", () => {
-  it("takes the one categorical palette (Okabe-Ito) and repeats it", () => {
-    expect(CATEGORICAL).toHaveLength(8);
-    expect(CATEGORICAL.map((_, c) => classColor(c))).toEqual(CATEGORICAL);
-    expect(classColor(8)).toBe(CATEGORICAL[0]);
-    expect(classColor(-1)).toBe(CATEGORICAL[7]);
+  it("gives ten classes ten colours from the one palette, then repeats it", () => {
+    expect(CATEGORICAL).toHaveLength(10);
+    const ten = Array.from({ length: 10 }, (_, c) => classColor(c));
+    expect(ten).toEqual(CATEGORICAL);
+    expect(new Set(ten).size).toBe(10);
+    expect(classColor(10)).toBe(CATEGORICAL[0]);
+    expect(classColor(-1)).toBe(CATEGORICAL[9]);
   });
 });

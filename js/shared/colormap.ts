@@ -96,8 +96,8 @@ export function extent(values: Iterable<number>): [number, number] {
 }
 
 /**
- * Class colours (pie charts, legend): the one categorical palette, Okabe-Ito (theme.ts),
- * safe for the common colour-vision deficiencies. It repeats after its 8 colours.
+ * Class colours (pie charts, legend): the one categorical palette (theme.ts): Okabe-Ito
+ * then three of Tol's, ten in all. It repeats after ten classes.
  */
 export function classColor(c: number): string {
   const n = CATEGORICAL.length;

@@ -12,10 +12,12 @@ export interface Theme {
   categorical: string[];
 }
 
-// Okabe–Ito: distinguishable with the common colour-vision deficiencies. The one
-// categorical palette of every view (homology dimensions, classes: colormap.classColor);
-// tda_widgets/widgets/panels/summary.py draws its curves with the first four, in this
-// order (tests/widgets/test_palette.py checks that they stay the same).
+// Okabe–Ito's seven colours (distinguishable with the common colour-vision
+// deficiencies; its black is left out: it vanishes on a dark theme), then three of Paul
+// Tol's "muted" colours (wine, olive, indigo) so that ten classes (MNIST, CIFAR-10) get
+// ten colours. The one categorical palette of every view (homology dimensions, classes:
+// colormap.classColor); tda_widgets/widgets/panels/summary.py draws its curves with the
+// first four, in this order (tests/widgets/test_palette.py checks both).
 export const CATEGORICAL = [
   "#0072B2",
   "#E69F00",
@@ -24,7 +26,9 @@ export const CATEGORICAL = [
   "#56B4E9",
   "#D55E00",
   "#F0E442",
-  "#000000",
+  "#882255",
+  "#999933",
+  "#332288",
 ];
 
 export function readTheme(el: Element): Theme {
