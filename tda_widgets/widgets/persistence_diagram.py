@@ -132,8 +132,7 @@ class PersistenceDiagramWidget(TdaWidget):
                 "to the cloud; pass persistence_diagrams(cloud) or use from_cloud(cloud)"
             )
         if "labels" in kwargs:
-            _warn_labels()
-            kwargs.setdefault("names", kwargs.pop("labels"))
+            kwargs["names"] = _renamed_labels(kwargs.pop("labels"), kwargs.get("names"))
         kwargs.setdefault("visible_dims", list(range(len(dgms))))
         kwargs.setdefault("subsample_note", subsample_note(diagrams, cloud=cloud))
         super().__init__(
@@ -221,8 +220,7 @@ class PersistenceDiagramWidget(TdaWidget):
         [[0, 0], [-1, 1]]
         """
         if labels is not None:
-            _warn_labels()
-            names = labels if names is None else names
+            names = _renamed_labels(labels, names)
         if names is None:
             names = (
                 getattr(first, "layer", "") or "first",
@@ -265,8 +263,7 @@ class PersistenceDiagramWidget(TdaWidget):
         (2, [[0, 0]])
         """
         if labels is not None:
-            _warn_labels()
-            names = labels if names is None else names
+            names = _renamed_labels(labels, names)
         dgms = as_diagram_list(diagrams, name="diagrams")
         other = [] if compare is None else as_diagram_list(compare, name="compare")
         matching = matching_pairs(dgms, other, metric, match_dims) if other else []
@@ -517,8 +514,20 @@ def _persistence(cloud: Any, **kwargs: Any) -> Diagrams:
     return persistence_diagrams(cloud, **kwargs)
 
 
-def _warn_labels() -> None:
+def _renamed_labels(labels: Any, names: Any) -> Any:
+    """``names`` from its deprecated old name ``labels`` (both at once: a TypeError)."""
+    if names is not None:
+        raise TypeError(
+            "PersistenceDiagramWidget: got both names= and its old name labels=; pass only names="
+        )
+    _warn_labels(stacklevel=4)
+    return labels
+
+
+def _warn_labels(stacklevel: int = 3) -> None:
     """The one warning for the old name of :attr:`PersistenceDiagramWidget.names`."""
     warnings.warn(
-        "PersistenceDiagramWidget.labels is deprecated; use .names", FutureWarning, stacklevel=3
+        "PersistenceDiagramWidget.labels is deprecated; use .names",
+        FutureWarning,
+        stacklevel=stacklevel,
     )

@@ -259,3 +259,7 @@ def test_labels_is_a_deprecated_name_of_names():
     assert w2.names == ["only"]
     assert "labels" not in w2.traits(sync=True)
     assert "names" in w2.traits(sync=True)
+    with pytest.raises(TypeError, match="got both names= and its old name labels="):
+        PersistenceDiagramWidget(a, names=["n"], labels=["l"])
+    with pytest.raises(TypeError, match="got both names= and its old name labels="):
+        w.set_diagrams(a, compare=b, names=("n", "m"), labels=("p", "q"))
