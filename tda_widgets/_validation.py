@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 __all__ = [
+    "DEFAULT_MEMORY_BUDGET",
     "UNSET",
     "as_diagram_list",
     "as_points",
@@ -285,6 +286,11 @@ def check_bool(value: Any, *, name: str) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name}: expected True or False, got {describe(value)}")
     return bool(value)
+
+
+DEFAULT_MEMORY_BUDGET = 4 * 1024**3
+"""Default ``memory_budget`` of every step that checks one (extraction, persistence,
+CKA, :class:`~tda_widgets.Analysis`): 4 GiB."""
 
 
 def check_memory_budget(value: Any, *, name: str = "memory_budget") -> int | None:

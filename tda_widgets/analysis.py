@@ -59,7 +59,15 @@ from numpy.typing import NDArray
 from tda_widgets._cache_key import Keyer, Unidentifiable
 from tda_widgets._io import atomic_write, load_npz, remove_stale_temp_files
 from tda_widgets._types import Diagrams, DistanceMatrix, MapperGraph, PointCloud
-from tda_widgets._validation import UNSET, check_choice, check_int, renamed, unknown_name_error
+from tda_widgets._validation import (
+    DEFAULT_MEMORY_BUDGET,
+    UNSET,
+    check_choice,
+    check_int,
+    check_memory_budget,
+    renamed,
+    unknown_name_error,
+)
 from tda_widgets.activations.data import is_images_and_labels
 from tda_widgets.point_clouds.normalize import check_normalize, normalize_cloud
 from tda_widgets.topology.cka import cka_matrix
@@ -241,6 +249,11 @@ class Analysis:
         recorded in the cloud's ``params`` (see :func:`~tda_widgets.normalize_cloud`).
     batch_size, device, progress, labels
         Passed to :func:`~tda_widgets.extract_activations`.
+    memory_budget : int or None, default 4 GiB
+        Most bytes each step may take (extraction, persistence, CKA), checked before
+        it allocates anything large; ``None`` turns the checks off (see
+        ``DEFAULT_MEMORY_BUDGET``). Not part of the cache key: it changes whether a
+        result is computed, never the result.
     n_points
         Deprecated name of ``n_perm`` (a ``FutureWarning``).
 
@@ -283,6 +296,7 @@ class Analysis:
         device: Any = None,
         progress: bool = True,
         labels: Any = None,
+        memory_budget: int | None = DEFAULT_MEMORY_BUDGET,
         n_points: Any = UNSET,
     ) -> None:
         n_perm = renamed(
@@ -309,7 +323,13 @@ class Analysis:
         self.subsample = check_choice(subsample, ("random", "farthest"), name="subsample")
         self.seed = check_int(seed, name="seed", minimum=0)
         self.normalize = check_normalize(normalize)
-        self._extract_kw = {"batch_size": batch_size, "device": device, "labels": labels}
+        self.memory_budget = check_memory_budget(memory_budget)
+        self._extract_kw = {
+            "batch_size": batch_size,
+            "device": device,
+            "labels": labels,
+            "memory_budget": self.memory_budget,
+        }
         self.progress = progress
         self.n_computed: Counter[str] = Counter()
         self._memory: dict[str, Any] = {}
@@ -531,6 +551,7 @@ class Analysis:
                 subsample=self.subsample,
                 seed=self.seed,
                 n_jobs=threads,
+                memory_budget=self.memory_budget,
             )
             for c in clouds
         )
@@ -574,7 +595,7 @@ class Analysis:
 
         def compute() -> DistanceMatrix:
             clouds = {layer: self.cloud(layer) for layer in self.layers}
-            return cka_matrix(clouds, progress=self.progress)
+            return cka_matrix(clouds, progress=self.progress, memory_budget=self.memory_budget)
 
         return self._cached("cka", key, compute, _matrix_arrays, self._matrix_from)
 

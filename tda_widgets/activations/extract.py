@@ -13,7 +13,12 @@ from numpy.typing import NDArray
 from torch import nn
 from tqdm.auto import tqdm
 
-from tda_widgets._validation import check_memory_budget, describe, format_bytes
+from tda_widgets._validation import (
+    DEFAULT_MEMORY_BUDGET,
+    check_memory_budget,
+    describe,
+    format_bytes,
+)
 from tda_widgets.activations._model import check_model, hooked_run, model_dtype, resolve_device
 from tda_widgets.activations.data import make_batches
 from tda_widgets.activations.layers import resolve_layers
@@ -25,9 +30,6 @@ from tda_widgets.activations.streaming import (
 )
 
 __all__ = ["DEFAULT_MEMORY_BUDGET", "Activations", "extract_activations"]
-
-DEFAULT_MEMORY_BUDGET = 2 * 1024**3  # bytes
-"""Default ``memory_budget`` of :func:`extract_activations`: 2 GiB."""
 
 
 class Activations(dict[str, Any]):
@@ -164,9 +166,9 @@ def extract_activations(
     labels : array-like of int, optional
         One class label per image, for tensor data (datasets bring their own).
     memory_budget : int or None
-        Most bytes the kept results may take (default 2 GiB). Checked on the first batch,
-        from the layer shapes and the number of images, before anything large is
-        allocated; ``None`` turns the check off.
+        Most bytes the kept results may take (default ``DEFAULT_MEMORY_BUDGET``,
+        4 GiB). Checked on the first batch, from the layer shapes and the number of
+        images, before anything large is allocated; ``None`` turns the check off.
 
     Returns
     -------

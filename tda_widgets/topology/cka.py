@@ -24,6 +24,7 @@ from tqdm.auto import tqdm
 
 from tda_widgets._types import DistanceMatrix, PointCloud
 from tda_widgets._validation import (
+    DEFAULT_MEMORY_BUDGET,
     as_points,
     check_choice,
     check_memory_budget,
@@ -42,9 +43,6 @@ __all__ = [
     "pc_removal_sensitivity",
 ]
 
-
-DEFAULT_MEMORY_BUDGET = 4 * 1024**3
-"""Default ``memory_budget`` of :func:`linear_cka` and :func:`cka_matrix`: 4 GiB."""
 
 _CHUNK_ROWS = 4096
 

@@ -44,6 +44,7 @@ from sklearn.metrics import pairwise_distances
 
 from tda_widgets._types import Diagrams, PointCloud
 from tda_widgets._validation import (
+    DEFAULT_MEMORY_BUDGET,
     UNSET,
     as_points,
     check_choice,
@@ -70,9 +71,6 @@ __all__ = [
 
 MAX_DIM = 3
 """Highest homology dimension :func:`persistence_diagrams` computes (see ``maxdim``)."""
-
-DEFAULT_MEMORY_BUDGET = 4 * 1024**3
-"""Default ``memory_budget`` of :func:`persistence_diagrams`: 4 GiB."""
 
 BYTES_PER_PAIR = 96
 """Estimated peak bytes per pair of points (``n**2`` of them) of one persistence run:
