@@ -2,7 +2,7 @@
 
 Each case builds a widget in Python, takes its state exactly as the kernel would send it
 (binary buffers included), and renders the built ESM bundle (``tda_widgets/static``)
-into a bare page with the fake anywidget model of ``js/shared/fake_model.ts``. The page
+into a bare page with the in-page anywidget model of ``js/shared/page_model.ts``. The page
 marks the start of ``render``, its end, and the first frame after it (first paint);
 every repetition is a fresh page load.
 
@@ -117,7 +117,7 @@ def _jsonable(value: Any) -> Any:
 PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>tda_widgets view benchmark</title></head>
 <body><script type="module">
-import { FakeModel } from "./fake_model.js";
+import { PageModel } from "./page_model.js";
 function revive(v) {
   if (Array.isArray(v)) return v.map(revive);
   if (v && typeof v === "object") {
@@ -139,7 +139,7 @@ window.runCase = async (name, bundle) => {
   document.head.appendChild(link);
   await new Promise((r) => (link.onload = r));
   const widget = (await import(`./${bundle}.js`)).default;
-  const model = new FakeModel(state);
+  const model = new PageModel(state);
   const el = document.createElement("div");
   document.body.appendChild(el);
   await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
@@ -174,8 +174,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def _build_page(work: Path, cases: list[Case]) -> None:
     esbuild = ROOT / "node_modules" / ".bin" / "esbuild"
     subprocess.run(
-        [str(esbuild), str(ROOT / "js" / "shared" / "fake_model.ts"), "--format=esm",
-         f"--outfile={work / 'fake_model.js'}", "--log-level=warning"],
+        [str(esbuild), str(ROOT / "js" / "shared" / "page_model.ts"), "--format=esm",
+         f"--outfile={work / 'page_model.js'}", "--log-level=warning"],
         check=True,
     )  # fmt: skip
     (work / "index.html").write_text(PAGE)
