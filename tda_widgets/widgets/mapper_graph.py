@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -352,7 +353,9 @@ class MapperGraphWidget(TdaWidget):
     def _on_max_thumbnails(self, change: dict[str, Any]) -> None:
         self._update_detail()
 
-    def _selected_images(self) -> NDArray[np.int64]:
+    def selected_image_indices(self) -> NDArray[np.int64]:
+        """Sorted indices of the images of the selected points (the points' own indices
+        when the widget has no ``image_index``)."""
         idx = self.selected_indices
         if self._image_index is None:
             return idx
@@ -370,7 +373,9 @@ class MapperGraphWidget(TdaWidget):
                 counts = self.class_counts[nodes].sum(axis=0)
             order = np.argsort(-counts, kind="stable")
             classes = [[self.class_names[c], int(counts[c])] for c in order if counts[c] > 0]
-        images = self._selected_images() if self._images is not None else np.zeros(0, np.int64)
+        images = (
+            self.selected_image_indices() if self._images is not None else np.zeros(0, np.int64)
+        )
         shown = images[: self.max_thumbnails]
         if shown.size and self._images is not None:
             tiles = self._images[shown]
@@ -391,11 +396,26 @@ class MapperGraphWidget(TdaWidget):
 
     # -- accessors ------------------------------------------------------------------
 
-    def selected_images(self) -> NDArray[np.uint8] | None:
+    def selected_image_pixels(self) -> NDArray[np.uint8] | None:
         """The selection's images (``(k, h, w, c)`` uint8), or ``None`` without images."""
         if self._images is None:
             return None
-        return self._images[self._selected_images()]
+        return self._images[self.selected_image_indices()]
+
+    def selected_images(self) -> NDArray[np.uint8] | None:
+        """Deprecated: the pixels, as :meth:`selected_image_pixels` gives them.
+
+        ``selected_images`` means image *indices* on the other views and the explorer;
+        this one will follow. Use :meth:`selected_image_pixels` for pixels and
+        :meth:`selected_image_indices` for indices.
+        """
+        warnings.warn(
+            "MapperGraphWidget.selected_images() is deprecated; use selected_image_pixels() "
+            "for the pixels or selected_image_indices() for the image indices",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return self.selected_image_pixels()
 
     def selected_labels(self) -> NDArray[np.int64] | None:
         """Class label of each selected cloud point, or ``None`` without ``labels``."""

@@ -75,7 +75,10 @@ def test_thumbnails_are_a_png_sprite_of_at_most_n_images():
     assert w.detail["images"] == 3
     w.max_thumbnails = 10  # what the "more" button does
     assert w.thumbnail_indices == [0, 1, 2]
-    assert w.selected_images().shape == (3, 8, 10, 3)
+    assert w.selected_image_pixels().shape == (3, 8, 10, 3)
+    assert w.selected_image_indices().tolist() == [0, 1, 2]
+    with pytest.warns(FutureWarning, match=r"selected_images\(\) is deprecated; use selected_"):
+        np.testing.assert_array_equal(w.selected_images(), w.selected_image_pixels())
 
 
 def test_image_index_maps_points_to_images():
