@@ -31,6 +31,10 @@ _LAZY: dict[str, str] = {
     # stage 1: activations
     "extract_activations": ".activations.extract",
     "list_layers": ".activations.layers",
+    "Activations": ".activations.extract",
+    "LayerInfo": ".activations.layers",
+    "LayerList": ".activations.layers",
+    "DEFAULT_MEMORY_BUDGET": "._validation",
     # stage 2: point clouds
     "Sampler": ".point_clouds.base",
     "top_l2": ".point_clouds.samplers",
@@ -39,6 +43,9 @@ _LAZY: dict[str, str] = {
     "pooled": ".point_clouds.samplers",
     "flatten": ".point_clouds.samplers",
     "farthest_point_subsample": ".point_clouds.subsample",
+    "random_subsample": ".point_clouds.subsample",
+    "covering_radius": ".point_clouds.subsample",
+    "FarthestPointSample": ".point_clouds.subsample",
     "normalize_cloud": ".point_clouds.normalize",
     "foreground": ".point_clouds.masked",
     "background": ".point_clouds.masked",
@@ -51,11 +58,14 @@ _LAZY: dict[str, str] = {
     "wasserstein": ".topology.distances",
     "bottleneck": ".topology.distances",
     "diagram_matching": ".topology.distances",
+    "Matching": ".topology.distances",
     "layer_distance_matrix": ".topology.matrices",
     "cross_distance_matrix": ".topology.matrices",
     "linear_cka": ".topology.cka",
     "cka_matrix": ".topology.cka",
     "compare_matrices": ".topology.cka",
+    "MatrixComparison": ".topology.cka",
+    "matrix_correlation": ".topology.cka",
     "pc_removal_sensitivity": ".topology.cka",
     "mapper_graph": ".topology.mapper",
     "elbow_eps": ".topology.mapper",
@@ -67,6 +77,9 @@ _LAZY: dict[str, str] = {
     "sw_cka_agreement": ".experiments",
     "first_separating_layer": ".experiments",
     "class_components": ".experiments",
+    "NoiseRobustness": ".experiments",
+    "SeedSpecificity": ".experiments",
+    "SwCkaAgreement": ".experiments",
     # widgets (need the JS build only when displayed)
     "PersistenceDiagramWidget": ".widgets.persistence_diagram",
     "FiltrationWidget": ".widgets.filtration",
@@ -84,9 +97,16 @@ if TYPE_CHECKING:
     from tda_widgets._types import DistanceMatrix as DistanceMatrix
     from tda_widgets._types import MapperGraph as MapperGraph
     from tda_widgets._types import PointCloud as PointCloud
+    from tda_widgets._validation import DEFAULT_MEMORY_BUDGET as DEFAULT_MEMORY_BUDGET
+    from tda_widgets.activations.extract import Activations as Activations
     from tda_widgets.activations.extract import extract_activations as extract_activations
+    from tda_widgets.activations.layers import LayerInfo as LayerInfo
+    from tda_widgets.activations.layers import LayerList as LayerList
     from tda_widgets.activations.layers import list_layers as list_layers
     from tda_widgets.analysis import Analysis as Analysis
+    from tda_widgets.experiments import NoiseRobustness as NoiseRobustness
+    from tda_widgets.experiments import SeedSpecificity as SeedSpecificity
+    from tda_widgets.experiments import SwCkaAgreement as SwCkaAgreement
     from tda_widgets.experiments import class_components as class_components
     from tda_widgets.experiments import first_separating_layer as first_separating_layer
     from tda_widgets.experiments import noise_robustness as noise_robustness
@@ -103,13 +123,19 @@ if TYPE_CHECKING:
     from tda_widgets.point_clouds.samplers import pooled as pooled
     from tda_widgets.point_clouds.samplers import random_position as random_position
     from tda_widgets.point_clouds.samplers import top_l2 as top_l2
+    from tda_widgets.point_clouds.subsample import FarthestPointSample as FarthestPointSample
+    from tda_widgets.point_clouds.subsample import covering_radius as covering_radius
     from tda_widgets.point_clouds.subsample import (
         farthest_point_subsample as farthest_point_subsample,
     )
+    from tda_widgets.point_clouds.subsample import random_subsample as random_subsample
+    from tda_widgets.topology.cka import MatrixComparison as MatrixComparison
     from tda_widgets.topology.cka import cka_matrix as cka_matrix
     from tda_widgets.topology.cka import compare_matrices as compare_matrices
     from tda_widgets.topology.cka import linear_cka as linear_cka
+    from tda_widgets.topology.cka import matrix_correlation as matrix_correlation
     from tda_widgets.topology.cka import pc_removal_sensitivity as pc_removal_sensitivity
+    from tda_widgets.topology.distances import Matching as Matching
     from tda_widgets.topology.distances import bottleneck as bottleneck
     from tda_widgets.topology.distances import diagram_matching as diagram_matching
     from tda_widgets.topology.distances import sliced_wasserstein as sliced_wasserstein
