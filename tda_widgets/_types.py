@@ -162,18 +162,25 @@ class Diagrams:
 
 @dataclass(frozen=True, eq=False)
 class DistanceMatrix:
-    """A symmetric matrix of distances between layers (or any named items).
+    """A matrix of values between layers (or any named items): rows are ``layers``.
+
+    A layer's matrix with itself (:func:`~tda_widgets.layer_distance_matrix`) is square
+    and symmetric; a cross-model matrix (:func:`~tda_widgets.cross_distance_matrix`) is
+    ``(L, M)`` with its own ``columns``. ``metric`` says what the values are: a distance
+    (``"sliced_wasserstein"``, ``"wasserstein"``, ...) or a similarity
+    (``"linear_cka"``, 1 on the diagonal: :func:`~tda_widgets.cka_matrix`).
 
     Parameters
     ----------
     values : ndarray of float64, shape (L, L) or (L, M)
-        The distances.
+        The distances or similarities.
     layers : tuple of str
         Row names, in order.
     columns : tuple of str or None
-        Column names when they differ from the rows (cross matrices).
+        Column names when they differ from the rows (cross matrices); ``None`` means
+        the columns are the rows.
     metric : str
-        Name of the distance, shown on colour bars.
+        What the values are, shown on colour bars.
 
     Examples
     --------
