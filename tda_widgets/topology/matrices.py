@@ -19,7 +19,7 @@ from joblib import Parallel, delayed
 from numpy.typing import NDArray
 
 from tda_widgets._types import DistanceMatrix
-from tda_widgets._validation import as_diagram_list, check_choice, layer_names
+from tda_widgets._validation import as_diagram_list, check_choice, check_int, describe, layer_names
 from tda_widgets.topology.distances import (
     _directions,
     _project,
@@ -35,12 +35,10 @@ METRICS = ("sliced_wasserstein", "wasserstein", "bottleneck")
 
 def _pick(diagrams_by_layer: Any, dim: int, name: str) -> tuple[list[str], list[Any]]:
     if not isinstance(diagrams_by_layer, Mapping):
-        raise ValueError(
-            f"{name}: expected a mapping layer name -> Diagrams, "
-            f"got {type(diagrams_by_layer).__name__}"
+        raise TypeError(
+            f"{name}: expected a mapping layer name -> Diagrams, got {describe(diagrams_by_layer)}"
         )
-    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or dim < 0:
-        raise ValueError(f"dim: expected an integer >= 0, got {dim!r}")
+    dim = check_int(dim, name="dim", minimum=0)
     names, dgms = [], []
     layer_names(diagrams_by_layer, name=name)
     for layer, dg in diagrams_by_layer.items():

@@ -165,9 +165,25 @@ def test_sw_matrix_equals_persim_loop() -> None:
         (lambda: wasserstein(np.zeros((1, 2)), np.zeros((1, 2)), infinite="drop"), "infinite"),
         (lambda: diagram_matching(np.zeros((1, 2)), np.zeros((1, 2)), "l2"), "metric"),
         (lambda: layer_distance_matrix({"a": [np.zeros((0, 2))]}, dim=1), "dim"),
-        (lambda: layer_distance_matrix([np.zeros((0, 2))]), "mapping"),
     ],
 )
 def test_bad_arguments(call, match) -> None:
     with pytest.raises(ValueError, match=match):
+        call()
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (
+            lambda: layer_distance_matrix([np.zeros((0, 2))]),
+            "diagrams_by_layer: expected a mapping",
+        ),
+        (lambda: layer_distance_matrix({"a": [np.zeros((0, 2))]}, dim=1.0), "dim: expected an"),
+        (lambda: layer_distance_matrix({"a": [np.zeros((0, 2))]}, dim="1"), "dim: expected an"),
+    ],
+)
+def test_wrong_types_are_type_errors(call, match) -> None:
+    """The validation policy: a wrong type is a TypeError, a wrong value a ValueError."""
+    with pytest.raises(TypeError, match=match):
         call()
