@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from joblib import Parallel, delayed
 from numpy.typing import NDArray
 from scipy import stats
 from scipy.linalg.blas import dsyrk
@@ -27,6 +28,7 @@ from tda_widgets._validation import (
     DEFAULT_MEMORY_BUDGET,
     as_points,
     check_choice,
+    check_int,
     check_memory_budget,
     format_bytes,
     layer_names,
@@ -361,13 +363,15 @@ def pc_removal_sensitivity(
     dim: int = 1,
     n_directions: int = 50,
     backend: str = "auto",
+    n_jobs: int | None = None,
 ) -> NDArray[np.float64]:
     """SW distance between a cloud's H``dim`` and that after removing k principal directions.
 
     The paper's sensitivity test: take the SVD of the ``N x c`` cloud **without
     centring** (as the authors do), project onto the top ``c - k`` right singular
     vectors (removing the k lowest-variance directions), recompute persistence and
-    return ``sliced_wasserstein(original H_dim, projected H_dim)`` for each k.
+    return ``sliced_wasserstein(original H_dim, projected H_dim)`` for each k. The
+    ``ks`` run as ``n_jobs`` joblib jobs (each persistence on one thread).
 
     Examples
     --------
@@ -383,14 +387,15 @@ def pc_removal_sensitivity(
     bad = [k for k in ks if not 0 <= k < c]
     if bad:
         raise ValueError(f"ks: expected integers in [0, {c}) (the cloud has {c} dims), got {bad}")
+    dim = check_int(dim, name="dim", minimum=0)
     _, _, vt = np.linalg.svd(pts.astype(np.float64), full_matrices=True)
     base = persistence_diagrams(pts, maxdim=dim, backend=backend)[dim]
-    out = np.empty(len(ks))
-    for i, k in enumerate(ks):
+
+    def removed(k: int) -> float:
         if k == 0:
-            out[i] = 0.0
-            continue
+            return 0.0
         low = (pts.astype(np.float64) @ vt[: c - k].T).astype(np.float32)
-        dg = persistence_diagrams(low, maxdim=dim, backend=backend)[dim]
-        out[i] = sliced_wasserstein(base, dg, n_directions=n_directions)
-    return out
+        dg = persistence_diagrams(low, maxdim=dim, backend=backend, n_jobs=1)[dim]
+        return sliced_wasserstein(base, dg, n_directions=n_directions)
+
+    return np.array(Parallel(n_jobs=n_jobs)(delayed(removed)(k) for k in ks), dtype=np.float64)
