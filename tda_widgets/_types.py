@@ -45,7 +45,7 @@ class PointCloud:
     >>> import numpy as np
     >>> from tda_widgets import PointCloud
     >>> cloud = PointCloud.from_array(np.zeros((3, 2)), layer="toy")
-    >>> cloud.n_points, cloud.dim
+    >>> cloud.n_points, cloud.n_features
     (3, 2)
     """
 
@@ -65,9 +65,23 @@ class PointCloud:
         return int(self.points.shape[0])
 
     @property
-    def dim(self) -> int:
-        """Ambient dimension ``d`` of the points."""
+    def n_features(self) -> int:
+        """Ambient dimension ``d`` of the points (scikit-learn's ``n_features``; ``dim``
+        names a homology dimension everywhere else)."""
         return int(self.points.shape[1])
+
+    @property
+    def dim(self) -> int:
+        """Deprecated name of :attr:`n_features`."""
+        import warnings
+
+        warnings.warn(
+            "PointCloud.dim is deprecated; use .n_features (dim is a homology dimension "
+            "everywhere else)",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return self.n_features
 
     @classmethod
     def from_array(

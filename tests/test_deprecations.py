@@ -34,3 +34,10 @@ def test_analysis_n_points_is_n_perm() -> None:
     assert a.n_perm == 50
     with pytest.raises(TypeError, match="got both n_perm= and its old name n_points="):
         tw.Analysis(model, images, ["0"], n_perm=5, n_points=50, cache_dir=False)
+
+
+def test_point_cloud_dim_is_n_features() -> None:
+    cloud = tw.PointCloud.from_array(np.zeros((4, 3)))
+    assert cloud.n_features == 3
+    with pytest.warns(FutureWarning, match=r"PointCloud\.dim is deprecated; use \.n_features"):
+        assert cloud.dim == 3
