@@ -2,17 +2,27 @@
 
 * ``jupyter_lab`` (session): a JupyterLab server on 127.0.0.1 with a token, on a free
   port, serving a temporary copy of ``notebooks/`` and of ``tests/ui/notebooks/`` (as
-  ``ui/``), so runs never write into the repository; stopped by PID at the end, kernels shut down through the REST API.
+  ``ui/``), so runs never write into the repository; stopped through ``POST /api/shutdown``
+  (then by process group if it does not exit).
 * ``browser`` (session): Debian's Chromium, headless, through Python Playwright.
 * ``lab`` (function): a :class:`Lab` page helper: open a notebook, run all cells,
   wait for widgets, evaluate Python in the notebook's kernel, take screenshots.
+* ``module_lab`` (module): the same helper on one page kept open for a whole test module,
+  so that a module opens and runs its notebook once; its tests call :meth:`Lab.reset`
+  (re-run the notebook's ``view``-tagged cells, light theme, default viewport) to start
+  from the state the notebook left.
 
-Screenshots go to ``tests/ui/artifacts/`` (gitignored).
+Nothing here sleeps for a fixed time: every wait is on a condition (the kernel's value,
+an attribute the view sets, an element's box), with a deadline.
+
+Screenshots go to ``tests/ui/artifacts/`` (gitignored); each test names its own files, so
+parallel workers (pytest-xdist) never write the same one.
 """
 
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
 import secrets
@@ -23,11 +33,12 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tda_widgets.widgets._export import CHROMIUM_ARGS, chromium_path
 
@@ -104,23 +115,30 @@ class JupyterLabServer:
                 time.sleep(0.5)
         raise TimeoutError(f"JupyterLab did not start in {timeout} s; see {self.log.name}")
 
-    def stop(self) -> None:
-        try:
-            for kernel in _get_json(f"{self.url}/api/kernels?token={self.token}"):
-                req = urllib.request.Request(
-                    f"{self.url}/api/kernels/{kernel['id']}?token={self.token}", method="DELETE"
-                )
+    def stop(self, timeout: float = 30) -> None:
+        """Shut the server down through its REST API (it stops its kernels first) and wait
+        for it to exit; past ``timeout`` s, stop its process group (ours alone: it was
+        started in a new session) by PID."""
+        if self.proc.poll() is None:
+            req = urllib.request.Request(
+                f"{self.url}/api/shutdown",
+                method="POST",
+                headers={"Authorization": f"token {self.token}"},
+            )
+            # the server may close the connection before it answers: that is fine
+            with contextlib.suppress(OSError, http.client.HTTPException):
                 urllib.request.urlopen(req, timeout=10).close()
-        except OSError:
-            pass
-        # the server and anything it started share our new session: stop the group by PID
         try:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            self.proc.wait(timeout=20)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
+                os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
         self.log.close()
 
 
@@ -175,6 +193,60 @@ async (code) => {
 """
 
 
+POLL_MS = 250  # how often Lab.until asks again
+
+# the theme's --jp-layout-color0, as the body's computed style gives it, and as rgb()
+_THEME_BACKGROUND = {"JupyterLab Light": "white", "JupyterLab Dark": "#111"}
+_THEME_RGB = {"JupyterLab Light": "rgb(255, 255, 255)", "JupyterLab Dark": "rgb(17, 17, 17)"}
+
+# Queue the code cells tagged `tag` (every one for null) and return the highest execution
+# count any cell showed before: a cell has run again once its count is above it.
+_RUN_CELLS_JS = """
+(tag) => {
+  const app = window.jupyterapp;
+  const panel = app.shell.currentWidget;
+  const nb = panel.content;
+  const counts = nb.widgets.map((c) => (c.model.type === 'code' && c.model.executionCount) || 0);
+  const before = Math.max(0, ...counts);
+  if (tag === null) {
+    app.commands.execute('notebook:run-all-cells');
+  } else {
+    nb.widgets.forEach((c, k) => {
+      if (c.model.type !== 'code' || !(c.model.getMetadata('tags') || []).includes(tag)) return;
+      nb.activeCellIndex = k;
+      nb.deselectAll();
+      app.commands.execute('notebook:run-cell');
+    });
+  }
+  return before;
+}
+"""
+
+# Every non-empty code cell to run has a count above `before`, or one that ran raised.
+_CELLS_DONE_JS = """
+([tag, before]) => {
+  const cells = window.jupyterapp.shell.currentWidget.content.widgets.filter(
+    (c) => c.model.type === 'code' && c.model.sharedModel.getSource().trim() !== ''
+      && (tag === null || (c.model.getMetadata('tags') || []).includes(tag)));
+  const ran = (c) => (c.model.executionCount || 0) > before;
+  const raised = (c) => ran(c) && [...Array(c.model.outputs.length).keys()].some(
+    (k) => c.model.outputs.get(k).type === 'error');
+  return cells.every(ran) || cells.some(raised);
+}
+"""
+
+# The element's box is on screen and did not move since the last animation frame.
+_SETTLED_JS = """
+(e) => {
+  const r = e.getBoundingClientRect();
+  const key = [r.x, r.y, r.width, r.height].join();
+  const same = e.__tdawBox === key;
+  e.__tdawBox = key;
+  return same && r.width > 0 && r.bottom > 0 && r.top < window.innerHeight;
+}
+"""
+
+
 class Lab:
     """A JupyterLab page with helpers to drive a notebook and query its kernel."""
 
@@ -182,6 +254,8 @@ class Lab:
         self.page = page
         self.server = server
         self.console_errors: list[str] = []
+        self._used = False
+        self._viewport = dict(page.viewport_size)
         page.on(
             "console",
             lambda m: self.console_errors.append(m.text) if m.type == "error" else None,
@@ -212,22 +286,50 @@ class Lab:
             arg=notebook,
             timeout=timeout,
         )
+        # what reset() goes back to
+        self._used = False
+        self._viewport = dict(self.page.viewport_size)
 
     def run_all(self, timeout: float = 300_000) -> None:
         """Run every cell and wait until the kernel has finished them all."""
-        self.page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-        # the kernel runs requests in order: this returns once every queued cell is done
-        self.page.wait_for_timeout(200)
+        self.run_cells(None, timeout=timeout)
+
+    def run_cells(self, tag: str | None, timeout: float = 300_000) -> None:
+        """Run the code cells tagged ``tag`` (every code cell for ``None``) in the notebook,
+        in order, and wait until each has a new execution count (or one of them raised);
+        raise if a cell raised."""
+        before = self.page.evaluate(_RUN_CELLS_JS, tag)
+        self.page.wait_for_function(_CELLS_DONE_JS, arg=[tag, before], timeout=timeout)
+        # aborted cells after an error get no count: the kernel is done with them once it
+        # answers this
         self.run("pass", timeout=timeout)
-        errors = self.page.locator(
-            ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
-        )
         tracebacks = self.page.locator(
             ".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']"
         )
         if tracebacks.count():
             raise AssertionError(f"a cell raised: {tracebacks.first.inner_text()[:2000]}")
-        del errors
+
+    def reset(
+        self, ready: str | None = None, *, tag: str = "view", timeout: float = 300_000
+    ) -> None:
+        """Put a notebook kept open for a test module back as a fresh run left it.
+
+        The first call after :meth:`open` and :meth:`run_all` only marks the page used;
+        later calls re-run the cells tagged ``tag`` (the ones that build and show the
+        views, so every view and its traits start anew) and wait for ``ready`` (a CSS
+        selector, if given) to be attached. Every call also restores the light theme
+        and the viewport the notebook was opened with, and forgets console errors.
+        """
+        if self._used:
+            self.run_cells(tag, timeout=timeout)
+        self._used = True
+        if self.page.evaluate("() => document.body.dataset.jpThemeName") != "JupyterLab Light":
+            self.set_theme("JupyterLab Light")
+        if self.page.viewport_size != self._viewport:
+            self.page.set_viewport_size(self._viewport)
+        if ready is not None:
+            self.page.locator(ready).first.wait_for(state="attached", timeout=timeout)
+        self.console_errors.clear()
 
     def run(self, code: str, timeout: float = 120_000) -> str:
         """Execute ``code`` in the notebook's kernel; return its stdout (raise on error)."""
@@ -242,18 +344,40 @@ class Lab:
         out = self.run(f"import json as _j\nprint(_j.dumps({expr}))")
         return json.loads(out.strip().splitlines()[-1])
 
+    def until(self, check: Callable[[], Any], what: str, timeout_s: float = 30) -> Any:
+        """Poll ``check()`` until it returns something truthy and return that; fail after
+        ``timeout_s`` with ``what`` (a callable gives the message then)."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            value = check()
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise AssertionError(what() if callable(what) else what)
+            self.page.wait_for_timeout(POLL_MS)  # poll interval, not a wait for the result
+
     def eventually(self, expr: str, expected: Any, timeout_s: float = 30) -> Any:
         """Poll the kernel until ``expr`` equals ``expected`` (the kernel handles a view's
         messages in order, but the browser sends them when it is ready); fail after
         ``timeout_s`` naming the last value."""
-        value = None
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            value = self.value(expr)
-            if value == expected:
-                return value
-            self.page.wait_for_timeout(250)  # poll interval, not a wait for the result
-        raise AssertionError(f"{expr} = {value!r}, expected {expected!r}")
+        last: list[Any] = [None]
+
+        def check() -> bool:
+            last[0] = self.value(expr)
+            return bool(last[0] == expected)
+
+        self.until(check, lambda: f"{expr} = {last[0]!r}, expected {expected!r}", timeout_s)
+        return last[0]
+
+    def settled(self, locator: Any, timeout: float = 30_000) -> Any:
+        """Scroll ``locator`` into view and wait until its box is on screen and the same
+        in two animation frames running (JupyterLab's notebook lays cells out as they
+        scroll in); return the locator."""
+        locator.scroll_into_view_if_needed(timeout=timeout)
+        self.page.wait_for_function(
+            _SETTLED_JS, arg=locator.element_handle(), polling="raf", timeout=timeout
+        )
+        return locator
 
     def screenshot(self, name: str, locator: Any = None) -> Path:
         """Save ``artifacts/<name>.png``: the page, or the whole of ``locator``.
@@ -293,6 +417,22 @@ class Lab:
         )
         # JupyterLab covers the page with its splash screen while it switches: wait it out
         self.page.locator("#jupyterlab-splash").wait_for(state="detached", timeout=30_000)
+        # and the theme's stylesheet applies: its background colour reaches the body
+        self.page.wait_for_function(
+            "(bg) => getComputedStyle(document.body).getPropertyValue('--jp-layout-color0')"
+            ".trim().toLowerCase() === bg",
+            arg=_THEME_BACKGROUND[theme],
+            timeout=30_000,
+        )
+
+    def wait_background(self, locator: Any, theme: str) -> None:
+        """Wait until ``locator``'s element has ``theme``'s background colour (the views
+        read the theme's colours when they redraw on a theme switch)."""
+        self.page.wait_for_function(
+            "([e, bg]) => getComputedStyle(e).backgroundColor === bg",
+            arg=[locator.element_handle(), _THEME_RGB[theme]],
+            timeout=30_000,
+        )
 
 
 @pytest.fixture
@@ -303,3 +443,18 @@ def lab(browser: Any, jupyter_lab: JupyterLabServer) -> Iterator[Lab]:
         yield Lab(page, jupyter_lab)
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def module_lab(browser: Any, jupyter_lab: JupyterLabServer) -> Iterator[Lab]:
+    """A :class:`Lab` whose page stays open for the whole module (see :meth:`Lab.reset`)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, device_scale_factor=1)
+    page = context.new_page()
+    try:
+        yield Lab(page, jupyter_lab)
+    finally:
+        context.close()
+
+
+# a loaded CI machine may take a while to draw: page assertions wait up to 30 s
+expect.set_options(timeout=30_000)

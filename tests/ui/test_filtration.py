@@ -7,29 +7,36 @@ import pytest
 ROOT_SEL = ".tdaw-filtration"
 
 
+@pytest.fixture(scope="module")
+def notebook(module_lab):
+    """The notebook, opened and run once for the module."""
+    module_lab.open("ui/filtration.ipynb")
+    module_lab.run_all()
+    return module_lab
+
+
 @pytest.fixture
-def views(lab):
-    lab.open("ui/filtration.ipynb")
-    lab.run_all()
+def views(notebook):
+    lab = notebook
+    lab.reset(ROOT_SEL)  # new views of new widgets, as a fresh run leaves them
     lab.page.locator(ROOT_SEL).nth(1).wait_for(timeout=60_000)
     return lab
 
 
 def _root(lab, n=0):
-    root = lab.page.locator(ROOT_SEL).nth(n)
-    root.scroll_into_view_if_needed()
-    lab.page.wait_for_timeout(200)
-    return root
+    return lab.settled(lab.page.locator(ROOT_SEL).nth(n))
 
 
 def _synced_radius(lab, root):
     """Wait until the kernel has the radius the page shows; return it."""
-    for _ in range(50):
-        page_r = float(root.get_attribute("data-radius"))
-        if lab.value("w.radius") == page_r:
-            return page_r
-        lab.page.wait_for_timeout(100)
-    raise AssertionError(f"kernel radius {lab.value('w.radius')} != page radius {page_r}")
+    radii = [None, None]
+
+    def same():
+        radii[:] = [float(root.get_attribute("data-radius")), lab.value("w.radius")]
+        return radii[0] == radii[1]
+
+    lab.until(same, lambda: f"kernel radius {radii[1]} != page radius {radii[0]}")
+    return radii[0]
 
 
 def _edges_drawn(root):
@@ -95,7 +102,7 @@ def test_clicking_a_bar_jumps_to_its_birth_and_shows_its_generator(views):
     lab.page.mouse.move(x, y + 200)  # hide the tooltip for the picture
     lab.screenshot("filtration-bar-light", root)
     lab.set_theme("JupyterLab Dark")
-    lab.page.wait_for_timeout(500)
+    lab.wait_background(root, "JupyterLab Dark")
     lab.screenshot("filtration-bar-dark", root)
     lab.screenshot("filtration-torus-dark", _root(lab, 1))
     lab.set_theme("JupyterLab Light")
@@ -132,6 +139,5 @@ def test_python_radius_reaches_the_view_and_projection_is_stated(views):
         ".querySelector('[data-testid=\"filtration-play\"]').getAttribute('aria-pressed') === 'false'",
         timeout=20_000,
     )
-    lab.page.wait_for_timeout(400)
-    assert lab.value("w3.radius == w3.max_radius")
+    lab.eventually("w3.radius == w3.max_radius", True)
     assert not [e for e in lab.console_errors if "filtration" in e.lower()]

@@ -1,21 +1,30 @@
 """LayerDistanceMatrixWidget in JupyterLab: cell click, arrow keys, toggle, Python -> view, themes."""
 
 import pytest
+from playwright.sync_api import expect
 from ui_contrast import text_colours
 from ui_geometry import matrix_cell
 
 ROOT_SEL = ".tdaw-layer-distance-matrix"
 
 
+@pytest.fixture(scope="module")
+def notebook(module_lab):
+    """The notebook, opened and run once for the module."""
+    module_lab.open("ui/matrix_views.ipynb")
+    module_lab.run_all()
+    return module_lab
+
+
 @pytest.fixture
-def matrix(lab):
-    lab.open("ui/matrix_views.ipynb")
-    lab.run_all()
+def matrix(notebook):
+    lab = notebook
+    lab.reset(ROOT_SEL)  # new views of new widgets, as a fresh run leaves them
     root = lab.page.locator(ROOT_SEL).first
     root.wait_for(timeout=60_000)
     canvas = root.locator("[data-testid='ldm-canvas']")
-    canvas.scroll_into_view_if_needed()
-    lab.page.wait_for_timeout(300)
+    lab.settled(canvas)
+    lab.until(lambda: canvas.get_attribute("data-plot"), "the matrix was not drawn")
     return lab, root, canvas
 
 
@@ -27,22 +36,19 @@ def test_cell_click_and_arrow_keys_reach_the_kernel(matrix):
     names = lab.value("[w.layers[3], w.columns[10], float(w.values[3, 10])]")
     assert tooltip.text_content().startswith(f"{names[0]} ↔ {names[1]} · sliced Wasserstein")
     lab.page.mouse.click(*matrix_cell(canvas, 3, 10))
-    lab.page.wait_for_timeout(400)
-    assert lab.value("w.selected_pair") == [3, 10]
+    lab.eventually("w.selected_pair", [3, 10])
     lab.screenshot("matrix-light", root)
 
     lab.page.keyboard.press("ArrowDown")
     lab.page.keyboard.press("ArrowDown")
     lab.page.keyboard.press("ArrowLeft")
-    lab.page.wait_for_timeout(400)
-    assert lab.value("w.selected_pair") == [5, 9]
+    lab.eventually("w.selected_pair", [5, 9])
     # the notebook did not take the arrows: the same cell is still active
     assert lab.page.evaluate(
         "() => document.activeElement.classList.contains('tdaw-layer-distance-matrix')"
     )
     lab.page.keyboard.press("Escape")
-    lab.page.wait_for_timeout(400)
-    assert lab.value("w.selected_pair") == []
+    lab.eventually("w.selected_pair", [])
     assert not [e for e in lab.console_errors if "tdaw" in e or "matrix" in e]
 
 
@@ -52,9 +58,8 @@ def test_toggle_shows_the_second_matrix_and_the_rank_correlation(matrix):
     corr = root.locator("[data-testid='ldm-correlation']").text_content()
     assert corr.startswith("Spearman \u03c1 = ") and abs(float(corr.split("=")[1]) - rho) < 1e-3
     root.locator("[data-testid='ldm-toggle-second']").click()
-    lab.page.wait_for_timeout(400)
-    assert lab.value("w.show_second") is True
-    assert root.get_attribute("data-shown") == "second"
+    lab.eventually("w.show_second is True", True)
+    expect(root).to_have_attribute("data-shown", "second")
     lab.screenshot("matrix-second-light", root)
 
 
@@ -70,7 +75,7 @@ def test_python_selection_reaches_the_view_and_dark_theme(matrix):
     empty = lab.page.locator(ROOT_SEL).nth(1).locator("[data-testid='ldm-empty']")
     assert empty.is_visible()
     lab.set_theme("JupyterLab Dark")
-    lab.page.wait_for_timeout(500)
+    lab.wait_background(root, "JupyterLab Dark")
     lab.run("w.selected_pair = [2, 7]")  # redraw with the dark theme's colours
     lab.page.wait_for_function(
         f"() => document.querySelector('{ROOT_SEL}').dataset.selected === '2,7'"

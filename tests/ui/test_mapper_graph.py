@@ -5,25 +5,31 @@ import json
 
 import numpy as np
 import pytest
+from playwright.sync_api import expect
 from ui_geometry import isolated
 
 ROOT_SEL = ".tdaw-mapper-graph"
 
 
+@pytest.fixture(scope="module")
+def notebook(module_lab):
+    """The notebook, opened and run once for the module."""
+    module_lab.open("ui/mapper_views.ipynb")
+    module_lab.run_all()
+    return module_lab
+
+
 @pytest.fixture
-def mapper(lab):
-    lab.open("ui/mapper_views.ipynb")
-    lab.run_all()
+def mapper(notebook):
+    lab = notebook
+    lab.reset(ROOT_SEL)  # new views of new widgets, as a fresh run leaves them
     root = lab.page.locator(ROOT_SEL).first
     root.wait_for(timeout=60_000)
     canvas = root.locator("[data-testid='mg-canvas']")
-    canvas.scroll_into_view_if_needed()
-    # the view lays the graph out and sends the positions back to the kernel
-    for _ in range(50):
-        if lab.value("g.positions is not None"):
-            break
-        lab.page.wait_for_timeout(200)
-    lab.page.wait_for_timeout(300)
+    # the view lays the graph out, draws it and sends the positions back to the kernel
+    lab.eventually("g.positions is not None", True, timeout_s=60)
+    lab.settled(canvas)
+    lab.until(lambda: canvas.get_attribute("data-transform"), "the view drew no graph")
     return lab, root, canvas
 
 
@@ -81,13 +87,11 @@ def test_keyboard_moves_between_nodes_and_selects(mapper):
     assert len(set(path)) >= 3, f"the walk should move: {path}"
     root.focus()
     page.keyboard.press("ArrowLeft")  # the first key only shows where navigation starts
-    page.wait_for_timeout(200)
-    assert root.get_attribute("data-current-node") == str(start)
+    expect(root).to_have_attribute("data-current-node", str(start))
     for key in first_keys:
         page.keyboard.press(key)
     page.keyboard.press("Enter")
-    page.wait_for_timeout(500)
-    assert lab.value("g.selected_nodes") == [a]
+    lab.eventually("g.selected_nodes", [a])
     assert root.get_attribute("data-current-node") == str(a)
     tooltip = root.locator("[data-testid='mg-tooltip']")
     assert tooltip.is_visible()
@@ -102,8 +106,7 @@ def test_keyboard_moves_between_nodes_and_selects(mapper):
     for key in second_keys:
         page.keyboard.press(key)
     page.keyboard.press("Shift+Enter")
-    page.wait_for_timeout(500)
-    assert lab.value("g.selected_nodes") == [a, b]
+    lab.eventually("g.selected_nodes", [a, b])
     expected = lab.value(
         f"sorted(set(g.graph.node_members({a}).tolist()) | set(g.graph.node_members({b}).tolist()))"
     )
@@ -112,12 +115,11 @@ def test_keyboard_moves_between_nodes_and_selects(mapper):
     assert page.evaluate("() => document.activeElement.classList.contains('tdaw-mapper-graph')")
     lab.screenshot("mapper-keyboard-focus-light", root)
     lab.set_theme("JupyterLab Dark")
-    page.wait_for_timeout(500)
+    lab.wait_background(root, "JupyterLab Dark")
     lab.screenshot("mapper-keyboard-focus-dark", root)
     lab.set_theme("JupyterLab Light")
     page.keyboard.press("Escape")
-    page.wait_for_timeout(400)
-    assert lab.value("g.selected_nodes") == []
+    lab.eventually("g.selected_nodes", [])
     assert root.get_attribute("data-current-node") == str(b)  # the ring stays, unselected
     lab.screenshot("mapper-keyboard-focus-unselected-light", root)
     assert not [e for e in lab.console_errors if "tdaw" in e or "mapper" in e]
@@ -135,20 +137,34 @@ def _same(t, u):
     return all(t[c] == pytest.approx(u[c], rel=1e-9, abs=1e-6) for c in "kxy")
 
 
+def _wait_transform(lab, canvas, ok, what):
+    """Wait until the view's transform satisfies ``ok``; return it (fail naming ``what``
+    and the last transform)."""
+    last = [None]
+
+    def check():
+        last[0] = _transform(canvas)
+        return ok(last[0])
+
+    lab.until(check, lambda: f"transform {last[0]} is not {what}")
+    return last[0]
+
+
 def test_keyboard_zoom_fit_pan_and_reveal(mapper):
     lab, root, canvas = mapper
     page = lab.page
     w, h = lab.value("[g.width, g.height]")
     positions = lab.value("(_kb := 'still here', g.positions.tolist())[1]")
     root.locator("[data-testid='mg-fit']").click()
-    page.wait_for_timeout(200)
     fitted = _transform(canvas)
     root.focus()
     # no ring yet: + zooms about the centre of the drawing, which shows the same point
     page.keyboard.press("+")
     page.keyboard.press("+")
-    page.wait_for_timeout(300)
-    t = _transform(canvas)
+    k2 = fitted["k"] * ZOOM_STEP**2
+    t = _wait_transform(
+        lab, canvas, lambda t: t["k"] == pytest.approx(k2, rel=1e-9), "zoomed in twice"
+    )
     assert t["k"] == pytest.approx(fitted["k"] * ZOOM_STEP**2, rel=1e-9)
     for c, size in (("x", w), ("y", h)):
         assert (size / 2 - t[c]) / t["k"] == pytest.approx((size / 2 - fitted[c]) / fitted["k"])
@@ -158,36 +174,31 @@ def test_keyboard_zoom_fit_pan_and_reveal(mapper):
     # kernel) must not fire
     page.keyboard.press("0")
     page.keyboard.press("0")
-    page.wait_for_timeout(300)
-    assert _same(_transform(canvas), fitted)
+    _wait_transform(lab, canvas, lambda t: _same(t, fitted), f"fitted {fitted}")
     # shift+ArrowRight looks right: the drawing moves left by PAN_FRACTION of its width
     page.keyboard.press("Shift+ArrowRight")
-    page.wait_for_timeout(300)
-    assert _same(_transform(canvas), {**fitted, "x": fitted["x"] - PAN_FRACTION * w})
+    panned = {**fitted, "x": fitted["x"] - PAN_FRACTION * w}
+    _wait_transform(lab, canvas, lambda t: _same(t, panned), f"panned right {panned}")
     page.keyboard.press("Shift+ArrowUp")
-    page.wait_for_timeout(300)
-    t = _transform(canvas)
-    assert _same(
-        t,
-        {
-            "k": fitted["k"],
-            "x": fitted["x"] - PAN_FRACTION * w,
-            "y": fitted["y"] + PAN_FRACTION * h,
-        },
-    )
+    panned = {
+        "k": fitted["k"],
+        "x": fitted["x"] - PAN_FRACTION * w,
+        "y": fitted["y"] + PAN_FRACTION * h,
+    }
+    _wait_transform(lab, canvas, lambda t: _same(t, panned), f"panned up {panned}")
     page.keyboard.press("-")
     page.keyboard.press("0")
-    page.wait_for_timeout(300)
-    assert _same(_transform(canvas), fitted)
+    _wait_transform(lab, canvas, lambda t: _same(t, fitted), f"fitted {fitted}")
     # with the ring on a node, + keeps that node where it is on screen
     page.keyboard.press("ArrowLeft")  # shows the ring on the node nearest the centre
-    page.wait_for_timeout(200)
+    expect(root).not_to_have_attribute("data-current-node", "")
     cur = int(root.get_attribute("data-current-node"))
     before = _local_screen(lab, canvas)[cur]
     page.keyboard.press("+")
     page.keyboard.press("=")
-    page.wait_for_timeout(300)
-    t = _transform(canvas)
+    t = _wait_transform(
+        lab, canvas, lambda t: t["k"] == pytest.approx(k2, rel=1e-9), "zoomed in twice"
+    )
     assert t["k"] == pytest.approx(fitted["k"] * ZOOM_STEP**2, rel=1e-9)
     assert _local_screen(lab, canvas)[cur] == pytest.approx(before, abs=1e-6)
     assert root.get_attribute("data-current-node") == str(cur)
@@ -202,15 +213,17 @@ def test_keyboard_zoom_fit_pan_and_reveal(mapper):
         ]
         if outside:
             break
+        k = _transform(canvas)["k"]
         page.keyboard.press("+")
-        page.wait_for_timeout(200)
+        _wait_transform(
+            lab, canvas, lambda t, k=k: t["k"] == pytest.approx(k * ZOOM_STEP, rel=1e-9), "zoomed"
+        )
     assert outside, "zooming in should leave some neighbour off-screen"
     key, target = outside[0]
     t = _transform(canvas)
     page.keyboard.press(key)
-    page.wait_for_timeout(300)
-    assert root.get_attribute("data-current-node") == str(target)
-    after = _transform(canvas)
+    expect(root).to_have_attribute("data-current-node", str(target))
+    after = _wait_transform(lab, canvas, lambda u: u != t, "moved")
     assert after["k"] == t["k"]
     assert (after["x"], after["y"]) != (t["x"], t["y"])
     x, y = _local_screen(lab, canvas)[target]
@@ -229,13 +242,11 @@ def test_click_and_shift_click_select_nodes_and_indices(mapper):
     xy = _screen(lab, canvas)
     a, b = isolated(xy, 2)
     lab.page.mouse.click(*xy[a])
-    lab.page.wait_for_timeout(400)
-    assert lab.value("g.selected_nodes") == [a]
+    lab.eventually("g.selected_nodes", [a])
     lab.page.keyboard.down("Shift")
     lab.page.mouse.click(*xy[b])
     lab.page.keyboard.up("Shift")
-    lab.page.wait_for_timeout(400)
-    assert lab.value("g.selected_nodes") == [a, b]
+    lab.eventually("g.selected_nodes", [a, b])
     expected = lab.value(
         f"sorted(set(g.graph.node_members({a}).tolist()) | set(g.graph.node_members({b}).tolist()))"
     )
@@ -252,9 +263,8 @@ def test_click_and_shift_click_select_nodes_and_indices(mapper):
 def test_lasso_selects_exactly_the_nodes_inside(mapper):
     lab, root, canvas = mapper
     root.locator("[data-testid='mg-mode-lasso']").click()
-    assert root.get_attribute("data-mode") == "lasso"
-    canvas.scroll_into_view_if_needed()  # the click may have scrolled the notebook
-    lab.page.wait_for_timeout(300)
+    expect(root).to_have_attribute("data-mode", "lasso")
+    lab.settled(canvas)  # the click may have scrolled the notebook
     xy = _screen(lab, canvas)
     box = canvas.bounding_box()
     # a box over the left 40% of the drawing, nudged so no node centre sits on its edge
@@ -275,8 +285,7 @@ def test_lasso_selects_exactly_the_nodes_inside(mapper):
     for x, y in [(x1, y0), (x1, y1), (x0, y1), (x0, y0 + 1)]:
         page.mouse.move(x, y, steps=6)
     page.mouse.up()
-    page.wait_for_timeout(500)
-    assert sorted(lab.value("g.selected_nodes")) == inside
+    lab.eventually("sorted(g.selected_nodes)", inside)
     assert root.get_attribute("data-selected-nodes") == ",".join(
         map(str, lab.value("g.selected_nodes"))
     )
@@ -285,23 +294,20 @@ def test_lasso_selects_exactly_the_nodes_inside(mapper):
 def test_slider_and_class_search(mapper):
     lab, root, _ = mapper
     root.locator("[data-testid='mg-threshold']").fill("0.3")
-    lab.page.wait_for_timeout(400)
-    assert lab.value("g.edge_threshold") == pytest.approx(0.3)
+    lab.eventually("g.edge_threshold", pytest.approx(0.3))
     shown = lab.value("int((g.edge_weights >= 0.3 - 1e-12).sum())")
-    assert root.get_attribute("data-visible-edges") == str(shown)
+    expect(root).to_have_attribute("data-visible-edges", str(shown))
     # arrow keys step the focused slider (JupyterLab's shortcuts must not take them)
     root.locator("[data-testid='mg-threshold']").focus()
     for _ in range(5):
         lab.page.keyboard.press("ArrowRight")
-    lab.page.wait_for_timeout(400)
-    assert lab.value("g.edge_threshold") == pytest.approx(0.35)
+    lab.eventually("g.edge_threshold", pytest.approx(0.35))
     root.locator("[data-testid='mg-threshold']").fill("0.3")
-    lab.page.wait_for_timeout(400)
+    lab.eventually("g.edge_threshold", pytest.approx(0.3))
     root.locator("[data-testid='mg-search']").fill("B")
-    lab.page.wait_for_timeout(400)
-    assert lab.value("g.class_filter") == "B"
+    lab.eventually("g.class_filter", "B")
     dimmed = lab.value("int((g.class_counts[:, 2] == 0).sum())")
-    assert root.get_attribute("data-dimmed") == str(dimmed)
+    expect(root).to_have_attribute("data-dimmed", str(dimmed))
     lab.screenshot("mapper-filtered-light", root)
     lab.run("g.class_filter = ''; g.edge_threshold = 0.0")
     lab.page.wait_for_function(f"() => document.querySelector('{ROOT_SEL}').dataset.dimmed === '0'")
@@ -327,20 +333,23 @@ def test_python_selection_positions_and_drag(mapper):
     page.mouse.down()
     page.mouse.move(xy[k][0] + 30, xy[k][1] + 20, steps=6)
     page.mouse.up()
-    page.wait_for_timeout(500)
-    after = lab.value(f"g.positions[{k}].tolist()")
+    after = lab.until(
+        lambda: (p := lab.value(f"g.positions[{k}].tolist()")) != before and p,
+        f"node {k} did not move in the kernel",
+    )
     t = json.loads(canvas.get_attribute("data-transform"))
     assert after[0] - before[0] == pytest.approx(30 / t["k"], abs=1.5 / t["k"])
     assert after[1] - before[1] == pytest.approx(20 / t["k"], abs=1.5 / t["k"])
     # restoring positions from Python places the nodes there (a click finds node 0)
+    t = _transform(canvas)
     lab.run(
         "import numpy as _np; _p = g.positions.copy(); _p[0] = _p.mean(0) + 1e6; g.positions = _p"
     )
-    page.wait_for_timeout(600)
+    # node 0 far away: the view fits the drawing to the new positions
+    _wait_transform(lab, canvas, lambda u: u != t, "refitted")
     xy = _screen(lab, canvas)
     page.mouse.click(*xy[0])
-    page.wait_for_timeout(400)
-    assert lab.value("g.selected_nodes") == [0]
+    lab.eventually("g.selected_nodes", [0])
 
 
 def test_value_colours_empty_state_and_dark_theme(mapper):
@@ -351,12 +360,9 @@ def test_value_colours_empty_state_and_dark_theme(mapper):
     assert empty.is_visible()
     lab.screenshot("mapper-values-light", values)
     lab.set_theme("JupyterLab Dark")
-    lab.page.wait_for_timeout(500)
+    lab.wait_background(root, "JupyterLab Dark")
     lab.run("g.selected_nodes = [1, 2]; v.edge_threshold = 0.01")  # redraw with dark colours
-    lab.page.wait_for_function(
-        f"() => document.querySelector('{ROOT_SEL}').dataset.selectedNodes === '1,2'"
-    )
-    lab.page.wait_for_timeout(300)
+    expect(root).to_have_attribute("data-selected-nodes", "1,2")
     lab.screenshot("mapper-dark", root)
     lab.screenshot("mapper-values-dark", values)
     lab.screenshot("mapper-empty-dark", lab.page.locator(ROOT_SEL).nth(2))
