@@ -24,6 +24,7 @@ __all__ = [
     "check_class_names",
     "check_int",
     "check_memory_budget",
+    "check_number",
     "describe",
     "format_bytes",
     "layer_names",
@@ -273,6 +274,28 @@ def check_int(value: Any, *, name: str, minimum: int | None = None) -> int:
     if minimum is not None and value < minimum:
         raise ValueError(f"{name}: expected {expected}, got {value}")
     return int(value)
+
+
+def check_number(value: Any, *, name: str, minimum: float | None = None) -> float:
+    """Check ``value`` is a finite real number (not a bool), at least ``minimum`` if given.
+
+    Examples
+    --------
+    >>> check_number(0.5, name="noise", minimum=0)
+    0.5
+    >>> check_number("0.5", name="noise", minimum=0)
+    Traceback (most recent call last):
+    ...
+    TypeError: noise: expected a finite number >= 0, got str '0.5'
+    """
+    expected = "a finite number" if minimum is None else f"a finite number >= {minimum:g}"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+        value, (int, float, np.integer, np.floating)
+    ):
+        raise TypeError(f"{name}: expected {expected}, got {describe(value)}")
+    if not np.isfinite(value) or (minimum is not None and value < minimum):
+        raise ValueError(f"{name}: expected {expected}, got {value}")
+    return float(value)
 
 
 def check_bool(value: Any, *, name: str) -> bool:

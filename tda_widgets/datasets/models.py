@@ -24,6 +24,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from tda_widgets._validation import check_int
+
 __all__ = ["RESNET18_BN_LAYERS", "RESNET18_CONV_LAYERS", "BasicBlock", "resnet18_cifar"]
 
 _BLOCKS = [f"layer{s}.{b}" for s in range(1, 5) for b in range(2)]
@@ -138,9 +140,7 @@ class _ResNet18(nn.Module):
 
 
 def _positive_int(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name}: expected a positive integer, got {value!r}")
-    return value
+    return check_int(value, name=name, minimum=1)
 
 
 def resnet18_cifar(

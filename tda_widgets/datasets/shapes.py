@@ -16,6 +16,7 @@ import numpy as np
 import torch
 from numpy.typing import NDArray
 
+from tda_widgets._validation import check_int, check_number
 from tda_widgets.datasets._base import ImageDataset
 
 __all__ = [
@@ -225,14 +226,10 @@ def hierarchical_shapes(
     >>> ds.masks.shape, bool(ds.masks[0].any())
     ((16, 32, 32), True)
     """
-    if isinstance(n_per_class, bool) or not isinstance(n_per_class, int) or n_per_class < 1:
-        raise ValueError(f"n_per_class: expected a positive integer, got {n_per_class!r}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise ValueError(f"seed: expected an integer, got {seed!r}")
-    if isinstance(size, bool) or not isinstance(size, int) or size < 8:
-        raise ValueError(f"size: expected an integer >= 8, got {size!r}")
-    if not (isinstance(noise, (int, float)) and np.isfinite(noise) and noise >= 0):
-        raise ValueError(f"noise: expected a finite number >= 0, got {noise!r}")
+    n_per_class = check_int(n_per_class, name="n_per_class", minimum=1)
+    seed = check_int(seed, name="seed")
+    size = check_int(size, name="size", minimum=8)
+    noise = check_number(noise, name="noise", minimum=0)
     rng = np.random.default_rng(seed)
     n = n_per_class * len(SHAPE_CLASSES)
     targets = np.arange(n, dtype=np.int64) % len(SHAPE_CLASSES)

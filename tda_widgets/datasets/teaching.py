@@ -17,21 +17,19 @@ from numpy.typing import NDArray
 if TYPE_CHECKING:
     from tda_widgets.datasets._base import ImageDataset
 
+from tda_widgets._validation import check_int, check_number, describe
+
 __all__ = ["circle", "figure_eight", "rotating_image", "sphere", "torus", "two_circles"]
 
 
 def _check(n: Any, noise: Any, seed: Any, *, min_n: int = 1) -> np.random.Generator:
     """Check the arguments shared by the point clouds and return the generator."""
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < min_n:
-        raise ValueError(f"n: expected an integer >= {min_n}, got {n!r}")
-    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not noise >= 0:
-        raise ValueError(f"noise: expected a number >= 0, got {noise!r}")
-    if not np.isfinite(noise):
-        raise ValueError(f"noise: expected a finite number, got {noise!r}")
+    check_int(n, name="n", minimum=min_n)
+    check_number(noise, name="noise", minimum=0)
     if seed is not None and (
         isinstance(seed, bool) or not isinstance(seed, (int, np.integer, np.random.Generator))
     ):
-        raise ValueError(f"seed: expected an int, a numpy Generator or None, got {seed!r}")
+        raise TypeError(f"seed: expected an int, a numpy Generator or None, got {describe(seed)}")
     return np.random.default_rng(seed)
 
 
@@ -178,8 +176,7 @@ def sphere(
     ((100, 3), True)
     """
     rng = _check(n, noise, seed)
-    if isinstance(dim, bool) or not isinstance(dim, int) or dim < 1:
-        raise ValueError(f"dim: expected a positive integer, got {dim!r}")
+    dim = check_int(dim, name="dim", minimum=1)
     pts = rng.standard_normal((n, dim + 1))
     pts /= np.linalg.norm(pts, axis=1, keepdims=True)
     return np.asarray(_noisy(pts, noise, rng), dtype=np.float64)
@@ -231,11 +228,9 @@ def rotating_image(n_angles: int = 72, image: Any = None, *, size: int = 32) -> 
 
     from tda_widgets.datasets._base import ImageDataset
 
-    if isinstance(n_angles, bool) or not isinstance(n_angles, (int, np.integer)) or n_angles < 3:
-        raise ValueError(f"n_angles: expected an integer >= 3, got {n_angles!r}")
+    n_angles = check_int(n_angles, name="n_angles", minimum=3)
     if image is None:
-        if isinstance(size, bool) or not isinstance(size, int) or size < 8:
-            raise ValueError(f"size: expected an integer >= 8, got {size!r}")
+        size = check_int(size, name="size", minimum=8)
         picture = torch.from_numpy(_default_picture(size))
     else:
         picture = torch.as_tensor(np.asarray(image, dtype=np.float32))

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from torchvision.datasets import CIFAR10, ImageFolder
 
+from tda_widgets._validation import describe
+
 __all__ = ["CIFAR10_MEAN", "CIFAR10_STD", "cifar10", "image_folder", "load_image"]
 
 #: Per-channel mean used by both of the paper's CIFAR-10 models.
@@ -33,7 +35,7 @@ _CIFAR_HELP = (
 
 def _as_path(root: Any) -> Path:
     if not isinstance(root, (str, os.PathLike)):
-        raise ValueError(f"root: expected a path (str or os.PathLike), got {type(root).__name__}")
+        raise TypeError(f"root: expected a path (str or os.PathLike), got {describe(root)}")
     return Path(root).expanduser()
 
 

@@ -51,6 +51,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from tda_widgets._validation import check_int
 from tda_widgets.datasets._base import ImageDataset
 from tda_widgets.datasets.default import MODEL_STEMS, SEED_MODELS
 from tda_widgets.datasets.models import resnet18_cifar
@@ -296,12 +297,9 @@ def train(
     recipe = RECIPES[model_name]
     seed = recipe.get("seed", 0) if seed is None else seed
     epochs = recipe["epochs"] if epochs is None else epochs
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs: expected a positive integer, got {epochs!r}")
-    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
-        raise ValueError(f"threads: expected a positive integer, got {threads!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise ValueError(f"seed: expected an integer, got {seed!r}")
+    epochs = check_int(epochs, name="epochs", minimum=1)
+    threads = check_int(threads, name="threads", minimum=1)
+    seed = check_int(seed, name="seed")
     output = Path(output) if output is not None else WEIGHTS_DIR / f"{recipe['stem']}.pt"
     if output.suffix != ".pt":
         raise ValueError(f"output: expected a path ending in '.pt', got {str(output)!r}")

@@ -99,7 +99,7 @@ def test_cifar10_missing_root_says_how_to_get_the_data(tmp_path: Path) -> None:
     message = str(err.value)
     assert "cifar-10-batches-py" in message and "download=True" in message
     assert "mnist_5k" in message
-    with pytest.raises(ValueError, match=r"root: expected a path \(str or os.PathLike\), got int"):
+    with pytest.raises(TypeError, match=r"root: expected a path \(str or os.PathLike\), got int"):
         cifar10(3)  # type: ignore[arg-type]
 
 

@@ -94,14 +94,14 @@ def test_identity_block_is_residual() -> None:
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "match"),
+    ("kwargs", "error", "match"),
     [
-        ({"shortcut": "C"}, r"shortcut: expected 'A' or 'B', got 'C'"),
-        ({"width": 0}, r"width: expected a positive integer, got 0"),
-        ({"num_classes": 2.5}, r"num_classes: expected a positive integer, got 2.5"),
-        ({"in_channels": True}, r"in_channels: expected a positive integer, got True"),
+        ({"shortcut": "C"}, ValueError, r"shortcut: expected 'A' or 'B', got 'C'"),
+        ({"width": 0}, ValueError, r"width: expected an integer >= 1, got 0"),
+        ({"num_classes": 2.5}, TypeError, r"num_classes: expected an integer >= 1, got float 2.5"),
+        ({"in_channels": True}, TypeError, r"in_channels: expected an integer >= 1, got bool True"),
     ],
 )
-def test_bad_arguments_are_named(kwargs: dict, match: str) -> None:
-    with pytest.raises(ValueError, match=match):
+def test_bad_arguments_are_named(kwargs: dict, error: type, match: str) -> None:
+    with pytest.raises(error, match=match):
         resnet18_cifar(**kwargs)

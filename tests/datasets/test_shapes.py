@@ -69,9 +69,9 @@ def test_transform_and_bad_arguments() -> None:
     ds = hierarchical_shapes(1, transform=lambda t: t[:1])
     assert ds[0][0].shape == (1, 32, 32)
     assert hierarchical_shapes(1, size=16).images.shape == (8, 3, 16, 16)
-    with pytest.raises(ValueError, match=r"n_per_class: expected a positive integer, got 0"):
+    with pytest.raises(ValueError, match=r"n_per_class: expected an integer >= 1, got 0"):
         hierarchical_shapes(0)
-    with pytest.raises(ValueError, match=r"seed: expected an integer, got 'a'"):
+    with pytest.raises(TypeError, match=r"seed: expected an integer, got str 'a'"):
         hierarchical_shapes(1, seed="a")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"size: expected an integer >= 8, got 4"):
         hierarchical_shapes(1, size=4)

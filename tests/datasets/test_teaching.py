@@ -101,14 +101,27 @@ def test_rotating_image_of_a_given_image() -> None:
     ("call", "match"),
     [
         (lambda: circle(0), r"n: expected an integer >= 1, got 0"),
-        (lambda: circle(5, noise=-0.1), r"noise: expected a number >= 0, got -0.1"),
-        (lambda: circle(5, seed="x"), r"seed: expected an int, a numpy Generator or None"),
+        (lambda: circle(5, noise=-0.1), r"noise: expected a finite number >= 0, got -0.1"),
         (lambda: torus(5, minor_radius=3.0), r"minor_radius: expected 0 < minor_radius"),
-        (lambda: sphere(5, dim=0), r"dim: expected a positive integer, got 0"),
+        (lambda: sphere(5, dim=0), r"dim: expected an integer >= 1, got 0"),
         (lambda: rotating_image(2), r"n_angles: expected an integer >= 3, got 2"),
         (lambda: rotating_image(4, np.zeros(5)), r"image: expected a finite array"),
     ],
 )
 def test_bad_arguments_are_named(call, match: str) -> None:
     with pytest.raises(ValueError, match=match):
+        call()
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: circle(5, seed="x"), r"seed: expected an int, a numpy Generator or None"),
+        (lambda: circle(2.5), r"n: expected an integer >= 1, got float 2.5"),
+        (lambda: circle(5, noise="0.1"), r"noise: expected a finite number >= 0, got str"),
+        (lambda: sphere(5, dim=1.0), r"dim: expected an integer >= 1, got float 1.0"),
+    ],
+)
+def test_wrong_types_are_type_errors(call, match: str) -> None:
+    with pytest.raises(TypeError, match=match):
         call()

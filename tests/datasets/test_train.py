@@ -80,11 +80,11 @@ def test_command_line(tiny_recipe: str, tmp_path: Path, capsys: pytest.CaptureFi
 def test_bad_arguments(tiny_recipe: str, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"model_name: expected one of .*got 'mnist'"):
         train("mnist")
-    with pytest.raises(ValueError, match=r"epochs: expected a positive integer, got 0"):
+    with pytest.raises(ValueError, match=r"epochs: expected an integer >= 1, got 0"):
         train(tiny_recipe, epochs=0, output=tmp_path / "x.pt")
-    with pytest.raises(ValueError, match=r"threads: expected a positive integer, got 0"):
+    with pytest.raises(ValueError, match=r"threads: expected an integer >= 1, got 0"):
         train(tiny_recipe, threads=0, output=tmp_path / "x.pt")
-    with pytest.raises(ValueError, match=r"seed: expected an integer, got 1.5"):
+    with pytest.raises(TypeError, match=r"seed: expected an integer, got float 1.5"):
         train(tiny_recipe, seed=1.5, output=tmp_path / "x.pt")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"output: expected a path ending in '.pt'"):
         train(tiny_recipe, output=tmp_path / "x.pth")
