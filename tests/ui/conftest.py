@@ -184,7 +184,8 @@ async (code) => {
   let err = null;
   future.onIOPub = (msg) => {
     const t = msg.header.msg_type;
-    if (t === "stream") out += msg.content.text;
+    // stdout only: a warning on stderr must not end up in a value
+    if (t === "stream" && msg.content.name === "stdout") out += msg.content.text;
     if (t === "error") err = msg.content.ename + ": " + msg.content.evalue;
   };
   await future.done;

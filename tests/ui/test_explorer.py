@@ -12,21 +12,37 @@ EX = ".tdaw-explorer"
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
 
+@pytest.fixture(scope="module")
+def notebook(module_lab):
+    """The notebook, opened and run once for the module."""
+    module_lab.page.set_viewport_size({"width": 1400, "height": 2200})  # the whole dashboard
+    module_lab.open("ui/explorer.ipynb")
+    module_lab.run_all(timeout=480_000)
+    return module_lab
+
+
 @pytest.fixture
-def explorer(lab):
-    lab.page.set_viewport_size({"width": 1400, "height": 2200})  # the whole dashboard in view
-    lab.open("ui/explorer.ipynb")
-    lab.run_all(timeout=480_000)
+def explorer(notebook):
+    lab = notebook
+    lab.reset(EX, timeout=480_000)  # a new explorer, as a fresh run leaves it
     lab.page.locator(f"{EX} .tdaw-layer-distance-matrix").wait_for(timeout=120_000)
     return lab
 
 
-def _wait_positions(lab, expr="ex.mapper.positions is not None"):
-    for _ in range(100):
-        if lab.value(expr):
-            return
-        lab.page.wait_for_timeout(200)
-    raise AssertionError("the Mapper view never sent its layout back")
+def _wait_positions(lab):
+    """Wait until the Mapper view has sent its layout back to the kernel."""
+    lab.eventually("ex.mapper.positions is not None", True)
+
+
+def _mapper_screen(lab, page):
+    """Page coordinates of the explorer's Mapper nodes, and the canvas."""
+    _wait_positions(lab)
+    mcanvas = lab.settled(page.locator(f"{EX} [data-testid='mg-canvas']"))
+    lab.until(lambda: mcanvas.get_attribute("data-transform"), "the Mapper view drew nothing")
+    pos = np.array(lab.value("ex.mapper.positions.tolist()"))
+    t = json.loads(mcanvas.get_attribute("data-transform"))
+    box = mcanvas.bounding_box()
+    return np.c_[box["x"] + pos[:, 0] * t["k"] + t["x"], box["y"] + pos[:, 1] * t["k"] + t["y"]]
 
 
 def test_matrix_cell_diagram_point_and_mapper_nodes_are_linked(explorer):
@@ -37,7 +53,7 @@ def test_matrix_cell_diagram_point_and_mapper_nodes_are_linked(explorer):
     page.mouse.click(*matrix_cell(matrix, 2, 10))
     lab.eventually("ex.matrix.selected_pair", [2, 10])
     assert lab.value("list(ex.selection.layers)") == lab.value("[layers[2], layers[10]]")
-    assert lab.value("ex.diagram.labels") == lab.value("[layers[2], layers[10]]")
+    assert lab.value("ex.diagram.names") == lab.value("[layers[2], layers[10]]")
     assert lab.value("ex.mapper.title") == lab.value("'Mapper of ' + layers[10]")
     assert lab.value("ex.layer_picker.value") == 10
     lab.screenshot("explorer-pair", page.locator(EX))
@@ -50,33 +66,24 @@ def test_matrix_cell_diagram_point_and_mapper_nodes_are_linked(explorer):
     canvas = page.locator(f"{EX} [data-testid='pd-canvas']")
     canvas.scroll_into_view_if_needed()
     page.mouse.click(*diagram_point(canvas, birth, death))
-    page.wait_for_timeout(1000)
-    assert lab.value("ex.diagram.selected_points") == [[1, k]]
+    lab.eventually("ex.diagram.selected_points", [[1, k]])
     expected = lab.value(
         f"sorted({{int(ex.clouds[2].image_index[v]) for v in ex.diagrams[layers[2]].generators[1][{k}] if v >= 0}})"
     )
     assert 2 <= len(expected) <= 4
-    assert lab.value("ex.gallery.indices") == expected
+    lab.eventually("ex.gallery.indices", expected)
     assert lab.value("ex.selected_images.tolist()") == expected
     lab.screenshot("explorer-feature-gallery", page.locator(EX))
 
     # Mapper nodes -> gallery; switch layer -> the same images' nodes are selected there
-    _wait_positions(lab)
-    mcanvas = page.locator(f"{EX} [data-testid='mg-canvas']")
-    mcanvas.scroll_into_view_if_needed()
-    page.wait_for_timeout(300)
-    pos = np.array(lab.value("ex.mapper.positions.tolist()"))
-    t = json.loads(mcanvas.get_attribute("data-transform"))
-    box = mcanvas.bounding_box()
-    xy = np.c_[box["x"] + pos[:, 0] * t["k"] + t["x"], box["y"] + pos[:, 1] * t["k"] + t["y"]]
+    xy = _mapper_screen(lab, page)
     (node,) = isolated(xy, 1)
     page.mouse.click(*xy[node])
-    page.wait_for_timeout(1000)
-    assert lab.value("ex.mapper.selected_nodes") == [node]
+    lab.eventually("ex.mapper.selected_nodes", [node])
     followed = lab.value(
         f"sorted(set(ex.clouds[10].image_index[ex.mapper.graph.node_members({node})].tolist()))"
     )
-    assert lab.value("ex.gallery.indices") == followed
+    lab.eventually("ex.gallery.indices", followed)
 
     picker = page.locator(EX).get_by_label("Mapper of")
     picker.select_option(label=lab.value("layers[5]"))
@@ -116,9 +123,13 @@ def test_exported_html_works_offline_from_file(explorer, browser, tmp_path):
         page.goto(out.as_uri())
         page.wait_for_function("() => window.tdaw && window.tdaw.ready", timeout=60_000)
         matrix = page.locator("[data-view='matrix'] [data-testid='ldm-canvas']")
-        page.mouse.click(*matrix_cell(matrix, 1, 7))
-        page.wait_for_timeout(800)
         layers = lab.value("[layers[1], layers[7]]")
+        page.mouse.click(*matrix_cell(matrix, 1, 7))
+        page.wait_for_function(
+            "(l) => JSON.stringify(JSON.parse(document.body.dataset.layers || 'null'))"
+            " === JSON.stringify(l)",
+            arg=layers,
+        )
         assert json.loads(page.evaluate("() => document.body.dataset.layers")) == layers
         title = page.locator("[data-view='diagram'] [data-testid='pd-title']").text_content()
         assert layers[0] in title and layers[1] in title
@@ -141,10 +152,14 @@ def test_exported_html_works_offline_from_file(explorer, browser, tmp_path):
             }"""
         )
         (node,) = isolated(np.array(xy), 1)
-        page.mouse.click(*xy[node])
-        page.wait_for_timeout(800)
         expected = lab.value(
-            f"sorted(set(ex.clouds[7].image_index[ex._mapper_widget(7).graph.node_members({node})].tolist()))"
+            f"sorted(set(ex.clouds[7].image_index[ex.mapper_view(7).graph.node_members({node})].tolist()))"
+        )
+        page.mouse.click(*xy[node])
+        page.wait_for_function(
+            "(e) => JSON.stringify(JSON.parse(document.querySelector(\"[data-testid='gallery']\")"
+            ".dataset.images || 'null')) === JSON.stringify(e)",
+            arg=expected,
         )
         shown = json.loads(page.locator("[data-testid='gallery']").get_attribute("data-images"))
         assert shown == expected
@@ -238,13 +253,7 @@ def test_selection_rule_walk_diagram_nodes_layer_metric(explorer):
     assert titles["mapper"] == f"Mapper of {layers[j]}"
 
     # 2. Mapper nodes replace it: the diagram point is no longer ringed
-    _wait_positions(lab)
-    mcanvas = page.locator(f"{EX} [data-testid='mg-canvas']")
-    mcanvas.scroll_into_view_if_needed()
-    pos = np.array(lab.value("ex.mapper.positions.tolist()"))
-    t = json.loads(mcanvas.get_attribute("data-transform"))
-    box = mcanvas.bounding_box()
-    xy = np.c_[box["x"] + pos[:, 0] * t["k"] + t["x"], box["y"] + pos[:, 1] * t["k"] + t["y"]]
+    xy = _mapper_screen(lab, page)
     (node,) = isolated(xy, 1)
     page.mouse.click(*xy[node])
     origin = f"Mapper nodes of {layers[j]}"

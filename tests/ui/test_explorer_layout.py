@@ -29,25 +29,18 @@ _OVERFLOW_JS = """
 
 
 @pytest.fixture(scope="module")
-def layout_lab(browser, jupyter_lab):
-    from conftest import Lab
-
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, device_scale_factor=1)
-    page = context.new_page()
-    lab = Lab(page, jupyter_lab)
+def layout_lab(module_lab):
+    lab = module_lab
     lab.open("ui/explorer_layout.ipynb")
     lab.run_all(timeout=600_000)
-    page.locator(".tdaw-explorer .tdaw-layer-distance-matrix").nth(1).wait_for(timeout=120_000)
+    lab.page.locator(".tdaw-explorer .tdaw-layer-distance-matrix").nth(1).wait_for(timeout=120_000)
     # a big selection: every image of the first layer's largest Mapper node
     lab.run(
         "for e in (ex, ex4):\n"
         "    e.mapper.selected_nodes = [int(e.mapper.graph.node_sizes.argmax())]\n"
         "    e.gallery.show(range(69), 'Many images')"
     )
-    try:
-        yield lab
-    finally:
-        context.close()
+    return lab
 
 
 # bqplot relayouts a figure a moment after it is resized (a debounced ResizeObserver,

@@ -51,7 +51,7 @@ def test_matrix_click_and_a_big_mapper_node_at_20000_images(explorer):
     lab.eventually("ex.matrix.selected_pair", [i, j])
     lab.eventually("ex.mapper.title", f"Mapper of {layers[j]}")
     assert lab.value("list(ex.selection.layers)") == [layers[i], layers[j]]
-    assert lab.value("ex.diagram.labels") == [layers[i], layers[j]]
+    assert lab.value("ex.diagram.names") == [layers[i], layers[j]]
     assert lab.value("ex.layer_picker.value") == j
     assert lab.value("[int(k) for k in ex.summary.points.selected]") == [i, j]
     status = lab.value("ex.status.value")

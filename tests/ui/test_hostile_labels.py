@@ -26,16 +26,32 @@ _INJECTED = """() => [
 ].length"""
 
 
+# every image on the page has loaded or failed (an injected image's onerror handler would
+# have run by then), then one more task so that the load/error events are dispatched
+_IMAGES_SETTLED = """async () => {
+  await Promise.allSettled([...document.images].map((i) => i.decode()));
+  await new Promise((r) => setTimeout(r));
+}"""
+
+
 def _assert_inert(page: Any) -> None:
-    page.wait_for_timeout(300)  # an onerror handler of a broken image fires async
+    page.evaluate(_IMAGES_SETTLED)
     assert page.evaluate("() => window.__pwned") is None
     assert page.evaluate(_INJECTED) == 0
 
 
+@pytest.fixture(scope="module")
+def notebook(module_lab: Any) -> Any:
+    """The notebook, opened and run once for the module."""
+    module_lab.open("ui/hostile_labels.ipynb")
+    module_lab.run_all(timeout=300_000)
+    return module_lab
+
+
 @pytest.fixture
-def hostile(lab: Any) -> Any:
-    lab.open("ui/hostile_labels.ipynb")
-    lab.run_all(timeout=300_000)
+def hostile(notebook: Any) -> Any:
+    lab = notebook
+    lab.reset(".tdaw-explorer")  # new views of new widgets, as a fresh run leaves them
     lab.page.locator(".tdaw-explorer .tdaw-layer-distance-matrix").wait_for(timeout=120_000)
     return lab
 
