@@ -20,7 +20,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from notebook_runs import BROWSER_RUN, cell_times, first_unfinished, slowest
+from notebook_runs import (
+    BROWSER_RUN,
+    ShellPollKernelManager,
+    cell_times,
+    first_unfinished,
+    slowest,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS_DIR = ROOT / "notebooks"
@@ -92,6 +98,9 @@ def test_notebook_runs_without_errors(
     client = NotebookClient(
         nb,
         kernel_name="python3",
+        # waits for each reply in 1 s slices: a lost zmq wake-up costs a second, not the
+        # whole cell timeout (notebook_runs.ShellPollChannel)
+        kernel_manager_class=ShellPollKernelManager,
         timeout=CELL_TIMEOUT_S,
         record_timing=True,  # per-cell kernel timestamps in cell.metadata.execution
         resources={"metadata": {"path": str(NOTEBOOKS_DIR)}},

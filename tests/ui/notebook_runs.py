@@ -12,11 +12,17 @@ that raised), every other one headless by ``tests/test_notebooks.py``.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from datetime import datetime
+from queue import Empty
 from typing import Any
 
 import nbformat
+from jupyter_client.asynchronous.client import AsyncKernelClient
+from jupyter_client.channels import AsyncZMQSocketChannel
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import Type, default
 
 #: notebook file name -> the browser test module that runs it top to bottom
 BROWSER_RUN: dict[str, str] = {
@@ -24,6 +30,49 @@ BROWSER_RUN: dict[str, str] = {
     "03_persistence_basics.ipynb": "tests/ui/test_teaching_notebooks.py",
     "05_mapper.ipynb": "tests/ui/test_teaching_notebooks.py",
 }
+
+
+#: longest one wait on the shell channel trusts zmq's wake-up before it looks itself
+SHELL_POLL_S = 1.0
+
+
+class ShellPollChannel(AsyncZMQSocketChannel):
+    """A shell channel that waits for a reply in slices of :data:`SHELL_POLL_S`.
+
+    A zmq.asyncio socket learns of a message through an edge-triggered file descriptor.
+    When nbclient emulates an ``ipywidgets.Output`` widget it sends comm messages on the
+    shell socket while it waits there for the cell's ``execute_reply``; on a loaded
+    machine that wake-up is sometimes lost, and the reply, already received by libzmq,
+    is only seen when the wait's timeout expires and pyzmq polls the socket once more
+    (notebook 03 waited for its whole cell timeout this way; issue 16). Each slice ends
+    in that same poll, so such a reply is found within a slice; the overall timeout is
+    unchanged.
+    """
+
+    async def get_msg(self, timeout: float | None = None) -> dict[str, Any]:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = SHELL_POLL_S if deadline is None else deadline - time.monotonic()
+            try:
+                return await super().get_msg(timeout=max(0.0, min(SHELL_POLL_S, left)))
+            except Empty:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise
+
+
+class ShellPollClient(AsyncKernelClient):
+    """:class:`AsyncKernelClient` with a :class:`ShellPollChannel` shell channel."""
+
+    shell_channel_class = Type(ShellPollChannel)
+
+
+class ShellPollKernelManager(AsyncKernelManager):
+    """Kernel manager whose clients are :class:`ShellPollClient`; pass it to nbclient as
+    ``NotebookClient(..., kernel_manager_class=ShellPollKernelManager)``."""
+
+    @default("client_factory")
+    def _shell_poll_client(self) -> type:
+        return ShellPollClient
 
 
 def _stamp(value: str) -> datetime:
