@@ -83,14 +83,18 @@ typecheck: setup
 test-js: setup
 	npx vitest run
 
+# two workers (pytest-xdist); --dist loadfile keeps a module on one worker, so a browser
+# test module opens its notebook once; each worker starts its own JupyterLab
+PYTEST := $(PY) -m pytest tests tda_widgets -n 2 --dist loadfile --durations=10
+
 test-py: setup chromium
-	$(PY) -m pytest tests tda_widgets --durations=10
+	$(PYTEST)
 
 test: lint typecheck test-js test-py
 
 # no browser, no slow tests: the quick loop while developing (CI runs `make test`)
 test-fast: lint typecheck test-js
-	$(PY) -m pytest tests tda_widgets -m "not ui and not slow" --durations=10
+	$(PYTEST) -m "not ui and not slow"
 
 clean:
 	rm -rf tda_widgets/static .pytest_cache .mypy_cache .ruff_cache tests/ui/artifacts
