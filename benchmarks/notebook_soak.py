@@ -25,11 +25,7 @@ import asyncio
 import itertools
 import json
 import os
-import secrets
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -47,50 +43,19 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "ui"))
+from lab_server import JupyterLabServer  # noqa: E402
 from notebook_runs import ShellPollKernelManager, cell_times, slowest  # noqa: E402
 
 BUSY_LOOP = "import time\nwhile True:\n    sum(i * i for i in range(100_000))\n"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class OtherServer:
-    """A JupyterLab server with one kernel started through its REST API."""
+class OtherServer(JupyterLabServer):
+    """The tests' JupyterLab server with kernels started through its REST API."""
 
     def __init__(self, work: Path, busy: bool, n_kernels: int = 1) -> None:
-        self.port, self.token = _free_port(), secrets.token_hex(16)
-        self.url = f"http://127.0.0.1:{self.port}"
         work.mkdir(parents=True, exist_ok=True)
+        super().__init__(work, work)
         self.runtime = work / "runtime"
-        env = {
-            **os.environ,
-            "JUPYTER_CONFIG_DIR": str(work / "config"),
-            "JUPYTER_RUNTIME_DIR": str(self.runtime),
-            "JUPYTERLAB_SETTINGS_DIR": str(work / "settings"),
-            "JUPYTERLAB_WORKSPACES_DIR": str(work / "workspaces"),
-        }
-        cmd = [
-            sys.executable,
-            "-m",
-            "jupyterlab",
-            "--no-browser",
-            "--ip=127.0.0.1",
-            f"--port={self.port}",
-            "--ServerApp.port_retries=0",
-            f"--IdentityProvider.token={self.token}",
-            f"--ServerApp.root_dir={work}",
-        ]
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
-            cmd.append("--allow-root")
-        self.log = open(work / "jupyterlab.log", "w")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(
-            cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        self._wait_ready()
         self.kernels = [
             self._api("POST", "/api/kernels", {"name": "python3"}) for _ in range(n_kernels)
         ]
@@ -122,34 +87,6 @@ class OtherServer:
         with urllib.request.urlopen(req, timeout=30) as r:
             raw = r.read()
         return json.loads(raw) if raw else None
-
-    def _wait_ready(self, timeout: float = 120) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited early; see {self.log.name}")
-            try:
-                self._api("GET", "/api/status")
-                return
-            except OSError:
-                time.sleep(0.5)  # poll interval
-        raise TimeoutError(f"JupyterLab did not start in {timeout} s; see {self.log.name}")
-
-    def stop(self) -> None:
-        for kernel in getattr(self, "kernels", []):
-            try:
-                self._api("DELETE", f"/api/kernels/{kernel['id']}")
-            except OSError as e:
-                print(f"could not shut down kernel {kernel['id']}: {e}")
-        try:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            self.proc.wait(timeout=30)
-        except ProcessLookupError:
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
-        self.log.close()
 
 
 PROBE = """
