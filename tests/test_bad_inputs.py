@@ -771,7 +771,7 @@ WIDGETS: list[Bad | Fallback] = [
     Bad(
         "Mapper widget given a string",
         lambda: tw.MapperGraphWidget("graph"),  # type: ignore[arg-type]
-        ValueError,
+        TypeError,
         "graph",
         "expected a MapperGraph",
         "got str",

@@ -28,7 +28,7 @@ def check_graph(graph: Any) -> None:
     ValueError: graph.edges[0] = [0, 3]: unknown node id (the graph has 1 nodes, ids 0..0)
     """
     if not isinstance(graph, MapperGraph):
-        raise ValueError(f"graph: expected a MapperGraph, got {type(graph).__name__}")
+        raise TypeError(f"graph: expected a MapperGraph, got {type(graph).__name__}")
     off = np.asarray(graph.member_offsets)
     members = np.asarray(graph.members)
     if off.ndim != 1 or off.size < 1 or not np.issubdtype(off.dtype, np.integer):

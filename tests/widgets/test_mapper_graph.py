@@ -156,7 +156,7 @@ def test_unknown_ids_and_bad_graphs():
     bad = MapperGraph(g.member_offsets, g.members, g.edges, np.array([0.5]), g.lens_mean)
     with pytest.raises(ValueError, match=r"graph.edge_weights: expected shape \(2\)"):
         MapperGraphWidget(bad)
-    with pytest.raises(ValueError, match=r"graph: expected a MapperGraph, got dict"):
+    with pytest.raises(TypeError, match=r"graph: expected a MapperGraph, got dict"):
         MapperGraphWidget({})
 
 
