@@ -21,15 +21,16 @@ parallel workers (pytest-xdist) never write the same one.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from lab_server import JupyterLabServer
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from tda_widgets.widgets._export import CHROMIUM_ARGS, chromium_path
@@ -97,7 +98,29 @@ async (code) => {
 """
 
 
-POLL_MS = 250  # how often Lab.until asks again
+POLL_MS = 250  # how often Playwright re-evaluates a kernel condition (Lab.wait_kernel)
+
+# true once the Python condition ``code`` prints "true" in the notebook's kernel; a
+# kernel error rejects the wait at once (Playwright re-runs this until it is true).
+# With an element, __ATTR__ in the code stands for its attribute ``attr`` as it is now.
+_KERNEL_TRUE_JS = """
+async ([template, el, attr]) => {
+  const code = el ? template.replaceAll("__ATTR__", JSON.stringify(el.getAttribute(attr) ?? "")) : template;
+  const app = window.jupyterapp;
+  const kernel = app.shell.currentWidget.sessionContext.session.kernel;
+  const future = kernel.requestExecute({ code, store_history: false });
+  let out = "";
+  let err = null;
+  future.onIOPub = (msg) => {
+    const t = msg.header.msg_type;
+    if (t === "stream" && msg.content.name === "stdout") out += msg.content.text;
+    if (t === "error") err = msg.content.ename + ": " + msg.content.evalue;
+  };
+  await future.done;
+  if (err) throw new Error(`kernel error running ${code}: ${err}`);
+  return out.trim() === "true";
+}
+"""
 
 # the theme's --jp-layout-color0, as the body's computed style gives it, and as rgb()
 _THEME_BACKGROUND = {"JupyterLab Light": "white", "JupyterLab Dark": "#111"}
@@ -248,30 +271,42 @@ class Lab:
         out = self.run(f"import json as _j\nprint(_j.dumps({expr}))")
         return json.loads(out.strip().splitlines()[-1])
 
-    def until(self, check: Callable[[], Any], what: str, timeout_s: float = 30) -> Any:
-        """Poll ``check()`` until it returns something truthy and return that; fail after
-        ``timeout_s`` with ``what`` (a callable gives the message then)."""
-        deadline = time.monotonic() + timeout_s
-        while True:
-            value = check()
-            if value:
-                return value
-            if time.monotonic() > deadline:
-                raise AssertionError(what() if callable(what) else what)
-            self.page.wait_for_timeout(POLL_MS)  # poll interval, not a wait for the result
+    def wait_kernel(
+        self,
+        condition: str,
+        what: Any,
+        timeout_s: float = 30,
+        *,
+        element: Any = None,
+        attribute: str = "",
+    ) -> None:
+        """Wait until the Python expression ``condition`` is true in the kernel (Playwright
+        re-evaluates it: the kernel handles a view's messages in order, but the browser
+        sends them when it is ready); fail after ``timeout_s`` with ``what`` (a callable
+        gives the message then). With ``element``, ``__ATTR__`` in ``condition`` is its
+        ``attribute`` at each evaluation (a Python string; "" when absent)."""
+        code = f"import json as _j\nprint(_j.dumps(bool({condition})))"
+        handle = None if element is None else element.element_handle()
+        try:
+            self.page.wait_for_function(
+                _KERNEL_TRUE_JS,
+                arg=[code, handle, attribute],
+                polling=POLL_MS,
+                timeout=timeout_s * 1000,
+            )
+        except PlaywrightTimeoutError:
+            raise AssertionError(what() if callable(what) else what) from None
 
     def eventually(self, expr: str, expected: Any, timeout_s: float = 30) -> Any:
-        """Poll the kernel until ``expr`` equals ``expected`` (the kernel handles a view's
-        messages in order, but the browser sends them when it is ready); fail after
-        ``timeout_s`` naming the last value."""
-        last: list[Any] = [None]
-
-        def check() -> bool:
-            last[0] = self.value(expr)
-            return bool(last[0] == expected)
-
-        self.until(check, lambda: f"{expr} = {last[0]!r}, expected {expected!r}", timeout_s)
-        return last[0]
+        """Wait until the JSON value of ``expr`` in the kernel equals ``expected``; return
+        it (fail naming the last value)."""
+        want = json.loads(json.dumps(expected))
+        self.wait_kernel(
+            f"_j.loads(_j.dumps({expr})) == _j.loads({json.dumps(json.dumps(want))})",
+            lambda: f"{expr} = {self.value(expr)!r}, expected {expected!r}",
+            timeout_s,
+        )
+        return want
 
     def settled(self, locator: Any, timeout: float = 30_000) -> Any:
         """Scroll ``locator`` into view and wait until its box is on screen and the same
@@ -339,25 +374,27 @@ class Lab:
         )
 
 
-@pytest.fixture
-def lab(browser: Any, jupyter_lab: JupyterLabServer) -> Iterator[Lab]:
+@contextlib.contextmanager
+def _new_lab(browser: Any, server: JupyterLabServer) -> Iterator[Lab]:
+    """A :class:`Lab` on a fresh browser context (its own storage), closed afterwards."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, device_scale_factor=1)
-    page = context.new_page()
     try:
-        yield Lab(page, jupyter_lab)
+        yield Lab(context.new_page(), server)
     finally:
         context.close()
+
+
+@pytest.fixture
+def lab(browser: Any, jupyter_lab: JupyterLabServer) -> Iterator[Lab]:
+    with _new_lab(browser, jupyter_lab) as one:
+        yield one
 
 
 @pytest.fixture(scope="module")
 def module_lab(browser: Any, jupyter_lab: JupyterLabServer) -> Iterator[Lab]:
     """A :class:`Lab` whose page stays open for the whole module (see :meth:`Lab.reset`)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, device_scale_factor=1)
-    page = context.new_page()
-    try:
-        yield Lab(page, jupyter_lab)
-    finally:
-        context.close()
+    with _new_lab(browser, jupyter_lab) as one:
+        yield one
 
 
 # a loaded CI machine may take a while to draw: page assertions wait up to 30 s

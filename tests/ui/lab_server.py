@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -26,8 +27,8 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _get_json(url: str) -> Any:
-    with urllib.request.urlopen(url, timeout=5) as r:
+def _get_json(url: str, timeout: float = 5) -> Any:
+    with urllib.request.urlopen(url, timeout=timeout) as r:
         return json.loads(r.read())
 
 
@@ -70,21 +71,54 @@ class JupyterLabServer:
             cmd.append("--allow-root")
         self.log = open(work / "jupyterlab.log", "w")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
-            cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+            cmd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
         )
-        self._wait_ready()
+        self._listening = threading.Event()
+        self._copier = threading.Thread(target=self._copy_output, daemon=True)
+        self._copier.start()
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.stop(timeout=5)  # what did not start is still stopped, by PID
+            raise
+
+    def _copy_output(self) -> None:
+        """Copy the server's output to its log; the line with its own URL says it is
+        listening (an exit, the end of the output, ends the wait too)."""
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            with contextlib.suppress(ValueError):  # the log is closed after stop()
+                self.log.write(line)
+                self.log.flush()
+            if f"127.0.0.1:{self.port}/" in line:
+                self._listening.set()
+        self._listening.set()
 
     def _wait_ready(self, timeout: float = 120) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
+        """Wait for the server to say it listens (its output), then for its status to
+        answer: it binds its port in the first turn of its event loop, just after that
+        line, so a refused connection is retried while waiting on the process' exit."""
+        if not self._listening.wait(timeout):
+            raise TimeoutError(f"JupyterLab did not start in {timeout} s; see {self.log.name}")
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self.proc.wait(timeout=0.05)  # returns at once if the server died
+            except subprocess.TimeoutExpired:
+                pass
+            else:
                 raise RuntimeError(f"JupyterLab exited early; see {self.log.name}")
             try:
-                _get_json(f"{self.url}/api/status?token={self.token}")
+                _get_json(f"{self.url}/api/status?token={self.token}", timeout=30)
                 return
-            except OSError:
-                time.sleep(0.5)
-        raise TimeoutError(f"JupyterLab did not start in {timeout} s; see {self.log.name}")
+            except OSError:  # refused: the port is not bound yet
+                if time.monotonic() > deadline:
+                    raise
 
     def stop(self, timeout: float = 30) -> None:
         """Shut the server down through its REST API (it stops its kernels first) and wait
@@ -110,4 +144,6 @@ class JupyterLabServer:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(timeout=10)
+        # the copier ends when the output does (kernels the server started share it)
+        self._copier.join(timeout=10)
         self.log.close()

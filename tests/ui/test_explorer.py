@@ -6,7 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from ui_geometry import diagram_point, isolated, matrix_cell
+from playwright.sync_api import expect
+from ui_geometry import DRAWN, diagram_point, isolated, matrix_cell
 
 EX = ".tdaw-explorer"
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -38,7 +39,7 @@ def _mapper_screen(lab, page):
     """Page coordinates of the explorer's Mapper nodes, and the canvas."""
     _wait_positions(lab)
     mcanvas = lab.settled(page.locator(f"{EX} [data-testid='mg-canvas']"))
-    lab.until(lambda: mcanvas.get_attribute("data-transform"), "the Mapper view drew nothing")
+    expect(mcanvas).to_have_attribute("data-transform", DRAWN)
     pos = np.array(lab.value("ex.mapper.positions.tolist()"))
     t = json.loads(mcanvas.get_attribute("data-transform"))
     box = mcanvas.bounding_box()

@@ -29,14 +29,16 @@ def _root(lab, n=0):
 
 def _synced_radius(lab, root):
     """Wait until the kernel has the radius the page shows; return it."""
-    radii = [None, None]
-
-    def same():
-        radii[:] = [float(root.get_attribute("data-radius")), lab.value("w.radius")]
-        return radii[0] == radii[1]
-
-    lab.until(same, lambda: f"kernel radius {radii[1]} != page radius {radii[0]}")
-    return radii[0]
+    lab.wait_kernel(
+        "float(w.radius) == float(__ATTR__)",
+        lambda: (
+            f"kernel radius {lab.value('w.radius')} != page radius "
+            f"{root.get_attribute('data-radius')}"
+        ),
+        element=root,
+        attribute="data-radius",
+    )
+    return float(root.get_attribute("data-radius"))
 
 
 def _edges_drawn(root):

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 from ui_contrast import text_colours
-from ui_geometry import matrix_cell
+from ui_geometry import DRAWN, matrix_cell
 
 ROOT_SEL = ".tdaw-layer-distance-matrix"
 
@@ -24,7 +24,7 @@ def matrix(notebook):
     root.wait_for(timeout=60_000)
     canvas = root.locator("[data-testid='ldm-canvas']")
     lab.settled(canvas)
-    lab.until(lambda: canvas.get_attribute("data-plot"), "the matrix was not drawn")
+    expect(canvas).to_have_attribute("data-plot", DRAWN)
     return lab, root, canvas
 
 

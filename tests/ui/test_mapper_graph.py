@@ -5,8 +5,9 @@ import json
 
 import numpy as np
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
-from ui_geometry import isolated
+from ui_geometry import DRAWN, isolated
 
 ROOT_SEL = ".tdaw-mapper-graph"
 
@@ -29,7 +30,7 @@ def mapper(notebook):
     # the view lays the graph out, draws it and sends the positions back to the kernel
     lab.eventually("g.positions is not None", True, timeout_s=60)
     lab.settled(canvas)
-    lab.until(lambda: canvas.get_attribute("data-transform"), "the view drew no graph")
+    expect(canvas).to_have_attribute("data-transform", DRAWN)
     return lab, root, canvas
 
 
@@ -133,21 +134,26 @@ def _transform(canvas):
     return json.loads(canvas.get_attribute("data-transform"))
 
 
-def _same(t, u):
-    return all(t[c] == pytest.approx(u[c], rel=1e-9, abs=1e-6) for c in "kxy")
+# true when the canvas' transform matches ``target`` in every key it names, each within
+# max(rel * |target|, abs), pytest.approx's tolerance
+_TRANSFORM_IS = """([el, target, rel, abs]) => {
+  const t = JSON.parse(el.dataset.transform || "null");
+  return !!t && Object.entries(target).every(
+    ([c, u]) => Math.abs(t[c] - u) <= Math.max(rel * Math.abs(u), abs)
+  );
+}"""
 
 
-def _wait_transform(lab, canvas, ok, what):
-    """Wait until the view's transform satisfies ``ok``; return it (fail naming ``what``
-    and the last transform)."""
-    last = [None]
-
-    def check():
-        last[0] = _transform(canvas)
-        return ok(last[0])
-
-    lab.until(check, lambda: f"transform {last[0]} is not {what}")
-    return last[0]
+def _wait_transform(lab, canvas, target, what, *, rel=1e-9, abs=1e-6):
+    """Wait until the view's transform matches ``target`` (the keys it names); return it
+    (fail naming ``what`` and the last transform)."""
+    try:
+        lab.page.wait_for_function(
+            _TRANSFORM_IS, arg=[canvas.element_handle(), target, rel, abs], timeout=30_000
+        )
+    except PlaywrightTimeoutError:
+        raise AssertionError(f"transform {_transform(canvas)} is not {what}") from None
+    return _transform(canvas)
 
 
 def test_keyboard_zoom_fit_pan_and_reveal(mapper):
@@ -162,9 +168,7 @@ def test_keyboard_zoom_fit_pan_and_reveal(mapper):
     page.keyboard.press("+")
     page.keyboard.press("+")
     k2 = fitted["k"] * ZOOM_STEP**2
-    t = _wait_transform(
-        lab, canvas, lambda t: t["k"] == pytest.approx(k2, rel=1e-9), "zoomed in twice"
-    )
+    t = _wait_transform(lab, canvas, {"k": k2}, "zoomed in twice", abs=1e-12)
     assert t["k"] == pytest.approx(fitted["k"] * ZOOM_STEP**2, rel=1e-9)
     for c, size in (("x", w), ("y", h)):
         assert (size / 2 - t[c]) / t["k"] == pytest.approx((size / 2 - fitted[c]) / fitted["k"])
@@ -174,21 +178,21 @@ def test_keyboard_zoom_fit_pan_and_reveal(mapper):
     # kernel) must not fire
     page.keyboard.press("0")
     page.keyboard.press("0")
-    _wait_transform(lab, canvas, lambda t: _same(t, fitted), f"fitted {fitted}")
+    _wait_transform(lab, canvas, fitted, f"fitted {fitted}")
     # shift+ArrowRight looks right: the drawing moves left by PAN_FRACTION of its width
     page.keyboard.press("Shift+ArrowRight")
     panned = {**fitted, "x": fitted["x"] - PAN_FRACTION * w}
-    _wait_transform(lab, canvas, lambda t: _same(t, panned), f"panned right {panned}")
+    _wait_transform(lab, canvas, panned, f"panned right {panned}")
     page.keyboard.press("Shift+ArrowUp")
     panned = {
         "k": fitted["k"],
         "x": fitted["x"] - PAN_FRACTION * w,
         "y": fitted["y"] + PAN_FRACTION * h,
     }
-    _wait_transform(lab, canvas, lambda t: _same(t, panned), f"panned up {panned}")
+    _wait_transform(lab, canvas, panned, f"panned up {panned}")
     page.keyboard.press("-")
     page.keyboard.press("0")
-    _wait_transform(lab, canvas, lambda t: _same(t, fitted), f"fitted {fitted}")
+    _wait_transform(lab, canvas, fitted, f"fitted {fitted}")
     # with the ring on a node, + keeps that node where it is on screen
     page.keyboard.press("ArrowLeft")  # shows the ring on the node nearest the centre
     expect(root).not_to_have_attribute("data-current-node", "")
@@ -196,9 +200,7 @@ def test_keyboard_zoom_fit_pan_and_reveal(mapper):
     before = _local_screen(lab, canvas)[cur]
     page.keyboard.press("+")
     page.keyboard.press("=")
-    t = _wait_transform(
-        lab, canvas, lambda t: t["k"] == pytest.approx(k2, rel=1e-9), "zoomed in twice"
-    )
+    t = _wait_transform(lab, canvas, {"k": k2}, "zoomed in twice", abs=1e-12)
     assert t["k"] == pytest.approx(fitted["k"] * ZOOM_STEP**2, rel=1e-9)
     assert _local_screen(lab, canvas)[cur] == pytest.approx(before, abs=1e-6)
     assert root.get_attribute("data-current-node") == str(cur)
@@ -215,15 +217,15 @@ def test_keyboard_zoom_fit_pan_and_reveal(mapper):
             break
         k = _transform(canvas)["k"]
         page.keyboard.press("+")
-        _wait_transform(
-            lab, canvas, lambda t, k=k: t["k"] == pytest.approx(k * ZOOM_STEP, rel=1e-9), "zoomed"
-        )
+        _wait_transform(lab, canvas, {"k": k * ZOOM_STEP}, "zoomed", abs=1e-12)
     assert outside, "zooming in should leave some neighbour off-screen"
     key, target = outside[0]
-    t = _transform(canvas)
+    raw = canvas.get_attribute("data-transform")
+    t = json.loads(raw)
     page.keyboard.press(key)
     expect(root).to_have_attribute("data-current-node", str(target))
-    after = _wait_transform(lab, canvas, lambda u: u != t, "moved")
+    expect(canvas).not_to_have_attribute("data-transform", raw)  # moved
+    after = _transform(canvas)
     assert after["k"] == t["k"]
     assert (after["x"], after["y"]) != (t["x"], t["y"])
     x, y = _local_screen(lab, canvas)[target]
@@ -291,19 +293,27 @@ def test_lasso_selects_exactly_the_nodes_inside(mapper):
     )
 
 
+def _wait_threshold(lab, x):
+    """Wait until the kernel's edge threshold is ``x`` (within pytest.approx's 1e-6)."""
+    lab.wait_kernel(
+        f"abs(g.edge_threshold - {x}) <= 1e-6 * {x}",
+        lambda: f"g.edge_threshold = {lab.value('g.edge_threshold')}, expected {x}",
+    )
+
+
 def test_slider_and_class_search(mapper):
     lab, root, _ = mapper
     root.locator("[data-testid='mg-threshold']").fill("0.3")
-    lab.eventually("g.edge_threshold", pytest.approx(0.3))
+    _wait_threshold(lab, 0.3)
     shown = lab.value("int((g.edge_weights >= 0.3 - 1e-12).sum())")
     expect(root).to_have_attribute("data-visible-edges", str(shown))
     # arrow keys step the focused slider (JupyterLab's shortcuts must not take them)
     root.locator("[data-testid='mg-threshold']").focus()
     for _ in range(5):
         lab.page.keyboard.press("ArrowRight")
-    lab.eventually("g.edge_threshold", pytest.approx(0.35))
+    _wait_threshold(lab, 0.35)
     root.locator("[data-testid='mg-threshold']").fill("0.3")
-    lab.eventually("g.edge_threshold", pytest.approx(0.3))
+    _wait_threshold(lab, 0.3)
     root.locator("[data-testid='mg-search']").fill("B")
     lab.eventually("g.class_filter", "B")
     dimmed = lab.value("int((g.class_counts[:, 2] == 0).sum())")
@@ -333,20 +343,18 @@ def test_python_selection_positions_and_drag(mapper):
     page.mouse.down()
     page.mouse.move(xy[k][0] + 30, xy[k][1] + 20, steps=6)
     page.mouse.up()
-    after = lab.until(
-        lambda: (p := lab.value(f"g.positions[{k}].tolist()")) != before and p,
-        f"node {k} did not move in the kernel",
-    )
+    lab.wait_kernel(f"g.positions[{k}].tolist() != {before!r}", f"node {k} did not move")
+    after = lab.value(f"g.positions[{k}].tolist()")
     t = json.loads(canvas.get_attribute("data-transform"))
     assert after[0] - before[0] == pytest.approx(30 / t["k"], abs=1.5 / t["k"])
     assert after[1] - before[1] == pytest.approx(20 / t["k"], abs=1.5 / t["k"])
     # restoring positions from Python places the nodes there (a click finds node 0)
-    t = _transform(canvas)
+    raw = canvas.get_attribute("data-transform")
     lab.run(
         "import numpy as _np; _p = g.positions.copy(); _p[0] = _p.mean(0) + 1e6; g.positions = _p"
     )
     # node 0 far away: the view fits the drawing to the new positions
-    _wait_transform(lab, canvas, lambda u: u != t, "refitted")
+    expect(canvas).not_to_have_attribute("data-transform", raw)
     xy = _screen(lab, canvas)
     page.mouse.click(*xy[0])
     lab.eventually("g.selected_nodes", [0])

@@ -4,7 +4,7 @@ import json
 
 import pytest
 from playwright.sync_api import expect
-from ui_geometry import diagram_pixel
+from ui_geometry import DRAWN, diagram_pixel
 
 ROOT_SEL = ".tdaw-persistence-diagram"
 
@@ -40,7 +40,7 @@ def views(notebook):
 def _canvas(lab, n=0):
     canvas = lab.page.locator(f"{ROOT_SEL} [data-testid='pd-canvas']").nth(n)
     lab.settled(canvas)
-    lab.until(lambda: canvas.get_attribute("data-plot"), "the diagram was not drawn")
+    expect(canvas).to_have_attribute("data-plot", DRAWN)
     return canvas, json.loads(canvas.get_attribute("data-plot")), canvas.bounding_box()
 
 

@@ -8,9 +8,14 @@ data values into the page coordinates Playwright's mouse needs.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import numpy as np
+
+#: what a view's drawn-state attribute (``data-plot``, ``data-transform``) holds once it
+#: has drawn: anything non-empty
+DRAWN = re.compile(r".+")
 
 
 def plot_and_box(canvas: Any) -> tuple[dict[str, Any], dict[str, float]]:
