@@ -12,7 +12,6 @@ import traitlets
 from numpy.typing import NDArray
 
 from tda_widgets._types import DistanceMatrix
-from tda_widgets.topology.cka import matrix_correlation
 from tda_widgets.widgets._base import TdaWidget
 from tda_widgets.widgets._checks import as_float_array, as_names
 from tda_widgets.widgets._codec import array_from_json, array_to_json
@@ -244,6 +243,9 @@ class LayerDistanceMatrixWidget(TdaWidget):
         if self.values2 is None:
             self.rank_correlation = None
         else:
+            # imported here: the topology stage (scipy, kmapper) is not loaded with the view
+            from tda_widgets.topology.cka import matrix_correlation
+
             self.rank_correlation = matrix_correlation(self.values, self.values2)
 
     def set_matrix(self, matrix: Any, second: Any = None) -> None:
