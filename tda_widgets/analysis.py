@@ -43,7 +43,6 @@ can take over through ``joblib.parallel_config``), with one progress bar.
 from __future__ import annotations
 
 import functools
-import json
 import os
 import uuid
 import warnings
@@ -54,8 +53,8 @@ from typing import Any
 
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
-from numpy.typing import NDArray
 
+from tda_widgets import _store as store
 from tda_widgets._cache_key import Keyer, Unidentifiable
 from tda_widgets._io import atomic_write, load_npz, remove_stale_temp_files
 from tda_widgets._types import Diagrams, DistanceMatrix, MapperGraph, PointCloud
@@ -483,7 +482,7 @@ class Analysis:
             key = self._cloud_key(layer)
             if f"clouds-{key}" in self._memory:
                 continue
-            cloud = self._load("clouds", key, functools.partial(_cloud_from, layer=layer))
+            cloud = self._load("clouds", key, functools.partial(store.cloud_from, layer=layer))
             if cloud is None:
                 missing.append(layer)
             else:
@@ -509,7 +508,7 @@ class Analysis:
             cloud = normalize_cloud(cloud, self.normalize)
             key = self._cloud_key(layer)
             self.n_computed["clouds"] += 1
-            self._save("clouds", key, _cloud_arrays(cloud))
+            self._save("clouds", key, store.cloud_arrays(cloud))
             self._memory[f"clouds-{key}"] = cloud
 
     # -- stage 3: diagrams, matrices, CKA, Mapper ---------------------------------
@@ -531,7 +530,9 @@ class Analysis:
             if f"diagrams-{key}" in self._memory:
                 continue
             dg = self._load(
-                "diagrams", key, functools.partial(_diagrams_from, layer=layer, maxdim=self.maxdim)
+                "diagrams",
+                key,
+                functools.partial(store.diagrams_from, layer=layer, maxdim=self.maxdim),
             )
             if dg is None:
                 todo.append(layer)
@@ -561,7 +562,7 @@ class Analysis:
         for layer, dg in zip(todo, bar, strict=True):
             key = self._diagram_key(layer)
             self.n_computed["diagrams"] += 1
-            self._save("diagrams", key, _diagram_arrays(dg))
+            self._save("diagrams", key, store.diagram_arrays(dg))
             self._memory[f"diagrams-{key}"] = dg
 
     def _params_key(self, where: str, params: dict[str, Any], *parts: Any) -> str | None:
@@ -587,7 +588,7 @@ class Analysis:
             dgms = {layer: self.diagrams(layer) for layer in self.layers}
             return layer_distance_matrix(dgms, metric=metric, dim=dim, n_jobs=self.n_jobs, **kwargs)
 
-        return self._cached("matrix", key, compute, _matrix_arrays, self._matrix_from)
+        return self._cached("matrix", key, compute, store.matrix_arrays, self._matrix_from)
 
     def cka_matrix(self) -> DistanceMatrix:
         """Linear CKA between the layers' clouds (a similarity; see :func:`cka_matrix`)."""
@@ -597,7 +598,7 @@ class Analysis:
             clouds = {layer: self.cloud(layer) for layer in self.layers}
             return cka_matrix(clouds, progress=self.progress, memory_budget=self.memory_budget)
 
-        return self._cached("cka", key, compute, _matrix_arrays, self._matrix_from)
+        return self._cached("cka", key, compute, store.matrix_arrays, self._matrix_from)
 
     def mapper(self, layer: str, **params: Any) -> MapperGraph:
         """Mapper graph of the layer's cloud (``params`` go to :func:`mapper_graph`)."""
@@ -608,7 +609,7 @@ class Analysis:
             return mapper_graph(self.cloud(layer), **{"progress": self.progress, **params})
 
         return self._cached(
-            "mapper", key, compute, _mapper_arrays, lambda a: _mapper_from(a, layer)
+            "mapper", key, compute, store.mapper_arrays, lambda a: store.mapper_from(a, layer)
         )
 
     def mappers(self, layers: Sequence[str] | None = None, **params: Any) -> dict[str, MapperGraph]:
@@ -655,7 +656,7 @@ class Analysis:
                 key = keys[layer]
                 self.n_computed["mapper"] += 1
                 if key is not None:
-                    self._save("mapper", key, _mapper_arrays(graph))
+                    self._save("mapper", key, store.mapper_arrays(graph))
                     self._memory[f"mapper-{key}"] = graph
                 else:
                     self._memory[f"mapper-volatile-{layer}"] = graph
@@ -666,193 +667,14 @@ class Analysis:
         return out
 
     def _matrix_from(self, a: dict[str, Any]) -> DistanceMatrix:
-        m = _matrix_from(a)
-        _check(m.layers == tuple(self.layers), f"layers {m.layers}, expected {tuple(self.layers)}")
+        m = store.matrix_from(a)
+        store.check(
+            m.layers == tuple(self.layers), f"layers {m.layers}, expected {tuple(self.layers)}"
+        )
         return m
-
-
-# -- (de)serialisation: plain arrays and JSON, never pickle ----------------------------
-# Every loader checks what it reads (a ValueError names the problem): a cache file that
-# parses but is malformed is recomputed, never returned.
 
 
 def _why(exc: BaseException) -> str:
     if isinstance(exc, RecursionError):
         return "it is nested too deeply to be keyed"
     return exc.what if isinstance(exc, Unidentifiable) else str(exc)
-
-
-def _check(ok: bool, problem: str) -> None:
-    if not ok:
-        raise ValueError(problem)
-
-
-def _array(a: dict[str, Any], name: str, ndim: int, kind: str) -> NDArray[Any]:
-    """``a[name]``, checked to have ``ndim`` dimensions and a dtype of ``kind`` ('f'/'i')."""
-    x = a[name]
-    kinds = {"f": "fi", "i": "iu"}[kind]  # integers are exact floats; unsigned are indices
-    _check(
-        x.ndim == ndim and x.dtype.kind in kinds,
-        f"{name} has shape {x.shape} and dtype {x.dtype}, expected {ndim} dimension(s) of "
-        f"{'numbers' if kind == 'f' else 'integers'}",
-    )
-    return x
-
-
-def _params(a: dict[str, Any]) -> dict[str, Any]:
-    raw = a["params"]
-    _check(raw.ndim == 0 and raw.dtype.kind == "U", "params is not one JSON string")
-    params = json.loads(str(raw))  # JSONDecodeError is a ValueError
-    _check(isinstance(params, dict), f"params is {type(params).__name__}, expected an object")
-    return params
-
-
-def _text(a: dict[str, Any], name: str) -> str:
-    x = a[name]
-    _check(x.ndim == 0 and x.dtype.kind == "U", f"{name} is not a string")
-    return str(x)
-
-
-def _json(params: Any) -> NDArray[Any]:
-    def plain(v: Any) -> Any:
-        return v.tolist() if isinstance(v, np.ndarray) else v
-
-    return np.array(json.dumps({k: plain(v) for k, v in dict(params).items()}, default=repr))
-
-
-def _cloud_arrays(c: PointCloud) -> dict[str, Any]:
-    out = {
-        "points": c.points,
-        "image_index": c.image_index,
-        "position": c.position,
-        "params": _json(c.params),
-    }
-    if c.labels is not None:
-        out["labels"] = c.labels
-    return out
-
-
-def _cloud_from(a: dict[str, Any], layer: str) -> PointCloud:
-    points = _array(a, "points", 2, "f")
-    n = points.shape[0]
-    index = _array(a, "image_index", 1, "i")
-    position = _array(a, "position", 2, "i")
-    labels = _array(a, "labels", 1, "i") if "labels" in a else None
-    _check(index.shape == (n,), f"image_index has shape {index.shape}, expected ({n},)")
-    _check(position.shape == (n, 2), f"position has shape {position.shape}, expected ({n}, 2)")
-    _check(labels is None or labels.shape == (n,), f"labels do not match the {n} points")
-    return PointCloud(  # and PointCloud checks the fields again
-        points=points,
-        image_index=index,
-        position=position,
-        layer=layer,
-        labels=labels,
-        params=_params(a),
-    )
-
-
-def _diagram_arrays(d: Diagrams) -> dict[str, Any]:
-    out: dict[str, Any] = {f"dgm{k}": x for k, x in enumerate(d.dgms)}
-    if d.generators is not None:
-        out.update({f"gen{k}": g for k, g in enumerate(d.generators)})
-    out["backend"] = np.array(d.backend)
-    out["params"] = _json(d.params)
-    return out
-
-
-def _diagrams_from(a: dict[str, Any], layer: str, maxdim: int) -> Diagrams:
-    n = maxdim + 1
-    expected = {f"dgm{k}" for k in range(n)} | {"backend", "params"}
-    if "gen0" in a:
-        expected |= {f"gen{k}" for k in range(n)}
-    _check(set(a) == expected, f"the file holds {sorted(a)}, expected {sorted(expected)}")
-    dgms = tuple(_array(a, f"dgm{k}", 2, "f") for k in range(n))
-    for k, d in enumerate(dgms):
-        _check(d.shape[1] == 2, f"dgm{k} has shape {d.shape}, expected (n, 2)")
-    gens = None
-    if "gen0" in a:
-        gens = tuple(_array(a, f"gen{k}", 2, "i") for k in range(n))
-        for k, (g, d) in enumerate(zip(gens, dgms, strict=True)):
-            _check(
-                g.shape == (d.shape[0], 4),
-                f"gen{k} has shape {g.shape}, expected ({d.shape[0]}, 4)",
-            )
-    params = _params(a)
-    if "indices" in params:
-        params["indices"] = np.asarray(params["indices"], dtype=np.int64)
-    return Diagrams(
-        dgms=dgms, generators=gens, backend=_text(a, "backend"), layer=layer, params=params
-    )
-
-
-def _matrix_arrays(m: DistanceMatrix) -> dict[str, Any]:
-    return {
-        "values": m.values,
-        "layers": np.array(m.layers),
-        "metric": np.array(m.metric),
-        "params": np.array(json.dumps(dict(m.params), default=repr)),
-    }
-
-
-def _matrix_from(a: dict[str, Any]) -> DistanceMatrix:
-    layers = a["layers"]
-    _check(layers.ndim == 1 and layers.dtype.kind == "U", "layers is not a list of names")
-    values = _array(a, "values", 2, "f")
-    n = layers.shape[0]
-    _check(values.shape == (n, n), f"values has shape {values.shape}, expected ({n}, {n})")
-    return DistanceMatrix(
-        values=values,
-        layers=tuple(str(x) for x in layers),
-        metric=_text(a, "metric"),
-        params=_params(a),
-    )
-
-
-def _mapper_arrays(g: MapperGraph) -> dict[str, Any]:
-    out = {
-        "member_offsets": g.member_offsets,
-        "members": g.members,
-        "edges": g.edges,
-        "edge_weights": g.edge_weights,
-        "lens_mean": g.lens_mean,
-        "params": _json(g.params),
-    }
-    if g.class_counts is not None:
-        out["class_counts"] = g.class_counts
-    return out
-
-
-def _mapper_from(a: dict[str, Any], layer: str) -> MapperGraph:
-    offsets = _array(a, "member_offsets", 1, "i")
-    members = _array(a, "members", 1, "i")
-    edges = _array(a, "edges", 2, "i")
-    weights = _array(a, "edge_weights", 1, "f")
-    lens_mean = _array(a, "lens_mean", 1, "f")
-    counts = _array(a, "class_counts", 2, "i") if "class_counts" in a else None
-    n_nodes, m = offsets.shape[0] - 1, edges.shape[0]
-    _check(
-        n_nodes >= 0
-        and offsets[0] == 0
-        and offsets[-1] == members.shape[0]
-        and bool((np.diff(offsets) >= 0).all()),
-        "member_offsets do not split the members",
-    )
-    _check(members.size == 0 or members.min() >= 0, "members has negative indices")
-    _check(edges.shape[1] == 2, f"edges has shape {edges.shape}, expected (m, 2)")
-    _check(m == 0 or (edges.min() >= 0 and edges.max() < n_nodes), "edges name unknown nodes")
-    _check(weights.shape == (m,), f"edge_weights has shape {weights.shape}, expected ({m},)")
-    _check(
-        lens_mean.shape == (n_nodes,),
-        f"lens_mean has shape {lens_mean.shape}, expected ({n_nodes},)",
-    )
-    _check(counts is None or counts.shape[0] == n_nodes, "class_counts do not match the nodes")
-    return MapperGraph(
-        member_offsets=offsets,
-        members=members,
-        edges=edges,
-        edge_weights=weights,
-        lens_mean=lens_mean,
-        class_counts=counts,
-        layer=layer,
-        params=_params(a),
-    )
