@@ -39,6 +39,46 @@ def _as_path(root: Any) -> Path:
     return Path(root).expanduser()
 
 
+def _torchvision(caller: str) -> Any:
+    """Import torchvision for ``caller``, or say how to install one that matches torch.
+
+    torchvision is optional (the ``vision`` extra): nothing on :func:`~tda_widgets.explore`'s
+    path needs it. A torchvision built for another torch fails inside its own import
+    (e.g. ``operator torchvision::nms does not exist``); both cases name the installed
+    versions and the fix.
+    """
+    import importlib
+    from importlib import metadata
+
+    def version(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    fix = (
+        "install the torchvision release built for your torch, from the same index as torch "
+        "(e.g. pip install torch torchvision --index-url https://download.pytorch.org/whl/cpu "
+        "for the CPU build), or pip install 'tda-widgets[vision]'"
+    )
+    try:
+        return importlib.import_module("torchvision")
+    except ModuleNotFoundError as exc:
+        if exc.name is None or exc.name.split(".")[0] != "torchvision":
+            raise
+        raise ModuleNotFoundError(
+            f"{caller} needs torchvision, which is not installed (torch "
+            f"{version('torch')}): {fix}.",
+            name="torchvision",
+        ) from exc
+    except (ImportError, RuntimeError, OSError, AttributeError) as exc:
+        raise ImportError(
+            f"{caller} needs torchvision, but torchvision {version('torchvision')} failed to "
+            f"import beside torch {version('torch')} (usually a torchvision built for another "
+            f"torch; torchvision said: {exc}). {fix}."
+        ) from exc
+
+
 def cifar10(
     root: str | os.PathLike[str],
     train: bool = False,
@@ -85,8 +125,8 @@ def cifar10(
     ...     print(str(err)[:60])
     cifar10: no CIFAR-10 data in root='/nonexistent' (missing /n
     """
-    import torchvision
-    from torchvision import transforms
+    torchvision = _torchvision("cifar10")
+    transforms = torchvision.transforms
 
     path = _as_path(root)
     folder = path / torchvision.datasets.CIFAR10.base_folder
@@ -218,7 +258,8 @@ def image_folder(
     ...     print(str(err)[:48])
     image_folder: root='/nonexistent' does not exist
     """
-    from torchvision import datasets, transforms
+    torchvision = _torchvision("image_folder")
+    datasets, transforms = torchvision.datasets, torchvision.transforms
 
     path = _as_path(root)
     layout = (
