@@ -1,5 +1,6 @@
 // Pure canvas rendering of the persistence views: no anywidget, testable with a recording context.
 import type { Ctx } from "../shared/ctx";
+import { bandMask, bandPolygon, FADED, type Confidence } from "./confidence";
 import type { RasterLayer } from "./raster";
 import { formatNumber, ticks } from "../shared/scale";
 import type { Theme } from "../shared/theme";
@@ -15,6 +16,7 @@ import {
 } from "./layout";
 
 export type { Ctx } from "../shared/ctx";
+export * from "./confidence";
 export * from "./interact";
 export * from "./layout";
 
@@ -28,6 +30,8 @@ export interface Scene {
   selected: ReadonlyArray<readonly number[]>;
   visible?: Visible;
   brush?: [number, number, number, number] | null;
+  /** The confidence set of the first and the second diagram (null or absent: none). */
+  confidence?: (Confidence | null)[];
   /**
    * For large diagrams: turns discs into one bitmap of the plot's size (see raster.ts),
    * far cheaper than filling a canvas path of thousands of arcs.
@@ -163,77 +167,128 @@ function drawMarks(
   visible: Visible,
   hollow: boolean,
   rasterize?: Scene["rasterize"],
+  conf?: Confidence | null,
 ): void {
   const big: RasterLayer[] = [];
   for (const d of diagrams) {
     if (!shown(d, visible) || d.births.length === 0) continue;
     const color = colorOf(theme, d.dim);
+    // the confidence set's dimension: points inside its band are drawn faded, in a pass of
+    // their own (pass 1), before the significant ones (pass 0) so these stay on top
+    const faded = conf && conf.dim === d.dim ? bandMask(d, conf.c_alpha) : null;
+    const passes = faded ? [1, 0] : [0];
+    const inPass = (i: number, pass: number): boolean => (faded ? faded[i] : 0) === pass;
     if (layout.mode === "barcode") {
-      ctx.strokeStyle = color;
       const w = Math.max(1, Math.min(6, (layout.plotH / Math.max(1, layout.yhi - layout.ylo)) * 0.7));
-      // the second layer's bars: thinner and dashed, so the two layers read apart
-      ctx.lineWidth = hollow ? Math.max(1, w / 2) : w;
-      ctx.setLineDash(hollow ? [4, 3] : []);
-      ctx.beginPath();
-      for (let i = 0; i < d.births.length; i++) {
-        const bar = barPixels(layout, d, i, hollow);
-        if (!bar) continue;
-        ctx.moveTo(bar[0], bar[2]);
-        ctx.lineTo(bar[1], bar[2]);
+      for (const pass of passes) {
+        ctx.strokeStyle = color;
+        ctx.globalAlpha = pass ? FADED : 1;
+        // the second layer's bars: thinner and dashed, so the two layers read apart
+        ctx.lineWidth = hollow ? Math.max(1, w / 2) : w;
+        ctx.setLineDash(hollow ? [4, 3] : []);
+        ctx.beginPath();
+        for (let i = 0; i < d.births.length; i++) {
+          if (!inPass(i, pass)) continue;
+          const bar = barPixels(layout, d, i, hollow);
+          if (!bar) continue;
+          ctx.moveTo(bar[0], bar[2]);
+          ctx.lineTo(bar[1], bar[2]);
+        }
+        ctx.stroke();
+        ctx.setLineDash([]);
       }
-      ctx.stroke();
-      ctx.setLineDash([]);
+      ctx.globalAlpha = 1;
       continue;
     }
-    ctx.globalAlpha = hollow ? 1 : d.births.length > 2000 ? 0.55 : 0.85;
+    const alpha = hollow ? 1 : d.births.length > 2000 ? 0.55 : 0.85;
     if (!hollow && rasterize && d.births.length > RASTER_THRESHOLD) {
       const n = d.births.length;
-      const xs = new Float64Array(n);
-      const ys = new Float64Array(n);
       // pointPixel, unrolled: no tuple per point
       const sx = layout.plotW / (layout.xhi - layout.xlo);
       const sy = layout.plotH / (layout.yhi - layout.ylo);
       const y0 = layout.top + layout.plotH;
       const lifetime = layout.mode === "lifetime";
-      for (let i = 0; i < n; i++) {
-        const b = d.births[i] as number;
-        const e = d.deaths[i] as number;
-        const v = Number.isFinite(e) ? (lifetime ? e - b : e) : layout.inf;
-        xs[i] = layout.left + (b - layout.xlo) * sx;
-        ys[i] = y0 - (v - layout.ylo) * sy;
+      for (const pass of passes) {
+        const xs: number[] = [];
+        const ys: number[] = [];
+        for (let i = 0; i < n; i++) {
+          if (!inPass(i, pass)) continue;
+          const b = d.births[i] as number;
+          const e = d.deaths[i] as number;
+          const v = Number.isFinite(e) ? (lifetime ? e - b : e) : layout.inf;
+          xs.push(layout.left + (b - layout.xlo) * sx);
+          ys.push(y0 - (v - layout.ylo) * sy);
+        }
+        if (xs.length) big.push({ xs: Float64Array.from(xs), ys: Float64Array.from(ys), color, alpha: pass ? alpha * FADED : alpha });
       }
-      big.push({ xs, ys, color, alpha: ctx.globalAlpha });
-      ctx.globalAlpha = 1;
       continue;
     }
-    // one path per dimension: the first layer's discs, the second layer's diamonds
-    ctx.beginPath();
-    const r = POINT_RADIUS + 1;
-    for (let i = 0; i < d.births.length; i++) {
-      const [x, y] = pointPixel(layout, d, i);
-      if (hollow) {
-        ctx.moveTo(x, y - r);
-        ctx.lineTo(x + r, y);
-        ctx.lineTo(x, y + r);
-        ctx.lineTo(x - r, y);
-        ctx.closePath();
-      } else {
-        ctx.moveTo(x + POINT_RADIUS, y);
-        ctx.arc(x, y, POINT_RADIUS, 0, 2 * Math.PI);
+    // one path per dimension and pass: the first layer's discs, the second layer's diamonds
+    for (const pass of passes) {
+      ctx.globalAlpha = pass ? alpha * FADED : alpha;
+      ctx.beginPath();
+      const r = POINT_RADIUS + 1;
+      for (let i = 0; i < d.births.length; i++) {
+        if (!inPass(i, pass)) continue;
+        const [x, y] = pointPixel(layout, d, i);
+        if (hollow) {
+          ctx.moveTo(x, y - r);
+          ctx.lineTo(x + r, y);
+          ctx.lineTo(x, y + r);
+          ctx.lineTo(x - r, y);
+          ctx.closePath();
+        } else {
+          ctx.moveTo(x + POINT_RADIUS, y);
+          ctx.arc(x, y, POINT_RADIUS, 0, 2 * Math.PI);
+        }
       }
-    }
-    if (hollow) {
-      ctx.strokeStyle = color;
-      ctx.lineWidth = 1.5;
-      ctx.stroke();
-    } else {
-      ctx.fillStyle = color;
-      ctx.fill();
+      if (hollow) {
+        ctx.strokeStyle = color;
+        ctx.lineWidth = 1.5;
+        ctx.stroke();
+      } else {
+        ctx.fillStyle = color;
+        ctx.fill();
+      }
     }
     ctx.globalAlpha = 1;
   }
   const bitmap = big.length && rasterize ? rasterize(big) : null;
   if (bitmap) ctx.drawImage(bitmap, 0, 0, layout.width, layout.height);
+}
+
+/** Opacity of a band's shading; two overlapping bands (two layers) darken where both hold. */
+export const BAND_ALPHA = 0.14;
+
+/**
+ * The confidence bands of the diagrams shown (diagram and lifetime modes): each shaded in
+ * its dimension's colour, its far edge a line (solid for the first layer, dashed for the
+ * second, as their bars are in barcode mode).
+ */
+function drawBands(ctx: Ctx, layout: Layout, theme: Theme, scene: Scene): void {
+  (scene.confidence ?? []).forEach((conf, k) => {
+    if (!conf || (scene.visible && !scene.visible.has(conf.dim))) return;
+    const poly = bandPolygon(layout, conf.c_alpha);
+    if (!poly) return;
+    const color = colorOf(theme, conf.dim);
+    ctx.fillStyle = color;
+    ctx.globalAlpha = BAND_ALPHA;
+    ctx.beginPath();
+    poly.forEach(([x, y], i) => (i ? ctx.lineTo(x, y) : ctx.moveTo(x, y)));
+    ctx.closePath();
+    ctx.fill();
+    ctx.globalAlpha = 0.9;
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 1.5;
+    ctx.setLineDash(k ? [5, 4] : []);
+    ctx.beginPath();
+    const [a, b] = [poly[3], poly[2]] as [[number, number], [number, number]];
+    ctx.moveTo(a[0], a[1]);
+    ctx.lineTo(b[0], b[1]);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.globalAlpha = 1;
+  });
 }
 
 /** Diagonal projection of (b, e) in the current mode, in pixels. */
@@ -311,10 +366,12 @@ export function drawScene(ctx: Ctx, layout: Layout, theme: Theme, scene: Scene):
   ctx.beginPath();
   ctx.rect(layout.left, layout.top - POINT_RADIUS - 4, layout.plotW + POINT_RADIUS + 4, layout.plotH + POINT_RADIUS + 4);
   ctx.clip();
+  drawBands(ctx, layout, theme, scene);
   drawReferenceLines(ctx, layout, theme);
   drawMatching(ctx, layout, theme, scene);
-  drawMarks(ctx, layout, theme, scene.diagrams, scene.visible, false, scene.rasterize);
-  if (scene.overlay) drawMarks(ctx, layout, theme, scene.overlay, scene.visible, true);
+  const [conf, conf2] = scene.confidence ?? [];
+  drawMarks(ctx, layout, theme, scene.diagrams, scene.visible, false, scene.rasterize, conf);
+  if (scene.overlay) drawMarks(ctx, layout, theme, scene.overlay, scene.visible, true, undefined, conf2);
   drawSelection(ctx, layout, theme, scene);
   ctx.restore();
   if (scene.brush) {

@@ -19,6 +19,7 @@ function state(over: Partial<PersistenceDiagramModel> = {}): PersistenceDiagramM
     mode: "diagram",
     title: "conv1",
     subsample_note: "",
+    confidence: [],
     width: 200,
     height: 200,
     ...over,

@@ -5,20 +5,26 @@ import { at, decode } from "../shared/codec";
 import { el, localPoint } from "../shared/dom";
 import { onThemeChange, readTheme } from "../shared/theme";
 import {
+  bandText,
   brushSelection,
   colorOf,
   computeLayout,
   countPoints,
   describePoint,
   drawScene,
+  headerText,
   hitTest,
+  inBand,
   MATCH_TOP,
   nextSelection,
   panBy,
   POINT_RADIUS,
   pointsInBox,
+  significantIndices,
+  toConfidence,
   toDiagrams,
   zoomAt,
+  type Confidence,
   type Diagram,
   type Layout,
   type Mode,
@@ -53,6 +59,10 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
   subsample.title =
     "Persistence was computed on a subsample of the cloud; r is its covering radius " +
     "(every point of the cloud lies within r of a subsample point).";
+  // the confidence sets: one line per diagram, "k of n H1 features significant ...", and
+  // what the shading means
+  const evidence = el("div", "tdaw-pd-confidence", "pd-confidence");
+  evidence.setAttribute("aria-live", "polite");
   const toolbar = el("div", "tdaw-pd-toolbar");
   const modes = el("div", "tdaw-pd-modes");
   modes.setAttribute("role", "radiogroup");
@@ -78,12 +88,13 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
   const hint = el("div", "tdaw-pd-hint");
   hint.textContent = "Click or drag to select · shift adds · ctrl+wheel zooms · alt+drag pans";
   stage.append(canvas, tooltip, empty);
-  root.append(title, subsample, toolbar, legend, stage, hint);
+  root.append(title, subsample, evidence, toolbar, legend, stage, hint);
   host.appendChild(root);
 
   let diagrams: Diagram[] = [];
   let overlay: Diagram[] | undefined;
   let matching: Int32Array[] | undefined;
+  let confidence: (Confidence | null)[] = [];
   let layout: Layout | null = null;
   let zoom: Window | null = null;
   let brush: [number, number, number, number] | null = null;
@@ -137,6 +148,7 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
       selected: model.get("selected_points") ?? [],
       visible: vis,
       brush,
+      confidence,
       rasterize: rasterizeLayers,
     });
     mark("draw-end");
@@ -181,6 +193,35 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
     }
   }
 
+  function buildEvidence(): void {
+    confidence = toConfidence(model.get("confidence"));
+    const groups = [diagrams, overlay];
+    const names = diagramNames();
+    const barcode = mode() === "barcode";
+    const [m1, m2] = barcode ? ["━", "╍"] : ["●", "◇"];
+    const sig: (number[] | null)[] = [];
+    evidence.replaceChildren();
+    confidence.forEach((conf, k) => {
+      const d = conf ? groups[k]?.[conf.dim] : undefined;
+      sig.push(conf && d ? significantIndices(d, conf.c_alpha) : null);
+      if (!conf) return;
+      const line = el("div", "tdaw-pd-confidence-line", `pd-confidence-${k}`);
+      const head = el("div", "tdaw-pd-confidence-head", `pd-confidence-head-${k}`);
+      // two layers: each line carries its layer's marker and name
+      const who = overlay ? `${k ? m2 : m1} ${names[k] ?? (k ? "second" : "first")}: ` : "";
+      head.textContent = who + headerText(conf, d);
+      const key = el("div", "tdaw-pd-confidence-key", `pd-confidence-key-${k}`);
+      const swatch = el("span", `tdaw-pd-band-swatch${k ? " tdaw-pd-band-second" : ""}`);
+      swatch.style.setProperty("--tdaw-band", colorOf(readTheme(root), conf.dim));
+      key.append(swatch, bandText(conf, barcode));
+      line.append(head, key);
+      evidence.appendChild(line);
+    });
+    evidence.hidden = !confidence.some((c) => c);
+    // what is significant, for tests and assistive tooling (Python's `significant` agrees)
+    root.dataset.significant = JSON.stringify(sig);
+  }
+
   const mark = (name: string): void => {
     performance.mark(`tdaw:persistence_diagram:${name}`);
   };
@@ -201,6 +242,7 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
     mark("decode-end");
     mark("legend-start");
     buildLegend();
+    buildEvidence();
     mark("legend-end");
     redraw();
   }
@@ -278,7 +320,15 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
       canvas.style.cursor = "crosshair";
       return;
     }
-    tooltip.textContent = describePoint(diagrams, hit[0], hit[1], diagramNames()[0]);
+    const conf = confidence[0];
+    const d = diagrams[hit[0]];
+    const band =
+      conf && d && conf.dim === hit[0]
+        ? inBand(d.births[hit[1]] as number, d.deaths[hit[1]] as number, conf.c_alpha)
+          ? " · within the confidence band: not significant"
+          : " · significant"
+        : "";
+    tooltip.textContent = describePoint(diagrams, hit[0], hit[1], diagramNames()[0]) + band;
     tooltip.hidden = false;
     // keep the tooltip inside the plot: flip to the left / above near the edges
     const w = tooltip.offsetWidth;
@@ -330,11 +380,17 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
 
   const onVisible = (): void => {
     buildLegend();
+    buildEvidence();
     redraw();
   };
   const onMode = (): void => {
     zoom = null;
     buildLegend(); // the overlay key's markers depend on the mode
+    buildEvidence(); // and so does the band's legend
+    redraw();
+  };
+  const onConfidence = (): void => {
+    buildEvidence();
     redraw();
   };
   const handlers: [string, () => void][] = [
@@ -342,6 +398,7 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
     ["change:compare_diagrams", onData],
     ["change:matching", onData],
     ["change:names", onData],
+    ["change:confidence", onConfidence],
     ["change:selected_points", redraw],
     ["change:visible_dims", onVisible],
     ["change:mode", onMode],

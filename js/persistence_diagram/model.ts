@@ -21,6 +21,8 @@ export interface PersistenceDiagramModel {
   title: string;
   /** "1,000 of 50,000 images, r = 3.21" when persistence ran on a subsample, else "" (set by Python). */
   subsample_note: string;
+  /** Per diagram shown, its confidence set {c_alpha, alpha, method, n_boot, dim} or null (set by Python). */
+  confidence: ({ c_alpha: number; alpha: number; method: string; n_boot: number; dim: number } | null)[];
   /** Canvas size in CSS pixels (set by Python). */
   width: number;
   height: number;

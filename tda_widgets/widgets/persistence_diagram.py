@@ -13,6 +13,7 @@ from tda_widgets._types import Diagrams, PointCloud
 from tda_widgets._validation import UNSET, as_diagram_list, renamed
 from tda_widgets.widgets._base import TdaWidget
 from tda_widgets.widgets._codec import array_list_from_json, array_list_to_json
+from tda_widgets.widgets._evidence import confidence_record, significant_mask
 
 __all__ = ["PersistenceDiagramWidget", "matching_pairs", "subsample_note"]
 
@@ -30,6 +31,12 @@ class PersistenceDiagramWidget(TdaWidget):
 
     A second diagram can be drawn over the first (hollow markers) with the lines of an
     optimal matching between them: see :meth:`overlay`.
+
+    A confidence set per diagram (:meth:`set_confidence`, from
+    :func:`~tda_widgets.diagram_confidence`) shades the band of points within
+    ``c_alpha`` of the diagonal (L∞), fades the points inside it and says above the plot
+    how many features are significant; :attr:`significant` and :attr:`n_significant`
+    read the same back.
 
     Parameters
     ----------
@@ -101,6 +108,12 @@ class PersistenceDiagramWidget(TdaWidget):
     """str: shown under the title when persistence ran on a subsample of the cloud, e.g.
     ``"1,000 of 50,000 images, r = 3.21"`` (``r``: the covering radius); ``""`` when every
     point was used. Set by Python from the diagrams' ``params`` (see :func:`subsample_note`)."""
+
+    confidence = traitlets.List(traitlets.Dict(allow_none=True), maxlen=2).tag(sync=True)
+    """list of (dict or None): the confidence set of the first and second diagram shown, each
+    ``{"c_alpha", "alpha", "method", "n_boot", "dim"}`` or None; ``[]`` for none. The view
+    shades ``death - birth <= 2 c_alpha`` in H``dim`` and fades the points there. Set by
+    Python (:meth:`set_confidence`; :meth:`set_diagrams` clears or replaces it)."""
 
     width = traitlets.Int(420, min=120).tag(sync=True)
     """int: plot width in CSS pixels. Set by Python."""
@@ -243,10 +256,12 @@ class PersistenceDiagramWidget(TdaWidget):
         match_dims: tuple[int, ...] | None = None,
         compare_cloud: PointCloud | None = None,
         labels: tuple[str, ...] | list[str] | None = None,
+        confidence: Any = None,
     ) -> None:
         """Show new diagrams (and optionally a second one with its matching) in place.
 
-        The selection is cleared. ``match_dims`` limits the matching lines to these
+        The selection and the confidence sets are cleared; ``confidence`` sets new ones in
+        the same update (as :meth:`set_confidence`). ``match_dims`` limits the matching lines to these
         homology dimensions (an optimal H0 matching of large clouds takes seconds). ``diagrams`` given as :class:`~tda_widgets.Diagrams`
         keep their generators; pass ``cloud`` to map selections to images.
         When persistence ran on a subsample, :attr:`subsample_note` says so for each
@@ -267,12 +282,15 @@ class PersistenceDiagramWidget(TdaWidget):
         dgms = as_diagram_list(diagrams, name="diagrams")
         other = [] if compare is None else as_diagram_list(compare, name="compare")
         matching = matching_pairs(dgms, other, metric, match_dims) if other else []
+        records = [] if confidence is None else _confidence_records(confidence, dgms, other)
         with self.hold_trait_notifications(), self.hold_sync():
             self.selected_points = []
+            self.confidence = []
             self.matching = []  # validated against the diagrams: cleared first
             self.compare_diagrams = other
             self.diagrams = dgms
             self.matching = matching
+            self.confidence = records
             if names is not None:
                 self.names = list(names)
             if title is not None:
@@ -286,6 +304,66 @@ class PersistenceDiagramWidget(TdaWidget):
             self.subsample_note = " · ".join(n for n in notes if n)
         self._source = diagrams if isinstance(diagrams, Diagrams) else None
         self._cloud = cloud
+
+    def set_confidence(self, confidence: Any) -> None:
+        """Draw the confidence set of each diagram shown (``None`` clears them).
+
+        Parameters
+        ----------
+        confidence : DiagramConfidence, sequence of (DiagramConfidence or None), or None
+            One for the first diagram, or ``[first, second]`` for an overlay; each from
+            :func:`~tda_widgets.diagram_confidence` on the same points (or
+            ``Analysis.diagram_confidence`` for a layer), so that its ``diagram`` is the
+            one shown, point for point.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from tda_widgets import diagram_confidence, persistence_diagrams
+        >>> t = np.linspace(0, 2 * np.pi, 40, endpoint=False)
+        >>> pts = np.c_[np.cos(t), np.sin(t)] + np.random.default_rng(0).normal(0, 0.05, (40, 2))
+        >>> w = PersistenceDiagramWidget(persistence_diagrams(pts))
+        >>> w.set_confidence(diagram_confidence(pts, n_boot=20))
+        >>> w.n_significant
+        [1]
+        >>> w.set_confidence(None)
+        >>> w.n_significant
+        [None]
+        """
+        records = (
+            []
+            if confidence is None
+            else _confidence_records(confidence, self.diagrams, self.compare_diagrams)
+        )
+        self.confidence = records
+
+    @property
+    def significant(self) -> list[np.ndarray | None]:
+        """Per diagram shown (first, then second): a bool per point of the confidence
+        set's dimension, True outside the shaded band (``death - birth > 2 c_alpha``);
+        ``None`` for a diagram without a confidence set. Read-only.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> w = PersistenceDiagramWidget([np.zeros((0, 2)), np.array([[0.1, 0.2], [0.1, 0.9]])])
+        >>> w.confidence = [{"c_alpha": 0.1, "alpha": 0.05, "method": "subsample",
+        ...                  "n_boot": 100, "dim": 1}]
+        >>> w.significant
+        [array([False,  True])]
+        """
+        groups = [self.diagrams] + ([self.compare_diagrams] if self.compare_diagrams else [])
+        out: list[np.ndarray | None] = []
+        for k, dgms in enumerate(groups):
+            rec = self.confidence[k] if k < len(self.confidence) else None
+            out.append(None if rec is None else significant_mask(dgms[rec["dim"]], rec["c_alpha"]))
+        return out
+
+    @property
+    def n_significant(self) -> list[int | None]:
+        """Per diagram shown: how many of its points are significant (``None`` without a
+        confidence set). Read-only; the view's header says the same."""
+        return [None if m is None else int(m.sum()) for m in self.significant]
 
     @property
     def labels(self) -> list[str]:
@@ -360,6 +438,29 @@ class PersistenceDiagramWidget(TdaWidget):
                 )
             if [dim, index] not in out:
                 out.append([dim, index])
+        return out
+
+    @traitlets.validate("confidence")
+    def _validate_confidence(self, proposal: dict[str, Any]) -> list[dict[str, Any] | None]:
+        groups = [self.diagrams, self.compare_diagrams]
+        out: list[dict[str, Any] | None] = []
+        for k, rec in enumerate(proposal["value"]):
+            if rec is None:
+                out.append(None)
+                continue
+            missing = [f for f in ("c_alpha", "alpha", "method", "n_boot", "dim") if f not in rec]
+            if missing:
+                raise ValueError(f"confidence[{k}]: missing {', '.join(missing)}, got {rec}")
+            dim, c_alpha = int(rec["dim"]), float(rec["c_alpha"])
+            if not 0 <= dim < len(groups[k]):
+                raise ValueError(
+                    f"confidence[{k}]: dim must be a dimension of the "
+                    f"{'first' if k == 0 else 'second'} diagram shown "
+                    f"({len(groups[k])} dimensions), got {dim}"
+                )
+            if not (np.isfinite(c_alpha) and c_alpha >= 0):
+                raise ValueError(f"confidence[{k}]: c_alpha must be finite and >= 0, got {c_alpha}")
+            out.append({**rec, "dim": dim, "c_alpha": c_alpha})
         return out
 
     @traitlets.observe("diagrams")
@@ -491,6 +592,21 @@ def _readable(x: float, digits: int = 3) -> str:
     if decimals <= 0:
         return f"{int(value):,}"
     return f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
+
+
+def _confidence_records(
+    confidence: Any, first: list[np.ndarray], second: list[np.ndarray]
+) -> list[dict[str, Any] | None]:
+    """The ``confidence`` trait value of one DiagramConfidence or a [first, second] list."""
+    items = list(confidence) if isinstance(confidence, (list, tuple)) else [confidence]
+    n_shown = 2 if second else 1
+    if len(items) > n_shown:
+        raise ValueError(f"confidence: {len(items)} confidence sets for {n_shown} diagram(s) shown")
+    groups = [first, second]
+    return [
+        None if c is None else confidence_record(c, groups[k], name=f"confidence[{k}]")
+        for k, c in enumerate(items)
+    ]
 
 
 def matching_pairs(
