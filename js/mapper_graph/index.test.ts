@@ -32,6 +32,7 @@ function state(over: Partial<MapperGraphModel> = {}): MapperGraphModel {
     title: "",
     width: 400,
     height: 300,
+    purity_evidence: {},
     ...over,
   };
 }

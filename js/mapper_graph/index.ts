@@ -10,7 +10,7 @@ import { radii, toGraph } from "./graph";
 import { announce, onBlur, onFocus, onKey, showFocus } from "./keyboard";
 import type { MapperGraphModel } from "./model";
 import { onDetail, onFilter, onThreshold, onTitle, redraw } from "./paint";
-import { buildLegend } from "./panel";
+import { buildEvidence, buildLegend } from "./panel";
 import { modeCursor, onDown, onLeave, onMove, onUp } from "./pointer";
 import { adoptPositions, fitView, relayout } from "./positions";
 import { buildView } from "./view";
@@ -98,6 +98,7 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
   // -- model -> view: trait subscriptions ---------------------------------------------
   const detail = (): void => onDetail(ctx);
   const refit = (): void => adoptPositions(ctx, true);
+  const evidence = (): void => buildEvidence(model.get("purity_evidence") ?? {}, view.evidence);
   const handlers: [string, () => void][] = [
     ["change:sizes", loadGraph],
     ["change:edges", loadGraph],
@@ -125,12 +126,14 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
     ["change:width", refit],
     ["change:height", refit],
     ["change:title", () => onTitle(ctx)],
+    ["change:purity_evidence", evidence],
   ];
   for (const [name, cb] of handlers) model.on(name, cb);
   onTitle(ctx);
   slider.value = String(model.get("edge_threshold") ?? 0);
   loadGraph();
   onDetail(ctx);
+  evidence();
 
   return () => {
     for (const [name, cb] of handlers) model.off(name, cb);

@@ -12,6 +12,28 @@ export interface Detail {
   images: number;
 }
 
+/** A permutation test of Mapper purity (see MapperGraphWidget.purity_evidence); null = not finite. */
+export interface PurityEvidence {
+  name: string;
+  /** Observed statistic (mean node purity). */
+  statistic: number | null;
+  /** Mean of the null sample ("chance") and its central `level` band. */
+  null_mean: number | null;
+  null_low: number | null;
+  null_high: number | null;
+  level: number;
+  /** (k + 1) / (B + 1), and its Monte Carlo standard error. */
+  p_value: number | null;
+  mc_se: number | null;
+  /** B, the number of label permutations. */
+  n_permutations: number;
+  /** z of the observed statistic against the null (or its difference from the null's median). */
+  effect: number | null;
+  /** "z", or "difference from the null median" when the null has no spread. */
+  effect_name: string;
+  alternative: string;
+}
+
 export interface MapperGraphModel {
   [key: string]: unknown;
   /** int64 (n,): members per node (set by Python). */
@@ -55,4 +77,6 @@ export interface MapperGraphModel {
   title: string;
   width: number;
   height: number;
+  /** The purity permutation test shown in the legend; {} for none (set by Python). */
+  purity_evidence: Partial<PurityEvidence>;
 }

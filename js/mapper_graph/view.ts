@@ -20,6 +20,8 @@ export interface MapperView {
   side: HTMLDivElement;
   status: HTMLDivElement;
   legendSlot: HTMLDivElement;
+  /** The purity permutation test under the legend (panel.ts: buildEvidence). */
+  evidence: HTMLDivElement;
 }
 
 /** Builds the view's elements and appends its root to `host`. */
@@ -81,10 +83,12 @@ export function buildView(host: HTMLElement): MapperView {
   status.setAttribute("aria-atomic", "true");
   body.append(stage, side);
   const legendSlot = el("div", "tdaw-mg-legend-slot");
-  root.append(title, toolbar, body, legendSlot, status);
+  const evidence = el("div", "tdaw-mg-evidence", "mg-purity");
+  evidence.hidden = true;
+  root.append(title, toolbar, body, legendSlot, evidence, status);
   host.appendChild(root);
   tooltip.hidden = true;
-  return { root, title, toolbar, panBtn, lassoBtn, fitBtn, relayoutBtn, slider, edgeCount, search, canvas, tooltip, empty, side, status, legendSlot };
+  return { root, title, toolbar, panBtn, lassoBtn, fitBtn, relayoutBtn, slider, edgeCount, search, canvas, tooltip, empty, side, status, legendSlot, evidence };
 }
 
 /** Toolbar state: which mode button is pressed, and the canvas cursor of that mode. */

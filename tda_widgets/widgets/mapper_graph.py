@@ -16,7 +16,60 @@ from tda_widgets.widgets._codec import array_from_json, array_to_json, array_tra
 from tda_widgets.widgets._graph import check_graph, class_counts_from_labels, node_values_for
 from tda_widgets.widgets._sprites import as_images, sprite_sheet
 
-__all__ = ["MapperGraphWidget"]
+__all__ = ["MapperGraphWidget", "purity_evidence"]
+
+
+def _finite(x: Any) -> float | None:
+    v = float(x)
+    return v if np.isfinite(v) else None
+
+
+def purity_evidence(result: Any, *, level: float = 0.95) -> dict[str, Any]:
+    """The JSON form of a purity test that :attr:`MapperGraphWidget.purity_evidence` holds.
+
+    Parameters
+    ----------
+    result : TestResult or None
+        A permutation test (``None`` gives ``{}``).
+    level : float
+        Coverage of the central band of the null, in (0, 1).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tda_widgets.stats import TestResult
+    >>> r = TestResult("purity", statistic=0.5, null=np.linspace(0.2, 0.4, 99), seed=0)
+    >>> e = purity_evidence(r)
+    >>> e["statistic"], round(e["null_mean"], 6), e["p_value"], e["n_permutations"]
+    (0.5, 0.3, 0.01, 99)
+    """
+    if result is None:
+        return {}
+    from tda_widgets.stats import TestResult
+
+    if not isinstance(result, TestResult):
+        raise TypeError(
+            f"result: expected a TestResult (tda_widgets.stats) or None, got "
+            f"{type(result).__name__}"
+        )
+    level = float(level)
+    if not 0.0 < level < 1.0:
+        raise ValueError(f"level: expected a coverage in (0, 1), got {level}")
+    low, high = result.null_band(level)
+    return {
+        "name": result.name,
+        "statistic": _finite(result.statistic),
+        "null_mean": _finite(np.mean(result.null)),
+        "null_low": _finite(low),
+        "null_high": _finite(high),
+        "level": level,
+        "p_value": _finite(result.p_value),
+        "mc_se": _finite(result.mc_se),
+        "n_permutations": int(result.n_permutations),
+        "effect": _finite(result.effect),
+        "effect_name": result.effect_name,
+        "alternative": result.alternative,
+    }
 
 
 class MapperGraphWidget(TdaWidget):
@@ -167,6 +220,14 @@ class MapperGraphWidget(TdaWidget):
     height = traitlets.Int(480, min=120).tag(sync=True)
     """int: drawing height in CSS pixels. Set by Python."""
 
+    purity_evidence = traitlets.Dict().tag(sync=True)
+    """dict: the Mapper purity permutation test the legend shows, ``{}`` for none: ``name``,
+    ``statistic`` (observed), ``null_mean``, ``null_low`` and ``null_high`` (the central
+    ``level`` band of the null), ``level``, ``p_value``, ``mc_se`` (its Monte Carlo
+    standard error), ``n_permutations``, ``effect`` and ``effect_name`` (z, or the
+    difference from the null's median when the null has no spread), ``alternative``; non-finite
+    numbers are ``None``. Set by Python through :meth:`set_purity_test`."""
+
     def __init__(
         self,
         graph: MapperGraph,
@@ -254,6 +315,7 @@ class MapperGraphWidget(TdaWidget):
             node_of_member=self._node_of_member,
         )
         self._syncing = False
+        self._purity_test: Any = None
         super().__init__(
             sizes=graph.node_sizes.astype(np.int64),
             edges=np.asarray(graph.edges, dtype=np.int32).reshape(-1, 2),
@@ -393,6 +455,47 @@ class MapperGraphWidget(TdaWidget):
             "exact": exact,
             "images": int(images.size),
         }
+
+    # -- evidence -------------------------------------------------------------------
+
+    @property
+    def purity_test(self) -> Any:
+        """The purity permutation test shown in the legend (a
+        :class:`~tda_widgets.stats.TestResult`), or ``None``."""
+        return self._purity_test
+
+    def set_purity_test(self, result: Any, *, level: float = 0.95) -> None:
+        """Show ``result``, a Mapper purity permutation test, in the legend.
+
+        The legend reads "purity 0.165 · chance 0.132 [0.126-0.138] · p = 0.001 ± 0.001
+        (B = 999)": the observed statistic, the null's mean with its central ``level``
+        band, and the p-value with its Monte Carlo standard error.
+
+        Parameters
+        ----------
+        result : TestResult or None
+            E.g. ``purity_permutation_test(widget.graph, labels)``; ``None`` clears it.
+        level : float
+            Coverage of the null band, in (0, 1).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from tda_widgets import MapperGraph, MapperGraphWidget
+        >>> from tda_widgets.stats import purity_permutation_test
+        >>> g = MapperGraph(member_offsets=np.array([0, 3, 6]), members=np.arange(6),
+        ...                 edges=np.zeros((0, 2), dtype=np.int64), edge_weights=np.zeros(0),
+        ...                 lens_mean=np.array([0.2, 0.8]))
+        >>> labels = np.array([0, 0, 0, 1, 1, 1])
+        >>> w = MapperGraphWidget(g, labels=labels)
+        >>> w.set_purity_test(purity_permutation_test(g, labels, n_permutations=99))
+        >>> w.purity_evidence["statistic"], w.purity_evidence["n_permutations"]
+        (1.0, 99)
+        >>> w.purity_test.p_value == w.purity_evidence["p_value"]
+        True
+        """
+        self.purity_evidence = purity_evidence(result, level=level)
+        self._purity_test = result
 
     # -- accessors ------------------------------------------------------------------
 

@@ -98,6 +98,9 @@ class ActivationExplorer(widgets.VBox):
     match_dims : tuple of int
         Homology dimensions whose optimal matching is drawn between the two layers'
         diagrams (default H1, as the paper's distance; H0 of large clouds is slow).
+    n_permutations : int
+        Label permutations of the Mapper purity test (:attr:`purity_test`), shown in
+        the Mapper view's legend and as a null band in the per-layer purity chart.
 
     Notes
     -----
@@ -154,8 +157,10 @@ class ActivationExplorer(widgets.VBox):
         max_gallery: int = 48,
         compare_cka: bool = True,
         match_dims: tuple[int, ...] = (1,),
+        n_permutations: int = 999,
     ) -> None:
         self.analysis = analysis
+        self.n_permutations = n_permutations
         self.match_dims = tuple(match_dims)
         self.layers: list[str] = list(analysis.layers)
         self.metric = metric
@@ -172,6 +177,7 @@ class ActivationExplorer(widgets.VBox):
         self._mapper_params: dict[str, Any] = {"n_intervals": 10, "overlap": 0.5}
         self._mapper_params.update(mapper_params or {})
         self._mappers: dict[tuple[str, tuple[Any, ...]], MapperGraphWidget] = {}
+        self._purity_tests: dict[tuple[str, tuple[Any, ...]], Any] = {}
         # the selection (see the class docstring): its images, the view it was made in,
         # the layer it was made on and how the gallery names it
         self._followed: NDArray[np.int64] | None = None
@@ -226,7 +232,10 @@ class ActivationExplorer(widgets.VBox):
         )
         self.mapper_slot = widgets.Box(layout=widgets.Layout(min_height="300px"))
         self.summary = LayerSummaryPanel(
-            self.diagrams, purity=self._purity, on_pick=self._on_summary_pick
+            self.diagrams,
+            purity=self._purity,
+            purity_test=self.purity_test_of if self.image_labels is not None else None,
+            on_pick=self._on_summary_pick,
         )
         self.status = widgets.HTML()
         self.mapper: MapperGraphWidget = self.mapper_view(first_pair[1])
@@ -298,6 +307,31 @@ class ActivationExplorer(widgets.VBox):
 
         return float(graph_measures(self.graph(layer)).get("mean_purity", np.nan))
 
+    def purity_test_of(self, layer: str) -> Any:
+        """The permutation test of ``layer``'s mean Mapper purity at the current
+        parameters (:func:`~tda_widgets.stats.purity_permutation_test`: the labels are
+        permuted over the images, the graph fixed; seed 0), or ``None`` when the layer's
+        cloud has no labels. Computed once per layer and parameters."""
+        from tda_widgets.stats import purity_permutation_test
+
+        key = (layer, self._params_key())
+        if key not in self._purity_tests:
+            labels = self.clouds[self.layers.index(layer)].labels
+            self._purity_tests[key] = (
+                None
+                if labels is None
+                else purity_permutation_test(
+                    self.graph(layer), labels, n_permutations=self.n_permutations, seed=0
+                )
+            )
+        return self._purity_tests[key]
+
+    @property
+    def purity_test(self) -> Any:
+        """The purity permutation test of the Mapper graph shown (a
+        :class:`~tda_widgets.stats.TestResult`, as its legend reads it), or ``None``."""
+        return self.mapper.purity_test
+
     def mapper_view(self, j: int) -> MapperGraphWidget:
         """The Mapper view of layer ``j`` (an index into :attr:`layers`) at the current
         parameters: built on first use, then reused."""
@@ -316,6 +350,7 @@ class ActivationExplorer(widgets.VBox):
                 height=380,
             )
             self._mappers[key].observe(self._on_nodes, names="selected_nodes")
+            self._mappers[key].set_purity_test(self.purity_test_of(layer))
         return self._mappers[key]
 
     # -- selection ------------------------------------------------------------------------
@@ -480,6 +515,7 @@ class ActivationExplorer(widgets.VBox):
 
     def _on_mapper_params(self, change: dict[str, Any]) -> None:
         self._show_mapper(self.pair[1])
+        self.summary.refresh_purity()  # every layer's purity and its null, at the new parameters
 
     # -- export -----------------------------------------------------------------------------
     def to_html(self, path: Any, *, title: str = "tda_widgets explorer") -> Any:

@@ -83,11 +83,17 @@ class LayerSummaryPanel(widgets.VBox):
     diagrams : mapping of layer name to Diagrams
     purity : callable, optional
         ``purity(layer) -> float`` (mean Mapper node purity); adds that statistic.
+    purity_test : callable, optional
+        ``purity_test(layer) -> TestResult`` (a permutation test of the mean purity, e.g.
+        :func:`~tda_widgets.stats.purity_permutation_test`, or ``None`` for a layer
+        without one); adds the purity statistic drawn as observed values over the
+        central 95 % band of each layer's null, with a line saying what the band is.
     on_pick : callable, optional
         Called with the layer index when the user clicks a layer.
     """
 
     CURVE_COLORS: ClassVar[tuple[str, ...]] = ("#0072B2", "#E69F00", "#009E73", "#CC79A7")
+    BAND_COLOR: ClassVar[str] = "#8c8c8c"  # grey reads on JupyterLab's light and dark themes
 
     STATS: ClassVar[dict[str, str]] = {
         "bars": "H1 bars",
@@ -100,16 +106,20 @@ class LayerSummaryPanel(widgets.VBox):
         diagrams: Mapping[str, Diagrams],
         *,
         purity: Callable[[str], float] | None = None,
+        purity_test: Callable[[str], Any] | None = None,
         on_pick: Callable[[int], None] | None = None,
     ) -> None:
         self.layers = list(diagrams)
         self.diagrams = dict(diagrams)
         self._purity = purity
+        self._purity_test = purity_test
         self._purity_values: NDArray[np.float64] | None = None
+        self._purity_tests: list[Any] | None = None
         self.stats = layer_statistics(self.diagrams)
         self._on_pick = on_pick
         self._highlighting = False
-        options = [(v, k) for k, v in self.STATS.items() if k != "purity" or purity is not None]
+        has_purity = purity is not None or purity_test is not None
+        options = [(v, k) for k, v in self.STATS.items() if k != "purity" or has_purity]
         self.statistic = widgets.Dropdown(options=options, value="bars", description="Per layer")
         x = bq.OrdinalScale()
         y = bq.LinearScale(min=0)
@@ -128,6 +138,21 @@ class LayerSummaryPanel(widgets.VBox):
             unselected_style={"opacity": 1.0},
             tooltip=bq.Tooltip(fields=["x", "y"], labels=["layer", "value"]),
         )
+        # the purity statistic's null band: the central 95 % of each layer's permutations
+        self.band = bq.Lines(
+            x=self.layers,
+            y=np.zeros((2, len(self.layers))),
+            scales={"x": x, "y": y},
+            fill="between",
+            fill_colors=[self.BAND_COLOR],
+            fill_opacities=[0.3],
+            colors=[self.BAND_COLOR],
+            opacities=[0.6, 0.6],
+            stroke_width=1,
+            visible=False,
+        )
+        self.band_note = widgets.HTML(layout=widgets.Layout(display="none"))
+        self.band_note.add_class("tdaw-band-note")
         self.y_scale = y
         self.y_axis = bq.Axis(scale=y, orientation="vertical", label="H1 bars", grid_lines="dashed")
         self._set_y_ticks(self.stats["bars"])
@@ -135,7 +160,7 @@ class LayerSummaryPanel(widgets.VBox):
         longest = max((len(n) for n in self.layers), default=4)
         x_axis = bq.Axis(scale=x, tick_rotate=-60, tick_style={"font-size": "10px"})
         self.figure = bq.Figure(
-            marks=[self.line, self.points],
+            marks=[self.band, self.line, self.points],
             axes=[x_axis, self.y_axis],
             fig_margin={
                 "top": 10,
@@ -179,6 +204,7 @@ class LayerSummaryPanel(widgets.VBox):
         super().__init__(
             [
                 self.statistic,
+                self.band_note,
                 widgets.Box(
                     [self.figure, betti_box],
                     layout=widgets.Layout(display="flex", flex_flow="row wrap", width="100%"),
@@ -201,20 +227,87 @@ class LayerSummaryPanel(widgets.VBox):
     def values(self, statistic: str) -> NDArray[np.float64]:
         """The plotted values of ``statistic`` ("bars", "total_persistence", "purity")."""
         if statistic == "purity":
-            if self._purity is None:
-                raise ValueError("statistic: 'purity' needs a purity function")
             if self._purity_values is None:
-                self._purity_values = np.array([self._purity(name) for name in self.layers])
+                if self._purity_test is not None:
+                    stats = [np.nan if t is None else t.statistic for t in self.purity_tests()]
+                elif self._purity is not None:
+                    stats = [self._purity(name) for name in self.layers]
+                else:
+                    raise ValueError("statistic: 'purity' needs a purity function")
+                self._purity_values = np.array(stats, dtype=np.float64)
             return self._purity_values
         return np.asarray(self.stats[statistic], dtype=np.float64)
 
+    def purity_tests(self) -> list[Any]:
+        """Each layer's purity permutation test (``None`` where a layer has none), in
+        the order of :attr:`layers`; computed on first use, then kept until
+        :meth:`refresh_purity`."""
+        if self._purity_test is None:
+            raise ValueError("purity_tests: the panel was made without `purity_test=`")
+        if self._purity_tests is None:
+            self._purity_tests = [self._purity_test(name) for name in self.layers]
+        return self._purity_tests
+
+    def null_band(self, level: float = 0.95) -> NDArray[np.float64]:
+        """``(2, n_layers)``: the central ``level`` band of each layer's purity null
+        (``nan`` where a layer has no test), as the purity chart shades it."""
+        out = np.full((2, len(self.layers)), np.nan)
+        for k, t in enumerate(self.purity_tests()):
+            if t is not None:
+                out[:, k] = t.null_band(level)
+        return out
+
+    def refresh_purity(self) -> None:
+        """Forget the purity values and tests (e.g. after new Mapper parameters); when the
+        purity statistic is shown, recompute and redraw it now."""
+        self._purity_values = None
+        self._purity_tests = None
+        if self.statistic.value == "purity":
+            self._show("purity")
+
     def _on_statistic(self, change: dict[str, Any]) -> None:
+        self._show(change["new"])
+
+    def _show(self, statistic: str) -> None:
+        band = None
         with busy(self.figure):  # purity builds every layer's Mapper graph: seconds
-            vals = self.values(change["new"])
+            vals = self.values(statistic)
+            if statistic == "purity" and self._purity_test is not None:
+                band = self.null_band()
+        with self.band.hold_sync():
+            if band is not None:
+                self.band.y = band
+            self.band.visible = band is not None
         self.line.y = vals
         self.points.y = vals
-        self._set_y_ticks(vals)
-        self.y_axis.label = self.STATS[change["new"]]
+        self._set_y_ticks(vals if band is None else np.concatenate([vals, band.ravel()]))
+        self.y_axis.label = self.STATS[statistic]
+        self._show_band_note(statistic, band)
+
+    def _show_band_note(self, statistic: str, band: NDArray[np.float64] | None) -> None:
+        """The line above the chart that says what the shaded band is."""
+        if band is None:
+            self.band_note.value = ""
+            self.band_note.layout.display = "none"
+            return
+        tests = [t for t in self.purity_tests() if t is not None]
+        counts = sorted({t.n_permutations for t in tests})
+        b = ", ".join(f"{n:,}" for n in counts) or "no"
+        swatch = (
+            f'<span style="display:inline-block;width:18px;height:10px;vertical-align:middle;'
+            f'background:{self.BAND_COLOR};opacity:0.5"></span>'
+        )
+        dot = (
+            '<span style="display:inline-block;width:8px;height:8px;border-radius:50%;'
+            'vertical-align:middle;background:#0072B2"></span>'
+        )
+        self.band_note.value = (
+            '<div style="font-size:12px;line-height:1.6">'
+            f"{dot} observed mean node purity · {swatch} chance: 2.5&ndash;97.5 % of the purity "
+            f"over B = {b} permutations of the labels over the images, each layer's graph "
+            "fixed</div>"
+        )
+        self.band_note.layout.display = ""
 
     def _set_y_ticks(self, values: NDArray[Any]) -> None:
         # a few round ticks: long layer names leave the plot short, and bqplot's own
