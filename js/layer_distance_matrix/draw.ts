@@ -7,6 +7,7 @@ import type { Ctx } from "../shared/ctx";
 import { formatNumber, scientific, significant, ticks } from "../shared/scale";
 import type { Theme } from "../shared/theme";
 import { FONT_PX, fitLabel, type MatrixLayout, type Measure } from "./layout";
+import { hatchSegments, type Noise } from "./noise";
 
 /** A decoded matrix with its names. */
 export interface Matrix {
@@ -52,6 +53,8 @@ export function describeCell(m: Matrix, i: number, j: number): string {
 export interface DrawState {
   selected: readonly number[];
   hover: readonly number[] | null;
+  /** The noise floor of the matrix shown: its cells within the noise are hatched. */
+  noise?: Noise | null;
 }
 
 export function drawMatrix(
@@ -79,6 +82,17 @@ export function drawMatrix(
       const rgb = scale.rgb(v);
       ctx.fillStyle = `rgb(${rgb[0]}, ${rgb[1]}, ${rgb[2]})`;
       ctx.fillRect(left + j * cell, top + i * cell, cell - gap, cell - gap);
+      if (state.noise?.within[i * cols + j]) {
+        // hatched: black lines on light cells, white on dark ones, under the value's text
+        ctx.strokeStyle = luminance(rgb) > 0.35 ? "rgba(0, 0, 0, 0.55)" : "rgba(255, 255, 255, 0.7)";
+        ctx.lineWidth = 1;
+        ctx.beginPath();
+        for (const [x0, y0, x1, y1] of hatchSegments(layout, i, j, gap)) {
+          ctx.moveTo(x0, y0);
+          ctx.lineTo(x1, y1);
+        }
+        ctx.stroke();
+      }
       const label = showValues ? cellText(v, cell, measure) : null;
       if (label !== null) {
         ctx.fillStyle = luminance(rgb) > 0.35 ? "#000000" : "#ffffff";

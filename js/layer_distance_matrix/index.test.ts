@@ -16,6 +16,7 @@ function state(over: Partial<LayerDistanceMatrixModel> = {}): LayerDistanceMatri
     rank_correlation: null,
     show_second: false,
     selected_pair: [],
+    noise: [],
     title: "<b>t</b>",
     cell_size: 20,
     ...over,

@@ -7,6 +7,7 @@ import { onThemeChange, readTheme } from "../shared/theme";
 import { axisLabels, describeCell, drawMatrix, toMatrix, type AxisLabel, type Matrix } from "./draw";
 import { cellAt, computeLayout, FONT_PX, moveSelection, roughMeasure, type MatrixLayout, type Measure } from "./layout";
 import type { LayerDistanceMatrixModel } from "./model";
+import { describeNoise, markedCells, noiseLegend, toNoise, type Noise } from "./noise";
 import "../shared/base.css";
 import "./styles.css";
 
@@ -31,6 +32,10 @@ function render({ model, el: host }: RenderProps<LayerDistanceMatrixModel>): () 
   toggle.setAttribute("role", "group");
   const corr = el("span", "tdaw-ldm-correlation", "ldm-correlation");
   const status = el("span", "tdaw-ldm-status", "ldm-status");
+  // the noise floor's key: a hatched square and what hatching means
+  const noiseKey = el("div", "tdaw-ldm-noise", "ldm-noise-legend");
+  const noiseText = el("span", "tdaw-ldm-noise-text", "ldm-noise-text");
+  noiseKey.append(el("span", "tdaw-ldm-hatch-swatch"), noiseText);
   status.setAttribute("aria-live", "polite");
   bar.append(toggle, corr);
   const stage = el("div", "tdaw-ldm-stage");
@@ -42,10 +47,11 @@ function render({ model, el: host }: RenderProps<LayerDistanceMatrixModel>): () 
   labels.setAttribute("aria-hidden", "true");
   const empty = text("div", "tdaw-ldm-empty", "No layers to compare: the matrix is empty.", "ldm-empty");
   stage.append(canvas, labels, tooltip, empty);
-  root.append(title, bar, stage, status);
+  root.append(title, bar, noiseKey, stage, status);
   host.appendChild(root);
 
   let matrix: Matrix = toMatrix(null, [], [], "");
+  let noise: Noise | null = null;
   let layout: MatrixLayout | null = null;
   let hover: number[] | null = null;
 
@@ -73,6 +79,11 @@ function render({ model, el: host }: RenderProps<LayerDistanceMatrixModel>): () 
       (second ? model.get("metric2") : model.get("metric")) ?? "",
     );
     root.dataset.shown = second ? "second" : "first";
+    noise = toNoise((model.get("noise") ?? [])[second ? 1 : 0], matrix.values.length);
+    noiseKey.hidden = !noise;
+    noiseText.textContent = noise ? noiseLegend(noise, matrix.rows.length, matrix.cols.length) : "";
+    // the hatched cells, for tests and assistive tooling (Python's within_noise agrees)
+    root.dataset.marked = JSON.stringify(markedCells(noise, matrix.cols.length));
     buildToggle();
     redraw();
   }
@@ -93,8 +104,13 @@ function render({ model, el: host }: RenderProps<LayerDistanceMatrixModel>): () 
     labels.replaceChildren(...axisLabels(matrix, layout, sel, fits).map(labelElement));
     canvas.dataset.plot = JSON.stringify({ left: layout.left, top: layout.top, cell: layout.cell, rows: layout.rows, cols: layout.cols });
     const ctx = sizeCanvas(canvas, layout.width, layout.height);
-    if (ctx) drawMatrix(ctx, matrix, layout, readTheme(root), { selected: sel, hover });
-    status.textContent = sel.length === 2 ? describeCell(matrix, sel[0] as number, sel[1] as number) : "";
+    if (ctx) drawMatrix(ctx, matrix, layout, readTheme(root), { selected: sel, hover, noise });
+    status.textContent = sel.length === 2 ? describe(sel[0] as number, sel[1] as number) : "";
+  }
+
+  /** A cell's names and value, and with a noise floor its floor and p. */
+  function describe(i: number, j: number): string {
+    return describeCell(matrix, i, j) + describeNoise(noise, i, j, matrix.cols.length);
   }
 
   function labelElement(label: AxisLabel): HTMLElement {
@@ -157,7 +173,7 @@ function render({ model, el: host }: RenderProps<LayerDistanceMatrixModel>): () 
       tooltip.hidden = true;
       canvas.style.cursor = "default";
     } else {
-      tooltip.textContent = describeCell(matrix, hit[0], hit[1]);
+      tooltip.textContent = describe(hit[0], hit[1]);
       placeTooltip(tooltip, x, y, layout.width);
       canvas.style.cursor = "pointer";
     }
@@ -190,7 +206,7 @@ function render({ model, el: host }: RenderProps<LayerDistanceMatrixModel>): () 
   canvas.addEventListener("mousemove", onMove);
   canvas.addEventListener("mouseleave", onLeave);
   root.addEventListener("keydown", onKey);
-  const dataEvents = ["values", "values2", "layers", "columns", "metric", "metric2", "show_second", "rank_correlation"];
+  const dataEvents = ["values", "values2", "layers", "columns", "metric", "metric2", "show_second", "rank_correlation", "noise"];
   for (const name of dataEvents) model.on(`change:${name}`, load);
   model.on("change:selected_pair", redraw);
   model.on("change:cell_size", redraw);

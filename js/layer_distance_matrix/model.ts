@@ -21,8 +21,18 @@ export interface LayerDistanceMatrixModel {
   show_second: boolean;
   /** [row, column] of the selected cell, or [] (set by the view or Python). */
   selected_pair: number[];
+  /** Per matrix (first, second), its noise floor or null: cells within it are hatched (set by Python). */
+  noise: (NoiseRecord | null)[];
   /** Title above the heatmap (set by Python). */
   title: string;
   /** Side of a cell in CSS pixels (set by Python). */
   cell_size: number;
+}
+
+/** A noise floor of one matrix: bool within_noise, float64 p_values and floor, all (L, M). */
+export interface NoiseRecord {
+  within_noise: EncodedArray;
+  p_values: EncodedArray;
+  floor: EncodedArray;
+  label: string;
 }

@@ -15,6 +15,7 @@ from tda_widgets._types import DistanceMatrix
 from tda_widgets.widgets._base import TdaWidget
 from tda_widgets.widgets._checks import as_float_array, as_names
 from tda_widgets.widgets._codec import array_from_json, array_to_json
+from tda_widgets.widgets._evidence import noise_from_json, noise_record, noise_to_json
 
 __all__ = ["LayerDistanceMatrixWidget"]
 
@@ -41,7 +42,9 @@ class LayerDistanceMatrixWidget(TdaWidget):
     :attr:`selected_pair`); the arrow keys move the selection and Escape clears it.
     With a ``second`` matrix of the same layers (e.g. ``1 - CKA`` next to sliced
     Wasserstein), buttons switch between the two and the Spearman rank correlation of
-    their upper triangles is shown.
+    their upper triangles is shown. With a noise floor (:meth:`set_noise_floor`, from
+    ``NoiseFloors.assess``), the cells whose distance does not exceed it are hatched, a
+    legend says so, and the hover and status line give the distance, the floor and p.
 
     Parameters
     ----------
@@ -106,6 +109,14 @@ class LayerDistanceMatrixWidget(TdaWidget):
 
     selected_pair = traitlets.List(traitlets.Int(), maxlen=2).tag(sync=True)
     """list of int: ``[i, j]`` (row, column) of the selected cell or ``[]``. Set by the view or Python."""
+
+    noise = traitlets.List(traitlets.Dict(allow_none=True), maxlen=2).tag(
+        sync=True, to_json=noise_to_json, from_json=noise_from_json
+    )
+    """list of (dict or None): the noise floor of the first and the second matrix, each
+    ``{"within_noise": bool (L, M), "p_values": float64 (L, M), "floor": float64 (L, M),
+    "label": str}`` or None; ``[]`` for none. Cells within the noise are hatched. Set by
+    Python (:meth:`set_noise_floor`; cleared when the values change)."""
 
     title = traitlets.Unicode("").tag(sync=True)
     """str: title above the heatmap. Set by Python."""
@@ -228,8 +239,23 @@ class LayerDistanceMatrixWidget(TdaWidget):
             raise ValueError("show_second: there is no second matrix (pass `second=`)")
         return bool(proposal["value"])
 
+    @traitlets.validate("noise")
+    def _validate_noise(self, proposal: dict[str, Any]) -> list[dict[str, Any] | None]:
+        out: list[dict[str, Any] | None] = []
+        for k, rec in enumerate(proposal["value"]):
+            if rec is None:
+                out.append(None)
+                continue
+            if k == 1 and self.values2 is None:
+                raise ValueError("noise[1]: there is no second matrix to mark (pass `second=`)")
+            shape = tuple(self.values.shape)
+            out.append(noise_record(_Record(rec), shape, name=f"noise[{k}]"))
+        return out
+
     @traitlets.observe("values", "values2")
     def _on_values(self, change: dict[str, Any]) -> None:
+        if self.noise:  # marks of other values would lie
+            self.noise = []
         self._update_correlation()
         if change["name"] == "values" and self.selected_pair:
             n_rows, n_cols = self.values.shape
@@ -283,6 +309,65 @@ class LayerDistanceMatrixWidget(TdaWidget):
                 self.metric = metric
         self.selected_pair = []
 
+    def set_noise_floor(self, first: Any, second: Any = None) -> None:
+        """Hatch the cells within the noise floor (``None`` clears the marks).
+
+        Parameters
+        ----------
+        first : FloorAssessment or None
+            For the first matrix: ``analysis.noise_floors(metric).assess(matrix)``; its
+            ``within_noise``, ``p_values`` and ``floor`` are (L, M) like the matrix, and its
+            ``label`` is the legend.
+        second : FloorAssessment or None
+            The same for the second matrix (e.g. ``1 - CKA``).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from types import SimpleNamespace
+        >>> w = LayerDistanceMatrixWidget(np.array([[0.0, 1.0], [1.0, 0.0]]))
+        >>> a = SimpleNamespace(within_noise=np.eye(2, dtype=bool), p_values=np.ones((2, 2)),
+        ...                     floor=np.full((2, 2), 0.5), label="hatched: within the floor")
+        >>> w.set_noise_floor(a)
+        >>> w.within_noise.tolist()
+        [[True, False], [False, True]]
+        >>> w.cell_evidence(0, 1)
+        'distance = 1, floor = 0.5, p = 1'
+        """
+        shape = tuple(self.values.shape)
+        records = [
+            None if a is None else noise_record(a, shape, name=name)
+            for a, name in ((first, "first"), (second, "second"))
+        ]
+        if records[1] is not None and self.values2 is None:
+            raise ValueError("second: there is no second matrix to mark (pass `second=`)")
+        while records and records[-1] is None:
+            records.pop()
+        self.noise = records
+
+    def _shown_noise(self) -> dict[str, Any] | None:
+        k = 1 if self.show_second and self.values2 is not None else 0
+        return self.noise[k] if k < len(self.noise) else None
+
+    @property
+    def within_noise(self) -> NDArray[np.bool_] | None:
+        """The hatched cells of the matrix shown now (``None`` without a noise floor).
+        Read-only."""
+        rec = self._shown_noise()
+        return None if rec is None else np.asarray(rec["within_noise"], dtype=bool)
+
+    def cell_evidence(self, i: int, j: int) -> str | None:
+        """The distance, floor and p of cell ``(i, j)`` of the matrix shown (three
+        significant digits); ``None`` without a noise floor."""
+        rec = self._shown_noise()
+        if rec is None:
+            return None
+        shown = self.values2 if self.show_second and self.values2 is not None else self.values
+        return (
+            f"distance = {_short(shown[i, j])}, floor = {_short(rec['floor'][i, j])}, "
+            f"p = {_short(rec['p_values'][i, j])}"
+        )
+
     def selected_layers(self) -> tuple[str, str] | None:
         """Names of the selected cell's row and column, or ``None``."""
         if not self.selected_pair:
@@ -305,3 +390,15 @@ class LayerDistanceMatrixWidget(TdaWidget):
         shown = self.values2 if self.show_second and self.values2 is not None else self.values
         i, j = self.selected_pair
         return float(shown[i, j])
+
+
+class _Record:
+    """A noise record read back as an object with attributes (for ``noise_record``)."""
+
+    def __init__(self, rec: dict[str, Any]) -> None:
+        self.__dict__.update(rec)
+
+
+def _short(x: float) -> str:
+    """Three significant digits, as the view writes numbers."""
+    return f"{float(x):.3g}"
