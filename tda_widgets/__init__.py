@@ -70,6 +70,16 @@ _LAZY: dict[str, str] = {
     "mapper_graph": ".topology.mapper",
     "elbow_eps": ".topology.mapper",
     "graph_measures": ".topology.measures",
+    # evidence: confidence sets, noise floors, permutation tests
+    "TestResult": ".stats.result",
+    "holm": ".stats.result",
+    "DiagramConfidence": ".stats.confidence",
+    "diagram_confidence": ".stats.confidence",
+    "NoiseFloors": ".stats.floors",
+    "FloorAssessment": ".stats.floors",
+    "mantel": ".stats.permutation",
+    "purity_permutation_test": ".stats.permutation",
+    "diagram_permutation_test": ".stats.permutation",
     "Analysis": ".analysis",
     # experiments built on Analysis
     "noise_robustness": ".experiments",
@@ -129,6 +139,15 @@ if TYPE_CHECKING:
         farthest_point_subsample as farthest_point_subsample,
     )
     from tda_widgets.point_clouds.subsample import random_subsample as random_subsample
+    from tda_widgets.stats.confidence import DiagramConfidence as DiagramConfidence
+    from tda_widgets.stats.confidence import diagram_confidence as diagram_confidence
+    from tda_widgets.stats.floors import FloorAssessment as FloorAssessment
+    from tda_widgets.stats.floors import NoiseFloors as NoiseFloors
+    from tda_widgets.stats.permutation import diagram_permutation_test as diagram_permutation_test
+    from tda_widgets.stats.permutation import mantel as mantel
+    from tda_widgets.stats.permutation import purity_permutation_test as purity_permutation_test
+    from tda_widgets.stats.result import TestResult as TestResult
+    from tda_widgets.stats.result import holm as holm
     from tda_widgets.topology.cka import MatrixComparison as MatrixComparison
     from tda_widgets.topology.cka import cka_matrix as cka_matrix
     from tda_widgets.topology.cka import compare_matrices as compare_matrices
