@@ -16,7 +16,11 @@ with its type and length so that different structures never feed the same bytes:
 * other functions (the user's, lambdas, functions defined inside functions): their
   bytecode, constants and names (nested functions included), default values, closure
   values and the values of the module globals they read, recursively; other classes:
-  their bases and methods, the same way;
+  their bases and every attribute they define (methods, properties and data, private
+  ``_names`` included), the same way;
+* modules: an installed one by name and version; a user module (``import helpers``)
+  by the bytes of its source file, plus the attributes of it that the code names
+  (``helpers.act``), recursively;
 * scikit-learn style estimators: their class and ``get_params(deep=True)``;
 * other objects: their class and attributes (``__dict__`` and ``__slots__``).
 
@@ -307,7 +311,7 @@ class Keyer:
             for d in sorted(digest(item, where) for item in value):
                 self._text("item", d)
         elif isinstance(value, types.ModuleType):
-            self._text("module", value.__name__)
+            self._module(value, where)
         elif isinstance(value, types.CodeType):
             self._code(value, where)
         elif isinstance(value, type):
@@ -377,10 +381,15 @@ class Keyer:
         self._code(fn.__code__, where)
         self.add(fn.__defaults__, f"{where} (defaults)")
         self.add(fn.__kwdefaults__, f"{where} (keyword defaults)")
-        for var in sorted(_global_names(fn.__code__)):
+        names = frozenset(_global_names(fn.__code__))
+        for var in sorted(names):
             if var in fn.__globals__:
                 self._text("global", var)
-                self.add(fn.__globals__[var], f"{where} (global {var!r})")
+                value = fn.__globals__[var]
+                if isinstance(value, types.ModuleType):  # helpers.act(x): act keyed too
+                    self._module(value, f"{where} (global {var!r})", names)
+                else:
+                    self.add(value, f"{where} (global {var!r})")
         for var, cell in zip(fn.__code__.co_freevars, fn.__closure__ or (), strict=True):
             self._text("closure", var)
             try:
@@ -389,6 +398,49 @@ class Keyer:
                 self._text("empty-cell", "")
             else:
                 self.add(content, f"{where} (closure variable {var!r})")
+
+    def _module(
+        self, module: types.ModuleType, where: str, names: frozenset[str] = frozenset()
+    ) -> None:
+        """A library module by name and version; a user module by its file's bytes.
+
+        ``names`` (the names a function's code uses) picks the module's attributes
+        that are keyed too, recursively into user submodules (``helpers.act(x)`` keys
+        ``act``'s code as well as ``helpers.py``'s source).
+        """
+        name = module.__name__
+        if library_version(name) is not None or name in sys.builtin_module_names:
+            self._text("module", f"{name} {library_version(name) or ''}")
+            return
+        if id(module) in self._open:  # a module reached again through its own attributes
+            self._tag("cycle", self._open[id(module)].to_bytes(8, "little"))
+            return
+        path = getattr(module, "__file__", None)
+        try:
+            source = pathlib.Path(path).read_bytes() if path else None
+        except OSError as exc:
+            raise Unidentifiable(
+                f"{where} is the module {name!r}, whose source {path} cannot be read ({exc})"
+            ) from None
+        if source is None:
+            raise Unidentifiable(
+                f"{where} is the module {name!r}, which has no source file to key on"
+            )
+        self._text("user-module", name)
+        self._tag("source", source)
+        self._open[id(module)] = len(self._open)
+        try:
+            for attr in sorted(names):
+                if attr.startswith("__") or not hasattr(module, attr):
+                    continue
+                value = getattr(module, attr)
+                self._text("module-attribute", attr)
+                if isinstance(value, types.ModuleType):
+                    self._module(value, f"{where}.{attr}", names)
+                else:
+                    self.add(value, f"{where}.{attr}")
+        finally:
+            del self._open[id(module)]
 
     def _class(self, cls: type, where: str) -> None:
         name = _by_name(cls)
@@ -401,11 +453,10 @@ class Keyer:
         for base in cls.__bases__:
             if base is not object:
                 self.add(base, f"{where} (base class)")
+        # every attribute forward() can read, private ones (``_scale = 5.0``) included;
+        # only the interpreter's bookkeeping is left out
         for name, attr in sorted(vars(cls).items()):
-            code_like = isinstance(
-                attr, (types.FunctionType, staticmethod, classmethod, property, functools.partial)
-            )
-            if code_like or not name.startswith("_"):
+            if name not in _CLASS_BOOKKEEPING:
                 self._text("class-attribute", name)
                 self.add(attr, f"{where}.{name}")
 
@@ -466,6 +517,25 @@ class Keyer:
             self._text("field", name)
             self.add(fields[name], f"{where}.{name}")
 
+
+#: class attributes that the interpreter keeps (not behaviour): left out of the key
+_CLASS_BOOKKEEPING = frozenset(
+    {
+        "__dict__",
+        "__weakref__",
+        "__module__",
+        "__qualname__",
+        "__doc__",
+        "__annotations__",
+        "__firstlineno__",
+        "__static_attributes__",
+        "__orig_bases__",
+        "__parameters__",
+        "__slotnames__",
+        "__abstractmethods__",
+        "_abc_impl",
+    }
+)
 
 _HEAPTYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class defined in Python, not in C
 

@@ -11,7 +11,10 @@ temporary file behind; their names start with :data:`TEMP_PREFIX` and end with
 :func:`load_npz` reads an ``.npz`` file back without ever running code
 (``allow_pickle=False``) and, first, checks every member's ``.npy`` header against the
 bytes it holds (:func:`check_npz`): a truncated or forged file raises
-:class:`DamagedFileError` (a ``ValueError``) before anything is allocated.
+:class:`DamagedFileError` (a ``ValueError``) before anything is allocated. Only a
+regular file is read (:func:`open_regular`, opened with ``O_NONBLOCK`` and checked
+with ``fstat``): a FIFO, a socket, a directory or a link to ``/dev/zero`` in a cache
+directory is refused at once, never read without end or waited on.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import stat
 import tempfile
 import time
 import zipfile
@@ -38,6 +42,7 @@ __all__ = [
     "atomic_write",
     "check_npz",
     "load_npz",
+    "open_regular",
     "remove_stale_temp_files",
 ]
 
@@ -193,17 +198,98 @@ def _read_header(fh: IO[bytes]) -> tuple[tuple[int, ...], np.dtype[Any]]:
     return shape, dtype
 
 
+def open_regular(path: str | os.PathLike[str]) -> IO[bytes]:
+    """Open ``path`` for reading if it is a regular file; refuse anything else.
+
+    The file is opened without blocking (``O_NONBLOCK``: a FIFO would otherwise wait
+    for a writer forever) and checked on the open descriptor (``fstat``), so a
+    symbolic link to ``/dev/zero``, a FIFO, a socket or a directory is refused with
+    :class:`DamagedFileError` before a byte is read, and nothing can swap the file
+    between the check and the read.
+
+    Examples
+    --------
+    >>> import os, tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> (d / "a.npz").write_bytes(b"x")
+    1
+    >>> with open_regular(d / "a.npz") as fh:
+    ...     fh.read()
+    b'x'
+    >>> os.symlink("/dev/zero", d / "b.npz")
+    >>> open_regular(d / "b.npz")
+    Traceback (most recent call last):
+    ...
+    tda_widgets._io.DamagedFileError: ...b.npz is not a regular file (a character device); ...
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = next(
+                (what for test, what in _KINDS if test(mode)), f"file mode {stat.filemode(mode)}"
+            )
+            raise DamagedFileError(
+                f"{path} is not a regular file ({kind}); a cache entry must be one"
+            )
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _check_members(archive: zipfile.ZipFile, size: int) -> dict[str, Any]:
+    out: dict[str, tuple[tuple[int, ...], np.dtype[Any]]] = {}
+    total = 0
+    for info in archive.infolist():
+        if not info.filename.endswith(".npy"):
+            raise DamagedFileError(f"unexpected member {info.filename!r}")
+        if info.compress_type != zipfile.ZIP_STORED or info.compress_size != info.file_size:
+            raise DamagedFileError(f"{info.filename} is compressed (cache files are not)")
+        total += info.file_size
+        if total > size:  # the members declare more bytes than the file holds
+            raise DamagedFileError(
+                f"its members declare {total} bytes, more than the file's {size}"
+            )
+        with archive.open(info) as fh:
+            shape, dtype = _read_header(fh)
+            start = fh.tell()
+        if dtype.hasobject:
+            raise DamagedFileError(f"{info.filename} holds Python objects")
+        declared = math.prod(shape) * dtype.itemsize
+        if start + declared != info.file_size:
+            raise DamagedFileError(
+                f"{info.filename} declares shape {shape} of {dtype} ({declared} bytes) "
+                f"but holds {info.file_size - start} bytes"
+            )
+        out[info.filename[: -len(".npy")]] = (tuple(shape), dtype)
+    return out
+
+
 def check_npz(path: Path) -> dict[str, tuple[tuple[int, ...], np.dtype[Any]]]:
     """Each member's shape and dtype, read from the ``.npy`` headers only.
 
     No array data are read: a small file whose header declares a huge array is
-    refused here, before anything is allocated.
+    refused here, before anything is allocated. Only a regular file is read
+    (:func:`open_regular`), and its members (stored, not compressed) must declare no
+    more bytes than the file holds.
 
     Raises
     ------
     DamagedFileError
-        When ``path`` is not a zip file of ``.npy`` members, a member holds Python
-        objects, or a member's header declares more or fewer bytes than it holds.
+        When ``path`` is not a regular file, not a zip file of ``.npy`` members, a
+        member holds Python objects or is compressed, or a member's header declares
+        more or fewer bytes than it holds.
 
     Examples
     --------
@@ -219,47 +305,48 @@ def check_npz(path: Path) -> dict[str, tuple[tuple[int, ...], np.dtype[Any]]]:
     ...
     tda_widgets._io.DamagedFileError: ... is not a readable .npz file (File is not a zip file)
     """
-    out: dict[str, tuple[tuple[int, ...], np.dtype[Any]]] = {}
+    with open_regular(path) as fh:
+        return _checked(fh, path)
+
+
+def _checked(fh: IO[bytes], path: Path) -> dict[str, Any]:
     try:
-        with zipfile.ZipFile(path) as archive:
-            for info in archive.infolist():
-                if not info.filename.endswith(".npy"):
-                    raise DamagedFileError(f"unexpected member {info.filename!r}")
-                with archive.open(info) as fh:
-                    shape, dtype = _read_header(fh)
-                    start = fh.tell()
-                if dtype.hasobject:
-                    raise DamagedFileError(f"{info.filename} holds Python objects")
-                declared = math.prod(shape) * dtype.itemsize
-                if start + declared != info.file_size:
-                    raise DamagedFileError(
-                        f"{info.filename} declares shape {shape} of {dtype} ({declared} bytes) "
-                        f"but holds {info.file_size - start} bytes"
-                    )
-                out[info.filename[: -len(".npy")]] = (tuple(shape), dtype)
+        size = os.fstat(fh.fileno()).st_size
+        with zipfile.ZipFile(fh) as archive:
+            return _check_members(archive, size)
     except DamagedFileError as exc:
         raise DamagedFileError(f"{path} is damaged: {exc}") from None
     except (zipfile.BadZipFile, EOFError, zlib.error, ValueError, NotImplementedError) as exc:
         raise DamagedFileError(f"{path} is not a readable .npz file ({exc})") from exc
-    return out
 
 
-def load_npz(path: Path) -> dict[str, NDArray[np.generic]]:
-    """Read every array of an ``.npz`` file into memory, after checking its headers.
+def load_npz(path: Path, *, names: Iterable[str] | None = None) -> dict[str, NDArray[np.generic]]:
+    """Read the arrays of an ``.npz`` file into memory, after checking its headers.
 
-    Loading never runs code (``allow_pickle=False``) and never allocates more than
-    the file holds (:func:`check_npz` first).
+    Loading never runs code (``allow_pickle=False``), never reads anything but a
+    regular file (:func:`open_regular`: a FIFO or a link to a device is refused
+    without blocking) and never allocates more than the file's headers declare and
+    it holds (:func:`check_npz` first, on the same open file).
+
+    Parameters
+    ----------
+    path : path-like
+    names : iterable of str, optional
+        Read only these members (those present); all by default.
 
     Raises
     ------
     DamagedFileError
-        A truncated, corrupt or foreign file (a ``ValueError``).
+        A truncated, corrupt, foreign or not regular file (a ``ValueError``).
     OSError
-        The file cannot be read.
+        The file cannot be opened.
     """
-    check_npz(path)
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            return {key: data[key] for key in data.files}
-    except (zipfile.BadZipFile, EOFError, zlib.error, ValueError) as exc:
-        raise DamagedFileError(f"{path} is not a readable .npz file ({exc})") from exc
+    with open_regular(path) as fh:
+        _checked(fh, path)
+        fh.seek(0)
+        try:
+            with np.load(fh, allow_pickle=False) as data:
+                keep = data.files if names is None else [k for k in names if k in data.files]
+                return {key: data[key] for key in keep}
+        except (zipfile.BadZipFile, EOFError, zlib.error, ValueError) as exc:
+            raise DamagedFileError(f"{path} is not a readable .npz file ({exc})") from exc

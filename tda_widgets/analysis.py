@@ -12,7 +12,9 @@ Cache rules
   result depends on, by content: arrays by their bytes, user functions (a lens, a
   metric) by their code, closure and default values, estimators by
   ``get_params(deep=True)``. The versions of tda_widgets, torch and numpy are part of
-  the key too. Nothing else is: changing one parameter recomputes only what depends
+  the key too, and so is the model's behaviour: the requested layers' outputs on a
+  small fixed probe batch, rounded (:mod:`tda_widgets._model_key`), which catches
+  what hashing code misses (a C extension, a monkey-patched library function). Nothing else is: changing one parameter recomputes only what depends
   on it (a new ``maxdim`` reuses the cached clouds; a new metric reuses the cached
   diagrams). ``device`` and ``batch_size`` are not part of the key: they change
   results only by floating-point rounding.
@@ -57,6 +59,9 @@ from joblib import Parallel, delayed, effective_n_jobs
 from tda_widgets import _store as store
 from tda_widgets._cache_key import Keyer, Unidentifiable
 from tda_widgets._io import atomic_write, load_npz, remove_stale_temp_files
+from tda_widgets._model_key import behaviour_fingerprint as _fingerprint
+from tda_widgets._model_key import hash_data as _hash_data
+from tda_widgets._model_key import hash_model as _hash_model
 from tda_widgets._types import Diagrams, DistanceMatrix, MapperGraph, PointCloud
 from tda_widgets._validation import (
     DEFAULT_MEMORY_BUDGET,
@@ -69,6 +74,8 @@ from tda_widgets._validation import (
 )
 from tda_widgets.activations.data import is_images_and_labels
 from tda_widgets.point_clouds.normalize import check_normalize, normalize_cloud
+from tda_widgets.stats.confidence import DiagramConfidence, confidence_radius
+from tda_widgets.stats.floors import NoiseFloors, cka_permutation_null, split_half_floor
 from tda_widgets.topology.cka import cka_matrix
 from tda_widgets.topology.mapper import mapper_graph
 from tda_widgets.topology.matrices import layer_distance_matrix
@@ -97,86 +104,6 @@ def default_cache_dir() -> Path:
     from tda_widgets.datasets import cache_dir  # the one place that knows the rule
 
     return cache_dir() / "analysis"
-
-
-def _hash_model(model: Any) -> str:
-    """Digest of the model's structure, configuration, code, parameters and buffers.
-
-    Raises :class:`~tda_widgets._cache_key.Unidentifiable` when part of it has no
-    content to key on.
-    """
-    k = Keyer()
-    k.add(model, "model")
-    return k.hexdigest()
-
-
-def _hash_data(data: Any, labels: Any) -> str:
-    """Digest of the images (and labels), read once, by index, in blocks.
-
-    A tensor or array is hashed in place (at most 8 MiB copied at once); a map-style
-    ``Dataset`` is read by index, ``0 .. len - 1`` and no further; a ``DataLoader`` is
-    iterated when its order is fixed (a map-style dataset and a sequential sampler).
-    A stream that may not be read twice, or read in the same order, is refused.
-
-    Raises
-    ------
-    Unidentifiable
-        For an ``IterableDataset``, a ``Dataset`` without ``len()``, a shuffling or
-        custom-sampler ``DataLoader``, or data of another type.
-    """
-    import torch
-    from torch.utils.data import (
-        BatchSampler,
-        DataLoader,
-        Dataset,
-        IterableDataset,
-        SequentialSampler,
-    )
-
-    k = Keyer()
-    if isinstance(data, (torch.Tensor, np.ndarray)):
-        k.add(data, "data")
-    elif isinstance(data, DataLoader):
-        if isinstance(data.dataset, IterableDataset):
-            raise Unidentifiable(
-                "data is a DataLoader over an IterableDataset, a stream that may not give the "
-                "same items when read again"
-            )
-        batches = data.batch_sampler
-        if batches is not None and type(batches) is not BatchSampler:
-            raise Unidentifiable(
-                f"data is a DataLoader with a {type(batches).__name__}, whose order may change "
-                "from one pass to the next"
-            )
-        sampler = data.sampler if batches is None else batches.sampler
-        if not isinstance(sampler, SequentialSampler):
-            raise Unidentifiable(
-                f"data is a DataLoader with a {type(sampler).__name__}, whose order may change "
-                "from one pass to the next (use shuffle=False)"
-            )
-        for i, batch in enumerate(data):
-            k.forget()
-            k.add(batch, f"data (batch {i})")
-    elif isinstance(data, IterableDataset):
-        raise Unidentifiable(
-            "data is an IterableDataset, a stream that may not give the same items when read "
-            "again (pass a map-style Dataset or a tensor to cache)"
-        )
-    elif isinstance(data, Dataset):
-        try:
-            n = len(data)  # type: ignore[arg-type]
-        except TypeError:
-            raise Unidentifiable("data is a Dataset without len()") from None
-        k.add(n, "len(data)")
-        for i in range(n):  # by index: never past len(), whatever __getitem__ does
-            k.forget()
-            k.add(data[i], f"data[{i}]")
-    else:
-        raise Unidentifiable(f"data of type {type(data).__name__} is not identified")
-    if labels is not None:
-        k.forget()
-        k.add(np.asarray(labels) if isinstance(labels, (list, tuple)) else labels, "labels")
-    return k.hexdigest()
 
 
 def _versions() -> tuple[str, ...]:
@@ -342,8 +269,13 @@ class Analysis:
         if self.cache_dir is not None:
             remove_stale_temp_files(self.cache_dir, patterns=[_LEGACY_TEMP])
             try:
+                data_key = _hash_data(data, labels)  # first: refuses streams read once
                 self._base = _key(
-                    _FORMAT, _versions(), _hash_model(model), _hash_data(data, labels)
+                    _FORMAT,
+                    _versions(),
+                    _hash_model(model),
+                    data_key,
+                    _fingerprint(model, data, self.layers, device=device),
                 )
             except (Unidentifiable, RecursionError) as exc:
                 self._warn_uncached(_why(exc), "results are computed but not cached on disk")
@@ -445,10 +377,9 @@ class Analysis:
             return 0
         removed = 0
         for path in self.cache_dir.glob("*.npz"):
-            try:
-                with np.load(path, allow_pickle=False) as f:
-                    mine = "__base__" in f.files and str(f["__base__"]) == self._base
-            except Exception:
+            try:  # a regular file only, read without blocking (_io.load_npz)
+                mine = str(load_npz(path, names=("__base__",)).get("__base__")) == self._base
+            except (OSError, ValueError):
                 mine = False
             if mine:
                 path.unlink(missing_ok=True)
@@ -665,6 +596,86 @@ class Analysis:
             volatile = self._memory.pop(f"mapper-volatile-{layer}", None)
             out[layer] = volatile if volatile is not None else self.mapper(layer, **params)
         return out
+
+    # -- evidence: confidence sets and noise floors (tda_widgets.stats) ----------
+
+    def _ph_points(self, layer: str) -> Any:
+        """The points the layer's diagrams were computed from (its recorded subsample)."""
+        points = self.cloud(layer).points
+        kept = self.diagrams(layer).params.get("indices")
+        return points if kept is None else points[np.asarray(kept)]
+
+    def diagram_confidence(
+        self,
+        layer: str,
+        *,
+        dim: int = 1,
+        alpha: float = 0.05,
+        n_boot: int = 100,
+        method: str = "subsample",
+    ) -> DiagramConfidence:
+        """Confidence set of the layer's diagram (:func:`~tda_widgets.diagram_confidence`).
+
+        Computed on the points the diagram was (the recorded persistence subsample),
+        with this analysis's ``seed``; ``.diagram`` is ``self.diagrams(layer)[dim]``
+        point for point. Cached like every result.
+        """
+        self._check_layer(layer)
+        args = {"dim": dim, "alpha": alpha, "n_boot": n_boot, "method": method}
+        key = self._params_key("Analysis", args, self._diagram_key(layer), "conf", self.seed)
+
+        def compute() -> DiagramConfidence:
+            diagram = np.asarray(self.diagrams(layer).dgms[dim], dtype=np.float64)
+            c, null = confidence_radius(
+                self._ph_points(layer),
+                diagram,
+                **args,
+                seed=self.seed,
+                backend=self.backend,
+                n_jobs=self.n_jobs,
+                progress=self.progress,
+                memory_budget=self.memory_budget,
+            )
+            return DiagramConfidence(c, diagram, null, dim, alpha, method, n_boot, self.seed)
+
+        return self._cached("conf", key, compute, store.conf_arrays, store.conf_from)
+
+    def noise_floors(
+        self, metric: str = "sliced_wasserstein", *, dim: int = 1, n_splits: int = 20
+    ) -> NoiseFloors:
+        """Per-layer noise floors of :meth:`distance_matrix` (``metric="cka"``: of
+        :meth:`cka_matrix`); see :class:`~tda_widgets.NoiseFloors`. Cached.
+
+        A diagram metric splits each layer's persistence points (the recorded subsample)
+        into two random halves ``n_splits`` times and measures the halves' distance. For
+        ``"cka"`` each pair of layers gets ``n_splits`` image shuffles, on at most
+        ``DEFAULT_PH_POINTS`` images (the persistence subsample's rows).
+        """
+        n_splits = check_int(n_splits, name="n_splits", minimum=1)
+        args = {"metric": metric, "dim": dim, "n_splits": n_splits}
+        keys = [self._diagram_key(layer) for layer in self.layers]
+        key = self._params_key("Analysis", args, keys, "floors", self.seed)
+
+        def compute() -> NoiseFloors:
+            if metric == "cka":
+                rows = [self._ph_points(layer) for layer in self.layers]
+                floors = cka_permutation_null(rows, n_permutations=n_splits, seed=self.seed)[1]
+            else:
+                jobs = Parallel(n_jobs=self.n_jobs)(
+                    delayed(split_half_floor)(
+                        self._ph_points(layer),
+                        metric=metric,
+                        dim=dim,
+                        n_splits=n_splits,
+                        seed=self.seed,
+                        backend=self.backend,
+                    )
+                    for layer in self.layers
+                )
+                floors = np.stack(jobs)
+            return NoiseFloors(tuple(self.layers), metric, dim, n_splits, floors, self.seed)
+
+        return self._cached("floors", key, compute, store.floors_arrays, store.floors_from)
 
     def _matrix_from(self, a: dict[str, Any]) -> DistanceMatrix:
         m = store.matrix_from(a)
