@@ -320,8 +320,8 @@ class PersistenceDiagramWidget(TdaWidget):
         --------
         >>> import numpy as np
         >>> from tda_widgets import diagram_confidence, persistence_diagrams
-        >>> t = np.linspace(0, 2 * np.pi, 40, endpoint=False)
-        >>> pts = np.c_[np.cos(t), np.sin(t)] + np.random.default_rng(0).normal(0, 0.05, (40, 2))
+        >>> t = np.linspace(0, 2 * np.pi, 200, endpoint=False)
+        >>> pts = np.c_[np.cos(t), np.sin(t)] + np.random.default_rng(0).normal(0, 0.05, (200, 2))
         >>> w = PersistenceDiagramWidget(persistence_diagrams(pts))
         >>> w.set_confidence(diagram_confidence(pts, n_boot=20))
         >>> w.n_significant
