@@ -15,8 +15,8 @@ Cache rules
   the key too, and so is the model's behaviour: the requested layers' outputs on a
   small fixed probe batch, rounded (:mod:`tda_widgets._model_key`), which catches
   what hashing code misses (a C extension, a monkey-patched library function).
-  Nothing else is: changing one parameter recomputes only what depends on it (a new ``maxdim`` reuses the cached clouds; a new metric reuses the cached
-  diagrams). ``device`` and ``batch_size`` are not part of the key: they change
+  Nothing else is: changing one parameter recomputes only what depends on it (a
+  new ``maxdim`` reuses the cached clouds; a new metric reuses the cached diagrams). ``device`` and ``batch_size`` are not part of the key: they change
   results only by floating-point rounding.
 * What cannot be identified by content (a model or a lens holding a lock or a random
   generator, an ``IterableDataset`` or a shuffling ``DataLoader``, whose items may not
