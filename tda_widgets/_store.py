@@ -14,13 +14,19 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tda_widgets._types import Diagrams, DistanceMatrix, MapperGraph, PointCloud
+from tda_widgets.stats.confidence import DiagramConfidence
+from tda_widgets.stats.floors import NoiseFloors
 
 __all__ = [
     "check",
     "cloud_arrays",
     "cloud_from",
+    "conf_arrays",
+    "conf_from",
     "diagram_arrays",
     "diagrams_from",
+    "floors_arrays",
+    "floors_from",
     "mapper_arrays",
     "mapper_from",
     "matrix_arrays",
@@ -201,4 +207,52 @@ def mapper_from(a: dict[str, Any], layer: str) -> MapperGraph:
         class_counts=counts,
         layer=layer,
         params=_params(a),
+    )
+
+
+def conf_arrays(c: DiagramConfidence) -> dict[str, Any]:
+    how = {"dim": c.dim, "alpha": c.alpha, "method": c.method, "n_boot": c.n_boot, "seed": c.seed}
+    return {
+        "c_alpha": np.array(c.c_alpha),
+        "diagram": c.diagram,
+        "null": c.null,
+        "params": _json(how),
+    }
+
+
+def conf_from(a: dict[str, Any]) -> DiagramConfidence:
+    c = _array(a, "c_alpha", 0, "f")
+    diagram = _array(a, "diagram", 2, "f")
+    null = _array(a, "null", 1, "f")
+    p = _params(a)
+    check(diagram.shape[1] == 2, f"diagram has shape {diagram.shape}, expected (k, 2)")
+    check(null.size == p["n_boot"], f"null has {null.size} values, expected {p['n_boot']}")
+    return DiagramConfidence(
+        float(c),
+        diagram,
+        null,
+        int(p["dim"]),
+        float(p["alpha"]),
+        str(p["method"]),
+        int(p["n_boot"]),
+        int(p["seed"]),
+    )
+
+
+def floors_arrays(f: NoiseFloors) -> dict[str, Any]:
+    how = {"metric": f.metric, "dim": f.dim, "n_splits": f.n_splits, "seed": f.seed}
+    return {"layers": np.array(f.layers), "floors": f.floors, "params": _json(how)}
+
+
+def floors_from(a: dict[str, Any]) -> NoiseFloors:
+    p = _params(a)
+    layers = tuple(str(x) for x in a["layers"])
+    ndim = 3 if p["metric"] == "cka" else 2
+    floors = _array(a, "floors", ndim, "f")
+    check(
+        floors.shape[0] == len(layers) and floors.shape[-1] == p["n_splits"],
+        f"floors has shape {floors.shape}, expected {len(layers)} layers x {p['n_splits']}",
+    )
+    return NoiseFloors(
+        layers, str(p["metric"]), int(p["dim"]), int(p["n_splits"]), floors, int(p["seed"])
     )

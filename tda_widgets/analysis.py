@@ -74,6 +74,8 @@ from tda_widgets._validation import (
 )
 from tda_widgets.activations.data import is_images_and_labels
 from tda_widgets.point_clouds.normalize import check_normalize, normalize_cloud
+from tda_widgets.stats.confidence import DiagramConfidence, confidence_radius
+from tda_widgets.stats.floors import NoiseFloors, cka_permutation_null, split_half_floor
 from tda_widgets.topology.cka import cka_matrix
 from tda_widgets.topology.mapper import mapper_graph
 from tda_widgets.topology.matrices import layer_distance_matrix
@@ -515,7 +517,8 @@ class Analysis:
 
         def compute() -> DistanceMatrix:
             dgms = {layer: self.diagrams(layer) for layer in self.layers}
-            return layer_distance_matrix(dgms, metric=metric, dim=dim, n_jobs=self.n_jobs, **kwargs)
+            kw = {"memory_budget": self.memory_budget, **kwargs}  # a budget given here wins
+            return layer_distance_matrix(dgms, metric=metric, dim=dim, n_jobs=self.n_jobs, **kw)
 
         return self._cached("matrix", key, compute, store.matrix_arrays, self._matrix_from)
 
@@ -594,6 +597,86 @@ class Analysis:
             volatile = self._memory.pop(f"mapper-volatile-{layer}", None)
             out[layer] = volatile if volatile is not None else self.mapper(layer, **params)
         return out
+
+    # -- evidence: confidence sets and noise floors (tda_widgets.stats) ----------
+
+    def _ph_points(self, layer: str) -> Any:
+        """The points the layer's diagrams were computed from (its recorded subsample)."""
+        points = self.cloud(layer).points
+        kept = self.diagrams(layer).params.get("indices")
+        return points if kept is None else points[np.asarray(kept)]
+
+    def diagram_confidence(
+        self,
+        layer: str,
+        *,
+        dim: int = 1,
+        alpha: float = 0.05,
+        n_boot: int = 100,
+        method: str = "subsample",
+    ) -> DiagramConfidence:
+        """Confidence set of the layer's diagram (:func:`~tda_widgets.diagram_confidence`).
+
+        Computed on the points the diagram was (the recorded persistence subsample),
+        with this analysis's ``seed``; ``.diagram`` is ``self.diagrams(layer)[dim]``
+        point for point. Cached like every result.
+        """
+        self._check_layer(layer)
+        args = {"dim": dim, "alpha": alpha, "n_boot": n_boot, "method": method}
+        key = self._params_key("Analysis", args, self._diagram_key(layer), "conf", self.seed)
+
+        def compute() -> DiagramConfidence:
+            diagram = np.asarray(self.diagrams(layer).dgms[dim], dtype=np.float64)
+            c, null = confidence_radius(
+                self._ph_points(layer),
+                diagram,
+                **args,
+                seed=self.seed,
+                backend=self.backend,
+                n_jobs=self.n_jobs,
+                progress=self.progress,
+                memory_budget=self.memory_budget,
+            )
+            return DiagramConfidence(c, diagram, null, dim, alpha, method, n_boot, self.seed)
+
+        return self._cached("conf", key, compute, store.conf_arrays, store.conf_from)
+
+    def noise_floors(
+        self, metric: str = "sliced_wasserstein", *, dim: int = 1, n_splits: int = 20
+    ) -> NoiseFloors:
+        """Per-layer noise floors of :meth:`distance_matrix` (``metric="cka"``: of
+        :meth:`cka_matrix`); see :class:`~tda_widgets.NoiseFloors`. Cached.
+
+        A diagram metric splits each layer's persistence points (the recorded subsample)
+        into two random halves ``n_splits`` times and measures the halves' distance. For
+        ``"cka"`` each pair of layers gets ``n_splits`` image shuffles, on at most
+        ``DEFAULT_PH_POINTS`` images (the persistence subsample's rows).
+        """
+        n_splits = check_int(n_splits, name="n_splits", minimum=1)
+        args = {"metric": metric, "dim": dim, "n_splits": n_splits}
+        keys = [self._diagram_key(layer) for layer in self.layers]
+        key = self._params_key("Analysis", args, keys, "floors", self.seed)
+
+        def compute() -> NoiseFloors:
+            if metric == "cka":
+                rows = [self._ph_points(layer) for layer in self.layers]
+                floors = cka_permutation_null(rows, n_permutations=n_splits, seed=self.seed)[1]
+            else:
+                jobs = Parallel(n_jobs=self.n_jobs)(
+                    delayed(split_half_floor)(
+                        self._ph_points(layer),
+                        metric=metric,
+                        dim=dim,
+                        n_splits=n_splits,
+                        seed=self.seed,
+                        backend=self.backend,
+                    )
+                    for layer in self.layers
+                )
+                floors = np.stack(jobs)
+            return NoiseFloors(tuple(self.layers), metric, dim, n_splits, floors, self.seed)
+
+        return self._cached("floors", key, compute, store.floors_arrays, store.floors_from)
 
     def _matrix_from(self, a: dict[str, Any]) -> DistanceMatrix:
         m = store.matrix_from(a)
