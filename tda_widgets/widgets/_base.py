@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +14,74 @@ import anywidget
 
 from tda_widgets.widgets._bundles import STATIC, bundle
 
-__all__ = ["STATIC", "TdaWidget", "bundle"]
+__all__ = ["STATIC", "TdaWidget", "bundle", "detached"]
+
+# the widgets made inside `detached()` (in this thread or task), or None outside it
+_DETACHED: ContextVar[list[Any] | None] = ContextVar("tdaw_detached", default=None)
+
+
+class _NoComm:
+    """Stands in for a Jupyter comm and sends nothing (``kernel`` None: ipywidgets skips
+    sending); a widget that has one never reaches the front-end."""
+
+    kernel = None
+
+    def __init__(self) -> None:
+        self.comm_id = uuid.uuid4().hex
+
+    def on_msg(self, callback: Any) -> None:
+        pass
+
+    def send(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def close(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+@contextmanager
+def detached() -> Iterator[list[Any]]:
+    """Widgets made inside are built for their state only: no comm is opened, nothing is
+    sent to the front-end, and each is closed (no longer a live widget) on exit.
+
+    Exports use it to build the state of views nobody displays. It covers every ipywidget
+    made in this thread or task (a view's ``layout`` too), through ipywidgets' widget
+    construction callback, which runs before a widget opens its comm; a callback already
+    registered there still runs. Yields the list of widgets made so far.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ipywidgets.widgets.widget import _instances
+    >>> from tda_widgets import PersistenceDiagramWidget
+    >>> before = len(_instances)
+    >>> with detached() as made:
+    ...     state = PersistenceDiagramWidget([np.array([[0.0, 1.0]])]).get_state()
+    >>> len(made) >= 1, len(_instances) == before, "diagrams" in state
+    (True, True, True)
+    """
+    from ipywidgets import Widget
+
+    made: list[Any] = []
+    previous = Widget._widget_construction_callback
+
+    def constructed(widget: Any) -> None:
+        if callable(previous):
+            previous(widget)
+        into = _DETACHED.get()
+        if into is not None and widget.comm is None:
+            widget.comm = _NoComm()  # Widget.open() then opens no comm
+            into.append(widget)
+
+    token = _DETACHED.set(made)
+    Widget.on_widget_constructed(constructed)
+    try:
+        yield made
+    finally:
+        Widget._widget_construction_callback = previous
+        _DETACHED.reset(token)
+        for widget in made:
+            widget.close()
 
 
 class TdaWidget(anywidget.AnyWidget):

@@ -332,14 +332,15 @@ class ActivationExplorer(widgets.VBox):
         :class:`~tda_widgets.stats.TestResult`, as its legend reads it), or ``None``."""
         return self.mapper.purity_test
 
-    def mapper_view(self, j: int) -> MapperGraphWidget:
+    def mapper_view(self, j: int, *, keep: bool = True) -> MapperGraphWidget:
         """The Mapper view of layer ``j`` (an index into :attr:`layers`) at the current
-        parameters: built on first use, then reused."""
+        parameters: built on first use, then reused. With ``keep=False`` (exports) a view
+        not built yet is returned without being kept or linked: the caller closes it."""
         layer = self.layers[j]
         key = (layer, self._params_key())
         if key not in self._mappers:
             cloud = self.clouds[j]
-            self._mappers[key] = MapperGraphWidget(
+            view = MapperGraphWidget(
                 self.graph(layer),
                 class_names=self.class_names if cloud.labels is not None else None,
                 labels=cloud.labels,
@@ -349,8 +350,11 @@ class ActivationExplorer(widgets.VBox):
                 width=520,
                 height=380,
             )
-            self._mappers[key].observe(self._on_nodes, names="selected_nodes")
-            self._mappers[key].set_purity_test(self.purity_test_of(layer))
+            view.set_purity_test(self.purity_test_of(layer))
+            if not keep:
+                return view
+            view.observe(self._on_nodes, names="selected_nodes")
+            self._mappers[key] = view
         return self._mappers[key]
 
     # -- selection ------------------------------------------------------------------------

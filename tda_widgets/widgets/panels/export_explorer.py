@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from tda_widgets._types import Diagrams, PointCloud
+from tda_widgets.widgets._base import detached
 from tda_widgets.widgets._codec import array_to_json
 from tda_widgets.widgets._export import NOT_EXPORTED, encode_nested, page_html, view_spec
 from tda_widgets.widgets._sprites import encode_png
@@ -70,11 +71,13 @@ class ExplorerParts(Protocol):
     def diagram(self) -> Any: ...
     @property
     def mapper(self) -> Any: ...
-    def mapper_view(self, j: int) -> Any: ...
+    def mapper_view(self, j: int, *, keep: bool = True) -> Any: ...
 
 
 def _mapper_state(explorer: ExplorerParts, j: int) -> dict[str, Any]:
-    widget = explorer.mapper_view(j)
+    # inside explorer_html's detached(): a layer's view not built yet is made without a
+    # comm (nothing reaches the front-end) and closed afterwards; no live widget is left
+    widget = explorer.mapper_view(j, keep=False)
     state = widget.get_state()
     out = {k: v for k, v in state.items() if k not in NOT_EXPORTED and k not in _MAPPER_SELECTION}
     # the page maps selected nodes to images itself: it needs each node's members
@@ -95,6 +98,8 @@ def explorer_html(explorer: ExplorerParts, *, title: str = "tda_widgets explorer
             pairs = matching_pairs(dgms[i], dgms[j], "wasserstein", explorer.match_dims)
             matchings[f"{i},{j}"] = [array_to_json(p) for p in pairs]
             matchings[f"{j},{i}"] = [array_to_json(np.ascontiguousarray(p[:, ::-1])) for p in pairs]
+    with detached():
+        mappers = [_mapper_state(explorer, j) for j in range(len(layers))]
     n_images = len(explorer.source)
     n_embedded = min(n_images, MAX_EMBEDDED_IMAGES)
     thumbs = explorer.source.get(range(n_embedded))
@@ -113,7 +118,7 @@ def explorer_html(explorer: ExplorerParts, *, title: str = "tda_widgets explorer
             for name in layers
         ],
         "matchings": matchings,
-        "mappers": [_mapper_state(explorer, j) for j in range(len(layers))],
+        "mappers": mappers,
         "image_index": [array_to_json(c.image_index) for c in explorer.clouds],
         "thumbnails": urls,
         "captions": captions,
