@@ -26,6 +26,7 @@ def explore(
     cache_dir: Any = None,
     n_jobs: int | None = None,
     progress: bool = True,
+    confidence: bool = True,
     **analysis_kwargs: Any,
 ) -> ActivationExplorer:
     """The linked explorer of a model's layers: the front door of tda_widgets.
@@ -51,6 +52,11 @@ def explore(
         Use only the first ``n_images`` images of ``data``.
     class_names, mapper_params
         See :class:`ActivationExplorer`.
+    confidence : bool
+        Draw the confidence sets of the two layers shown on their diagrams (on by
+        default: the subsampling bound, reusing each layer's distance matrix, costs
+        about a second per 1,000-point layer); the matrix's noise floors are one click
+        away (its "Noise floors" toggle). See :class:`ActivationExplorer`.
     cache_dir, n_jobs, progress, **analysis_kwargs
         See :class:`~tda_widgets.Analysis`; e.g. ``normalize="median"`` scales every
         layer's cloud to median pairwise distance 1, so the matrix compares shapes, not
@@ -113,7 +119,11 @@ def explore(
         **analysis_kwargs,
     )
     return ActivationExplorer(
-        analysis, metric=metric, class_names=class_names, mapper_params=mapper_params
+        analysis,
+        metric=metric,
+        class_names=class_names,
+        mapper_params=mapper_params,
+        confidence=confidence,
     )
 
 

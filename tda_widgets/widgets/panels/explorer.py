@@ -30,6 +30,7 @@ from tda_widgets._validation import check_class_names
 from tda_widgets.widgets._busy import busy
 from tda_widgets.widgets.layer_distance_matrix import LayerDistanceMatrixWidget
 from tda_widgets.widgets.mapper_graph import MapperGraphWidget
+from tda_widgets.widgets.panels.evidence import ExplorerEvidence
 from tda_widgets.widgets.panels.gallery import ImageGallery
 from tda_widgets.widgets.panels.images import ImageSource
 from tda_widgets.widgets.panels.summary import LayerSummaryPanel
@@ -59,6 +60,12 @@ class ExplorerSelection:
     origin : str
         Where the images come from, as the gallery's title says it, e.g.
         ``"H1 feature 3 of conv1"`` or ``"Mapper nodes of conv2"``; ``""`` when none.
+    n_significant : tuple of (int or None)
+        Per layer shown in the diagram, how many H1 features lie outside its confidence
+        band (``None``: confidence sets off), as the diagram's header says.
+    cell_evidence : str or None
+        The selected matrix cell's distance, noise floor and p (``None``: noise floors
+        off).
     """
 
     layers: tuple[str, str]
@@ -67,6 +74,8 @@ class ExplorerSelection:
     images: NDArray[np.int64]
     source: Literal["diagram", "mapper"] | None = None
     origin: str = ""
+    n_significant: tuple[int | None, ...] = ()
+    cell_evidence: str | None = None
 
 
 def _image_labels(clouds: list[PointCloud], n_images: int) -> NDArray[np.int64] | None:
@@ -98,6 +107,13 @@ class ActivationExplorer(widgets.VBox):
     match_dims : tuple of int
         Homology dimensions whose optimal matching is drawn between the two layers'
         diagrams (default H1, as the paper's distance; H0 of large clouds is slow).
+    confidence : bool
+        Start with the confidence sets of the two layers' diagrams shown
+        (:meth:`Analysis.diagram_confidence`; :func:`~tda_widgets.explore` turns them on).
+        The "Confidence sets" and "Noise floors" toggles above the matrix switch them and
+        the matrix's noise floors (:attr:`diagram_confidence`, :attr:`noise_floor_assessment`).
+    alpha : float
+        Level of the confidence sets and the noise floors.
     n_permutations : int
         Label permutations of the Mapper purity test (:attr:`purity_test`), shown in
         the Mapper view's legend and as a null band in the per-layer purity chart.
@@ -158,6 +174,8 @@ class ActivationExplorer(widgets.VBox):
         compare_cka: bool = True,
         match_dims: tuple[int, ...] = (1,),
         n_permutations: int = 999,
+        confidence: bool = False,
+        alpha: float = 0.05,
     ) -> None:
         self.analysis = analysis
         self.n_permutations = n_permutations
@@ -209,6 +227,16 @@ class ActivationExplorer(widgets.VBox):
         )
         # the diagram in a box: the box carries the busy state while Python recomputes it
         self.diagram_slot = widgets.Box([self.diagram])
+        # confidence sets on the diagrams, noise floors on the matrix (panels/evidence.py)
+        self.evidence = ExplorerEvidence(
+            analysis,
+            self.matrix,
+            metric=metric,
+            confidence=confidence,
+            alpha=alpha,
+            on_confidence=self._on_confidence,
+        )
+        self.matrix_column = widgets.VBox([self.evidence.bar, self.evidence.matrix_slot])
         self.gallery = ImageGallery(self.source, captions=captions, max_images=max_gallery)
         self.layer_picker = widgets.Dropdown(
             options=[(name, i) for i, name in enumerate(self.layers)],
@@ -275,7 +303,8 @@ class ActivationExplorer(widgets.VBox):
             [
                 self.status,
                 widgets.Box(
-                    [self.matrix, self.diagram_slot, self.mapper_column, self.gallery], layout=row
+                    [self.matrix_column, self.diagram_slot, self.mapper_column, self.gallery],
+                    layout=row,
                 ),
                 self.summary,
             ],
@@ -380,7 +409,28 @@ class ActivationExplorer(widgets.VBox):
             images=self.selected_images,
             source=self._source,
             origin=self._gallery_title(),
+            n_significant=tuple(self.diagram.n_significant) if self.evidence.shown else (),
+            cell_evidence=self.matrix.cell_evidence(i, j),
         )
+
+    # -- evidence (panels/evidence.py) ------------------------------------------------------
+    @property
+    def diagram_confidence(self) -> dict[str, Any]:
+        """The confidence sets drawn on the diagrams now, by layer
+        (:class:`~tda_widgets.DiagramConfidence`; empty when they are off)."""
+        return dict(self.evidence.shown)
+
+    @property
+    def noise_floor_assessment(self) -> Any:
+        """The noise floors' :class:`~tda_widgets.FloorAssessment` of the matrix shown
+        (``1 - CKA``'s on the distance scale), or ``None`` while they are off."""
+        return self.evidence.assessment
+
+    def _on_confidence(self) -> None:
+        i, j = self.pair
+        a, b = self.layers[i], self.layers[j]
+        with busy(self.diagram_slot):
+            self.diagram.set_confidence(self.evidence.confidence_sets([a] if i == j else [a, b]))
 
     def _cloud_indices_of_images(self, j: int, images: NDArray[np.int64]) -> NDArray[np.int64]:
         idx = np.flatnonzero(np.isin(self.clouds[j].image_index, images)).astype(np.int64)
@@ -465,6 +515,7 @@ class ActivationExplorer(widgets.VBox):
                 title=a if i == j else f"{a} (filled) vs {b} (hollow)",
                 match_dims=self.match_dims,
                 compare_cloud=None if i == j else self.clouds[j],
+                confidence=self.evidence.confidence_sets([a] if i == j else [a, b]),
             )
             self.diagram.selected_points = keep
         self._show_mapper(j)
