@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import itertools
 from typing import Any
 
 import numpy as np
@@ -167,8 +168,10 @@ def extract_activations(
         One class label per image, for tensor data (datasets bring their own).
     memory_budget : int or None
         Most bytes the kept results may take (default ``DEFAULT_MEMORY_BUDGET``,
-        4 GiB). Checked on the first batch, from the layer shapes and the number of
-        images, before anything large is allocated; ``None`` turns the check off.
+        4 GiB). Checked on one image before the first batch runs (the batch's forward
+        pass, estimated from that image's module outputs, and the kept results, from
+        the layer shapes and the number of images), before anything large is
+        allocated; ``None`` turns the check off.
 
     Returns
     -------
@@ -224,12 +227,17 @@ def extract_activations(
     batches = make_batches(data, batch_size, labels)
 
     collector = _Collector(sampler, budget, batches.n_images, batches.n_batches)
+    first = next(batches.batches, None)
+    if first is not None and budget is not None and first[0].shape[0] > 0:
+        # one image first: the first full batch must not be what exceeds the budget
+        _check_first_batch(model, modules, first[0], dev, dtype, collector)
+    all_batches = itertools.chain([] if first is None else [first], batches.batches)
     all_labels: list[torch.Tensor] = []
     has_labels: bool | None = None
     bar = tqdm(total=batches.n_batches, disable=not progress, desc="activations", unit="batch")
     try:
         with torch.no_grad(), hooked_run(model, modules, dev, collector.on_output) as run:
-            for k, (images, batch_labels) in enumerate(batches.batches):
+            for k, (images, batch_labels) in enumerate(all_batches):
                 if images.shape[0] == 0:
                     continue
                 if has_labels is None:
@@ -271,6 +279,68 @@ def extract_activations(
         raise ValueError("data: expected at least one image, got none (no batch had images)")
     label_array = torch.cat(all_labels).numpy().astype(np.int64) if has_labels else None
     return Activations(collector.results(modules, label_array), label_array, n_images)
+
+
+def _output_nbytes(output: Any) -> int:
+    if isinstance(output, torch.Tensor):
+        return output.numel() * output.element_size()
+    if isinstance(output, (tuple, list)):
+        return sum(_output_nbytes(o) for o in output)
+    if isinstance(output, dict):
+        return sum(_output_nbytes(o) for o in output.values())
+    return 0
+
+
+def _check_first_batch(
+    model: nn.Module,
+    modules: dict[str, nn.Module],
+    images: torch.Tensor,
+    dev: torch.device,
+    dtype: torch.dtype | None,
+    collector: _Collector,
+) -> None:
+    """Estimate from one image what the first batch's forward pass and the kept results
+    take, and raise ``MemoryError`` before the batch runs when either exceeds the budget.
+
+    The forward pass of a batch is taken to hold, per image, the requested layers'
+    outputs (what the hooks receive; the model's other intermediate tensors come and
+    go during the pass and are not counted); the kept results are
+    :class:`_Collector`'s estimate. An image that the model cannot run alone is left
+    to the batch, which then raises its own error.
+    """
+    sizes: dict[str, int] = {}
+    shapes: dict[str, tuple[int, ...]] = {}
+
+    def record(name: str, output: Any, calls: int) -> None:
+        sizes[name] = max(sizes.get(name, 0), _output_nbytes(output))
+        if isinstance(output, (tuple, list)) and len(output) == 1:
+            output = output[0]
+        if isinstance(output, torch.Tensor) and output.ndim >= 2:
+            shapes[name] = tuple(output.shape[1:])
+
+    try:
+        with torch.no_grad(), hooked_run(model, modules, dev, record):
+            model(images[:1].to(device=dev, dtype=dtype or images.dtype))
+    except Exception:  # the batch itself reports what is wrong
+        return
+    b = int(images.shape[0])
+    if len(shapes) == len(modules):  # the kept results, before the batch allocates them
+        collector.size, collector.shapes = b, shapes
+        try:
+            collector._check_budget()
+        finally:
+            collector.size, collector.shapes = 0, {}
+    budget = collector.budget or 0
+    per_image = sum(sizes.get(n, 0) for n in modules)
+    if b * per_image > budget:
+        fit = int(budget // max(per_image, 1))
+        advice = f"pass batch_size={fit} or less" if fit else "even one image does not fit"
+        raise MemoryError(
+            f"memory_budget: the forward pass of the first batch ({b} images) would take "
+            f"about {format_bytes(b * per_image)} (about {format_bytes(per_image)} per image, "
+            f"measured on one image), more than memory_budget={format_bytes(budget)}; "
+            f"{advice}, or raise memory_budget"
+        )
 
 
 @functools.cache

@@ -32,10 +32,17 @@ formula), so only there can its labels differ from these. With ``strict=True``
 scikit-learn's own DBSCAN; so the labels are always scikit-learn's. Away from such ties
 the labels are scikit-learn's (tested on decimal grids, duplicates, far-from-origin and
 random clouds, in float32 and float64).
+
+Points whose coordinates reach beyond ``2**40`` (or stay below ``2**-40``) are first
+multiplied by a power of two, with ``eps`` (:func:`unit_scale`): exact in float64, so
+every decision is the one scikit-learn makes on the points as given, up to the largest
+float64 magnitudes, where its own squared distances would overflow (from about
+``1e154``; the float32 blocks here, from about ``1e19``).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from numbers import Integral, Real
 from typing import Any
@@ -52,6 +59,7 @@ __all__ = [
     "nearest_distances",
     "principal_basis",
     "radius_pairs",
+    "unit_scale",
     "uses_fast_path",
 ]
 
@@ -74,6 +82,32 @@ _PROJECTION_ROUNDING = 1e-12
 squared norm)."""
 
 Basis = tuple[NDArray[np.float64], NDArray[np.float64]]
+
+_SAFE_MAGNITUDE = 2.0**40
+"""Largest coordinate magnitude used as given: beyond it (or below its inverse) the
+points are first multiplied by a power of two (exact in float64) that brings the
+largest to [0.5, 1), so that no float32 or float64 square overflows or underflows."""
+
+
+def unit_scale(points: NDArray[np.float64]) -> float:
+    """A power of two ``s`` such that ``points * s`` is computed exactly and safely.
+
+    ``1.0`` for coordinates within ``[2**-40, 2**40]`` in magnitude (the points are
+    then used as given); otherwise ``2**-e`` with ``e`` the exponent of the largest
+    magnitude. Distances scale by ``s`` exactly, so DBSCAN of ``points * s`` with
+    ``eps * s`` decides every pair as DBSCAN of ``points`` with ``eps`` does (the
+    same float64 operations, one exponent lower), without the overflow of the squared
+    distances from about ``1e19`` (float32) or ``1e154`` (float64) on.
+
+    Examples
+    --------
+    >>> unit_scale(np.array([[1.0, 2.0]])), unit_scale(np.array([[3e20, 0.0]])) == 2.0**-68
+    (1.0, True)
+    """
+    top = float(np.abs(points).max(initial=0.0))
+    if top == 0.0 or not np.isfinite(top) or 1 / _SAFE_MAGNITUDE <= top <= _SAFE_MAGNITUDE:
+        return 1.0
+    return math.ldexp(1.0, -math.frexp(top)[1])
 
 
 def uses_fast_path(clusterer: Any) -> bool:
@@ -108,12 +142,14 @@ def principal_basis(points: NDArray[np.float64]) -> Basis:
     ((3, 3), True)
     """
     n, d = points.shape
-    centre = points.mean(axis=0)
+    s = unit_scale(points)  # the products below overflow from about 1e154 on
+    scaled = points * s if s != 1.0 else points
+    centre = scaled.mean(axis=0)
     pick = np.random.default_rng(0).choice(n, size=min(n, _BASIS_SAMPLE), replace=False)
-    sample = points[pick] - centre
+    sample = scaled[pick] - centre
     k = min(_COMPONENTS, d)
     _, vectors = eigh(sample.T @ sample, subset_by_index=[d - k, d - 1], driver="evx")
-    return centre, vectors[:, ::-1]
+    return centre / s, vectors[:, ::-1]
 
 
 def _leaves(z: NDArray[np.float64]) -> list[NDArray[np.int64]]:
@@ -276,6 +312,10 @@ def radius_pairs(
     """
     if points.shape[0] < 2:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    s = unit_scale(points)
+    if s != 1.0:  # exact: the same decisions, without overflow (see unit_scale)
+        points, eps = points * s, eps * s
+        basis = None if basis is None else (basis[0] * s, basis[1])
     tree = _Tree(points, basis)
     near = np.triu(tree.gap2 <= (eps * (1 + _SLACK)) ** 2 + tree.pad)
     rows: list[NDArray[np.int64]] = []
@@ -325,6 +365,9 @@ def nearest_distances(points: NDArray[np.float64]) -> NDArray[np.float64]:
     n = points.shape[0]
     if n < 2:
         raise ValueError(f"points: expected at least 2 points, got {n}")
+    s = unit_scale(points)
+    if s != 1.0:  # exact: distances scale by s (see unit_scale)
+        return nearest_distances(points * s) / s
     tree = _Tree(points, None)
     best = np.full(n, np.inf)  # exact squared distance to the nearest point found so far
     leaves = tree.gap2.shape[0]

@@ -39,9 +39,23 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from tda_widgets._validation import as_diagram_list, check_choice
+from tda_widgets._validation import (
+    DEFAULT_MEMORY_BUDGET,
+    as_diagram_list,
+    check_choice,
+    check_memory_budget,
+    format_bytes,
+)
 
-__all__ = ["Matching", "bottleneck", "diagram_matching", "sliced_wasserstein", "wasserstein"]
+__all__ = [
+    "Matching",
+    "bottleneck",
+    "check_matching_budget",
+    "diagram_matching",
+    "matching_nbytes",
+    "sliced_wasserstein",
+    "wasserstein",
+]
 
 _INFINITE = ("match", "ignore")
 
@@ -143,12 +157,68 @@ def sliced_wasserstein(a: Any, b: Any, *, n_directions: int = 50, infinite: str 
 # -- Wasserstein / bottleneck via persim -------------------------------------------
 
 
+def matching_nbytes(m: int, n: int) -> int:
+    """Bytes persim's matching of an ``m``- and an ``n``-point diagram allocates.
+
+    persim builds the ``(m + n)``-square cost matrix, its ``m x n``, ``m x m`` and
+    ``n x n`` blocks, and scipy's assignment (or the bottleneck's sorted distances)
+    another ``(m + n)``-square array, all float64.
+
+    Examples
+    --------
+    >>> matching_nbytes(1000, 1000) / 2**20
+    83.9...
+    """
+    m, n = int(m), int(n)
+    return 8 * (2 * (m + n) ** 2 + m * n + m * m + n * n)
+
+
+def check_matching_budget(
+    m: int, n: int, budget: int | None, *, where: str, times: int = 1
+) -> None:
+    """Raise ``MemoryError`` before a matching of ``m`` and ``n`` finite points that
+    (``times`` at once) would take more than ``budget`` bytes; ``None``: no limit.
+
+    The message gives the largest diagrams that fit and points to sliced Wasserstein,
+    which needs memory linear in the points.
+
+    Examples
+    --------
+    >>> check_matching_budget(40_000, 40_000, 2**30, where="wasserstein")
+    Traceback (most recent call last):
+    ...
+    MemoryError: memory_budget: wasserstein between diagrams of 40000 and 40000 finite points ...
+    """
+    need = matching_nbytes(m, n) * max(1, times)
+    if budget is None or need <= budget:
+        return
+    fit = int(np.sqrt(budget / max(1, times) / 88.0))  # 88 k^2 bytes for two k-point diagrams
+    parallel = f" ({times} at once: n_jobs)" if times > 1 else ""
+    raise MemoryError(
+        f"memory_budget: {where} between diagrams of {m} and {n} finite points needs about "
+        f"{format_bytes(need)}{parallel} for persim's cost matrix and assignment (cubic time), "
+        f"more than memory_budget={format_bytes(budget)}; the largest that fit are about "
+        f"{fit} points each. Use metric='sliced_wasserstein' (sliced_wasserstein(), memory "
+        "linear in the points), keep fewer points (e.g. drop short-lived ones), or raise "
+        "memory_budget"
+    )
+
+
 def _essential_cost(ea: NDArray[np.float64], eb: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.abs(ea - eb)
 
 
-def wasserstein(a: Any, b: Any, *, infinite: str = "match") -> float:
+def wasserstein(
+    a: Any,
+    b: Any,
+    *,
+    infinite: str = "match",
+    memory_budget: int | None = DEFAULT_MEMORY_BUDGET,
+) -> float:
     """1-Wasserstein distance (Euclidean ground metric), as ``persim.wasserstein``.
+
+    ``memory_budget`` (bytes, default 4 GiB; ``None``: no check) bounds persim's
+    quadratic cost matrix, checked before it is allocated (:func:`check_matching_budget`).
 
     Examples
     --------
@@ -158,11 +228,21 @@ def wasserstein(a: Any, b: Any, *, infinite: str = "match") -> float:
     >>> wasserstein(np.array([[0.0, np.inf]]), np.array([[0.5, np.inf]]))
     0.5
     """
-    return diagram_matching(a, b, "wasserstein", infinite=infinite).cost
+    return diagram_matching(
+        a, b, "wasserstein", infinite=infinite, memory_budget=memory_budget
+    ).cost
 
 
-def bottleneck(a: Any, b: Any, *, infinite: str = "match") -> float:
+def bottleneck(
+    a: Any,
+    b: Any,
+    *,
+    infinite: str = "match",
+    memory_budget: int | None = DEFAULT_MEMORY_BUDGET,
+) -> float:
     """Bottleneck distance (L-infinity ground metric), as ``persim.bottleneck``.
+
+    ``memory_budget`` as in :func:`wasserstein`.
 
     Examples
     --------
@@ -170,7 +250,7 @@ def bottleneck(a: Any, b: Any, *, infinite: str = "match") -> float:
     >>> bottleneck(np.array([[0.0, 2.0]]), np.array([[0.0, 2.5]]))
     0.5
     """
-    return diagram_matching(a, b, "bottleneck", infinite=infinite).cost
+    return diagram_matching(a, b, "bottleneck", infinite=infinite, memory_budget=memory_budget).cost
 
 
 @dataclass(frozen=True, eq=False)
@@ -241,7 +321,12 @@ def _diagonal_cost(dgm: NDArray[np.float64], metric: str) -> NDArray[np.float64]
 
 
 def diagram_matching(
-    a: Any, b: Any, metric: str = "wasserstein", *, infinite: str = "match"
+    a: Any,
+    b: Any,
+    metric: str = "wasserstein",
+    *,
+    infinite: str = "match",
+    memory_budget: int | None = DEFAULT_MEMORY_BUDGET,
 ) -> Matching:
     """Optimal matching between diagrams ``a`` and ``b`` (for the overlay view).
 
@@ -252,6 +337,9 @@ def diagram_matching(
     infinite : {"match", "ignore"}
         See the module docstring. With ``"match"``, infinite points are matched to
         each other in order of birth.
+    memory_budget : int or None, default 4 GiB
+        Most bytes persim's cost matrix and assignment may take, checked before
+        anything is allocated; ``None`` turns the check off.
 
     Returns
     -------
@@ -270,6 +358,8 @@ def diagram_matching(
     check_choice(metric, ("wasserstein", "bottleneck"), name="metric")
     da, db = _one_diagram(a, "a"), _one_diagram(b, "b")
     fa, fb, ea, eb = _split(da, db, infinite)
+    budget = check_memory_budget(memory_budget)
+    check_matching_budget(fa.shape[0], fb.shape[0], budget, where=metric)
     ia, ib = np.flatnonzero(np.isfinite(da[:, 1])), np.flatnonzero(np.isfinite(db[:, 1]))
     cost, m = _persim_matching(fa, fb, metric)
     # map indices into the finite parts back to rows of a and b (-1 stays -1)

@@ -48,6 +48,7 @@ from tda_widgets.topology._dbscan import (
     nearest_distances,
     principal_basis,
     radius_pairs,
+    unit_scale,
     uses_fast_path,
 )
 
@@ -124,8 +125,9 @@ def compute_lens(points: NDArray[np.float64], lens: Any) -> NDArray[np.float64]:
     """
     n = points.shape[0]
     if isinstance(lens, str):
-        if lens == "l2norm":
-            values = np.linalg.norm(points, axis=1)
+        if lens == "l2norm":  # scaled by a power of two: no overflow, the same values
+            s = unit_scale(points)
+            values = np.linalg.norm(points * s if s != 1.0 else points, axis=1) / s
         elif lens == "pca":
             from sklearn.decomposition import PCA
 
@@ -140,9 +142,17 @@ def compute_lens(points: NDArray[np.float64], lens: Any) -> NDArray[np.float64]:
         values = np.asarray(lens, dtype=np.float64)
     values = values.reshape(n, -1) if values.size == n or values.ndim == 2 else values
     if values.ndim != 2 or values.shape[0] != n or not np.all(np.isfinite(values)):
+        top = float(np.abs(points).max(initial=0.0))
+        scale = (
+            f" (the points reach {top:.3g}: the lens overflows float64 at this scale; "
+            "normalise the cloud first, e.g. Analysis(normalize='median'))"
+            if np.isfinite(top) and top > 1e150
+            else ""
+        )
         raise ValueError(
             f"lens: expected {n} finite values (shape ({n},) or ({n}, k)), "
-            f"got shape {np.shape(values)}"
+            f"got shape {np.shape(values)}{' with non-finite values' if values.size else ''}"
+            f"{scale}"
         )
     return values
 
@@ -190,7 +200,11 @@ def _dbscan(clusterer: Any, x: NDArray[np.float64], basis: Basis) -> NDArray[np.
     try:
         i, j = radius_pairs(x, float(clusterer.eps), basis, strict=True)
     except NearTie:
-        return _cluster(clusterer, x)
+        s = unit_scale(x)  # exact power of two: scikit-learn's decisions, no overflow
+        if s == 1.0:
+            return _cluster(clusterer, x)
+        scaled = clone(clusterer).set_params(eps=float(clusterer.eps) * s)
+        return np.asarray(scaled.fit_predict(x * s))
     return dbscan_labels(x.shape[0], i, j, int(clusterer.min_samples))
 
 

@@ -19,12 +19,21 @@ from joblib import Parallel, delayed
 from numpy.typing import NDArray
 
 from tda_widgets._types import DistanceMatrix
-from tda_widgets._validation import as_diagram_list, check_choice, check_int, describe, layer_names
+from tda_widgets._validation import (
+    DEFAULT_MEMORY_BUDGET,
+    as_diagram_list,
+    check_choice,
+    check_int,
+    check_memory_budget,
+    describe,
+    layer_names,
+)
 from tda_widgets.topology.distances import (
     _directions,
     _project,
     _sw_projected,
     bottleneck,
+    check_matching_budget,
     wasserstein,
 )
 
@@ -69,9 +78,27 @@ class _SWProjections:
         return _sw_projected(*self.proj[i], *other.proj[j], step=self.step)
 
 
-def _pair_fn(metric: str, infinite: str) -> Any:
+def _pair_fn(
+    metric: str,
+    infinite: str,
+    pairs: list[tuple[NDArray[np.float64], NDArray[np.float64]]],
+    n_jobs: int | None,
+    memory_budget: int | None,
+) -> Any:
+    """The pair distance, after checking the largest pair's matching fits the budget
+    (``n_jobs`` of them at once), before any is computed."""
+    from joblib import effective_n_jobs
+
+    budget = check_memory_budget(memory_budget)
+    if pairs:
+        size = [
+            (int(np.isfinite(a[:, 1]).sum()), int(np.isfinite(b[:, 1]).sum())) for a, b in pairs
+        ]
+        m, n = max(size, key=lambda mn: (mn[0] + mn[1]) ** 2 + mn[0] * mn[1])
+        times = min(effective_n_jobs(n_jobs), len(pairs))
+        check_matching_budget(m, n, budget, where=metric, times=times)
     fn = wasserstein if metric == "wasserstein" else bottleneck
-    return lambda a, b: fn(a, b, infinite=infinite)
+    return lambda a, b: fn(a, b, infinite=infinite, memory_budget=None)  # checked above
 
 
 def layer_distance_matrix(
@@ -82,6 +109,7 @@ def layer_distance_matrix(
     n_jobs: int | None = None,
     n_directions: int = 50,
     infinite: str = "match",
+    memory_budget: int | None = DEFAULT_MEMORY_BUDGET,
 ) -> DistanceMatrix:
     """Symmetric matrix of diagram distances between layers (zero diagonal).
 
@@ -99,6 +127,11 @@ def layer_distance_matrix(
         Slice directions for sliced Wasserstein (persim's default, as in the paper).
     infinite : {"match", "ignore"}
         Infinite points; see :mod:`tda_widgets.topology.distances`.
+    memory_budget : int or None, default 4 GiB
+        For ``"wasserstein"`` and ``"bottleneck"``: most bytes the matchings running
+        at once (``n_jobs``) may take, checked before any runs (the message gives the
+        largest diagrams that fit); ``None`` turns the check off. Sliced Wasserstein
+        needs memory linear in the points and is not checked.
 
     Examples
     --------
@@ -118,7 +151,9 @@ def layer_distance_matrix(
         proj = _SWProjections(dgms, n_directions, infinite)
         vals = [proj.distance(proj, i, j) for i, j in pairs]
     else:
-        fn = _pair_fn(metric, infinite)
+        fn = _pair_fn(
+            metric, infinite, [(dgms[i], dgms[j]) for i, j in pairs], n_jobs, memory_budget
+        )
         vals = Parallel(n_jobs=n_jobs)(delayed(fn)(dgms[i], dgms[j]) for i, j in pairs)
     if pairs:
         iu, ju = np.array(pairs).T
@@ -137,10 +172,11 @@ def cross_distance_matrix(
     n_jobs: int | None = None,
     n_directions: int = 50,
     infinite: str = "match",
+    memory_budget: int | None = DEFAULT_MEMORY_BUDGET,
 ) -> DistanceMatrix:
     """Distances between every layer of ``a`` and every layer of ``b`` (two models/seeds).
 
-    Rows are ``a``'s layers, columns ``b``'s; parameters as in
+    Rows are ``a``'s layers, columns ``b``'s; parameters (``memory_budget`` too) as in
     :func:`layer_distance_matrix`.
 
     Examples
@@ -161,7 +197,7 @@ def cross_distance_matrix(
         pb = _SWProjections(db, n_directions, infinite)
         vals = [pa.distance(pb, i, j) for i in range(len(na)) for j in range(len(nb))]
     else:
-        fn = _pair_fn(metric, infinite)
+        fn = _pair_fn(metric, infinite, [(x, y) for x in da for y in db], n_jobs, memory_budget)
         vals = Parallel(n_jobs=n_jobs)(delayed(fn)(x, y) for x in da for y in db)
     values = np.asarray(vals, dtype=np.float64).reshape(len(na), len(nb))
     params = {"dim": dim, "n_directions": n_directions, "infinite": infinite}

@@ -167,15 +167,13 @@ def test_device_request(tiny, images):
 def test_memory_budget_is_checked_before_storing(tiny, images):
     with pytest.raises(MemoryError, match=r"memory_budget: .*10 images.*'conv1': 10\.0 KiB"):
         extract_activations(tiny, images, "conv1", memory_budget=1000, progress=False)
-    # a sampler keeps far less, so the same budget is enough
-    clouds = extract_activations(
-        tiny, images, "conv1", memory_budget=1000, point_cloud="top_l2", progress=False
-    )
+    # a sampler keeps far less, so a budget below the full activations (10 KiB) is
+    # enough, as long as one batch's forward pass fits too (one image at a time here)
+    kw = {"memory_budget": 5000, "batch_size": 1, "progress": False}
+    clouds = extract_activations(tiny, images, "conv1", point_cloud="top_l2", **kw)
     assert clouds["conv1"].n_points == 10
     with pytest.raises(MemoryError, match="use a sampler that keeps fewer points"):
-        extract_activations(
-            tiny, images, "conv1", memory_budget=1000, point_cloud="flatten", progress=False
-        )
+        extract_activations(tiny, images, "conv1", point_cloud="flatten", **kw)
 
 
 def test_memory_budget_with_a_loader_of_unknown_length(tiny, images):
