@@ -28,6 +28,7 @@ __all__ = [
     "describe",
     "format_bytes",
     "layer_names",
+    "new_default",
     "renamed",
     "tensor_to_numpy",
     "unknown_name_error",
@@ -363,6 +364,17 @@ def check_class_names(class_names: Sequence[str] | None, labels: Any) -> None:
         )
 
 
+def _equal_scalars(a: Any, b: Any) -> bool:
+    """``a == b`` for plain scalars (None, numbers, strings); ``False`` for anything else."""
+    plain = (type(None), bool, int, float, str, np.integer, np.floating)
+    if not isinstance(a, plain) or not isinstance(b, plain):
+        return False
+    try:
+        return bool(a == b) or (a != a and b != b)  # NaN equals NaN here
+    except (TypeError, ValueError):
+        return False
+
+
 class _Unset:
     """The default of a deprecated keyword: tells "not passed" from any value."""
 
@@ -374,11 +386,47 @@ class _Unset:
 UNSET: Any = _Unset()
 
 
+class _Default:
+    """The default of a renamed argument's new name, as :func:`new_default` makes it."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:  # signatures and help() show the plain default
+        return repr(self.value)
+
+
+def new_default(value: Any) -> Any:
+    """The default of the new name of a renamed argument: ``value``, told apart from
+    ``value`` passed by the caller, so that :func:`renamed` refuses the old and the new
+    name together even when the new one is given its default value.
+
+    Examples
+    --------
+    The function's signature and its call of :func:`renamed` share one object:
+
+    >>> AUTO = new_default("auto")
+    >>> def f(n_perm=AUTO, n_points=UNSET):
+    ...     return renamed(n_points, n_perm, old="n_points", new="n_perm", where="f", default=AUTO)
+    >>> AUTO, f(), f(n_perm=5)
+    ('auto', 'auto', 5)
+    >>> f(n_points=10, n_perm="auto")
+    Traceback (most recent call last):
+    ...
+    TypeError: f: got both n_perm= and its old name n_points= (n_perm=str 'auto', n_points=int 10); pass only n_perm=
+    """
+    return _Default(value)
+
+
 def renamed(old_value: Any, new_value: Any, *, old: str, new: str, where: str, default: Any) -> Any:
     """The value of an argument renamed from ``old`` to ``new``.
 
     Passing the old name still works, with a ``FutureWarning`` (shown in notebooks)
-    that names the new one; passing both is a ``TypeError``.
+    that names the new one; passing both is a ``TypeError``, also when the new one is
+    passed its default value, when its default is a :func:`new_default` (otherwise a
+    new value equal to ``default`` counts as not passed).
 
     Examples
     --------
@@ -392,10 +440,18 @@ def renamed(old_value: Any, new_value: Any, *, old: str, new: str, where: str, d
     >>> str(w[0].message)
     'f: n_points= is deprecated; use n_perm= (the same meaning)'
     """
+    if isinstance(default, _Default):  # the signature's own default object
+        passed = new_value is not default
+        new_value = new_value if passed else default.value
+    else:
+        passed = new_value is not default and not _equal_scalars(new_value, default)
     if old_value is UNSET:
         return new_value
-    if new_value is not default and new_value != default:
-        raise TypeError(f"{where}: got both {new}= and its old name {old}=; pass only {new}=")
+    if passed:
+        raise TypeError(
+            f"{where}: got both {new}= and its old name {old}= ({new}={describe(new_value)}, "
+            f"{old}={describe(old_value)}); pass only {new}="
+        )
     warnings.warn(
         f"{where}: {old}= is deprecated; use {new}= (the same meaning)", FutureWarning, stacklevel=3
     )

@@ -69,6 +69,7 @@ from tda_widgets._validation import (
     check_choice,
     check_int,
     check_memory_budget,
+    new_default,
     renamed,
     unknown_name_error,
 )
@@ -88,6 +89,7 @@ DEFAULT_PH_POINTS = 1000
 1,000 images. Larger clouds are subsampled (``subsample``); CKA and Mapper use all."""
 
 _FORMAT = "tda_widgets.analysis/2"
+_AUTO = new_default("auto")  # n_perm's default: told apart from "auto" passed (n_points)
 #: names of the temporary files that versions before 0.2 wrote (cleaned too)
 _LEGACY_TEMP = "*.npz*.tmp"
 _VOLATILE = "volatile-"  # keys of results kept in memory only, never on disk
@@ -214,7 +216,7 @@ class Analysis:
         cache_dir: str | os.PathLike[str] | bool | None = None,
         n_jobs: int | None = None,
         backend: str = "auto",
-        n_perm: int | str | None = "auto",
+        n_perm: int | str | None = _AUTO,
         subsample: str = "random",
         seed: int = 0,
         normalize: str | None = None,
@@ -226,7 +228,7 @@ class Analysis:
         n_points: Any = UNSET,
     ) -> None:
         n_perm = renamed(
-            n_points, n_perm, old="n_points", new="n_perm", where="Analysis", default="auto"
+            n_points, n_perm, old="n_points", new="n_perm", where="Analysis", default=_AUTO
         )
         if is_images_and_labels(data):  # the (images, labels) pair, keyed like a Dataset
             import torch

@@ -51,6 +51,7 @@ from tda_widgets._validation import (
     check_int,
     check_memory_budget,
     format_bytes,
+    new_default,
     renamed,
 )
 from tda_widgets.topology._rips import (
@@ -296,13 +297,18 @@ def _higher_diagrams(
     return _run_backend(backend, dm, maxdim, threshold, threads)[1:]
 
 
+# the defaults of the renamed arguments' new names, told apart from the same values passed
+_NO_PERM = new_default(None)
+_NO_THRESH = new_default(np.inf)
+
+
 def persistence_diagrams(
     cloud: PointCloud | Any,
     *,
     maxdim: int = 1,
     backend: str = "auto",
-    n_perm: int | None = None,
-    thresh: float = np.inf,
+    n_perm: int | None = _NO_PERM,
+    thresh: float = _NO_THRESH,
     memory_budget: int | None = DEFAULT_MEMORY_BUDGET,
     subsample: str = "farthest",
     seed: int = 0,
@@ -392,8 +398,10 @@ def persistence_diagrams(
     True
     """
     where = "persistence_diagrams"
-    n_perm = renamed(n_points, n_perm, old="n_points", new="n_perm", where=where, default=None)
-    thresh = renamed(threshold, thresh, old="threshold", new="thresh", where=where, default=np.inf)
+    n_perm = renamed(n_points, n_perm, old="n_points", new="n_perm", where=where, default=_NO_PERM)
+    thresh = renamed(
+        threshold, thresh, old="threshold", new="thresh", where=where, default=_NO_THRESH
+    )
     if isinstance(cloud, PointCloud):
         points, layer = cloud.points, cloud.layer
     else:

@@ -10,12 +10,15 @@ import numpy as np
 import traitlets
 
 from tda_widgets._types import Diagrams, PointCloud
-from tda_widgets._validation import UNSET, as_diagram_list, renamed
+from tda_widgets._validation import UNSET, as_diagram_list, new_default, renamed
 from tda_widgets.widgets._base import TdaWidget
 from tda_widgets.widgets._codec import array_list_from_json, array_list_to_json
 from tda_widgets.widgets._evidence import confidence_record, significant_mask
 
 __all__ = ["PersistenceDiagramWidget", "matching_pairs", "subsample_note"]
+
+
+_NO_PERM = new_default(None)  # from_cloud's n_perm default, told apart from None passed
 
 
 class PersistenceDiagramWidget(TdaWidget):
@@ -177,7 +180,7 @@ class PersistenceDiagramWidget(TdaWidget):
         cloud: Any,
         *,
         maxdim: int = 1,
-        n_perm: int | None = None,
+        n_perm: int | None = _NO_PERM,
         n_points: Any = UNSET,
         **kwargs: Any,
     ) -> PersistenceDiagramWidget:
@@ -199,7 +202,9 @@ class PersistenceDiagramWidget(TdaWidget):
         if not isinstance(cloud, PointCloud):
             cloud = PointCloud.from_array(cloud)
         where = "PersistenceDiagramWidget.from_cloud"
-        n_perm = renamed(n_points, n_perm, old="n_points", new="n_perm", where=where, default=None)
+        n_perm = renamed(
+            n_points, n_perm, old="n_points", new="n_perm", where=where, default=_NO_PERM
+        )
         dgms = _persistence(cloud, maxdim=maxdim, n_perm=n_perm)
         kwargs.setdefault("title", cloud.layer)
         return cls(dgms, cloud=cloud, **kwargs)
