@@ -1,5 +1,7 @@
 // Colours for canvas drawing, read from JupyterLab's CSS variables so that light and
-// dark themes both work; fallbacks keep plain pages (exported HTML, tests) readable.
+// dark themes both work. Outside JupyterLab, base.css defines those variables on each
+// view from VS Code's --vscode-* variables or the page's prefers-color-scheme; the
+// fallbacks here keep a page without base.css (tests) readable.
 
 export interface Theme {
   background: string;
@@ -48,16 +50,26 @@ export function readTheme(el: Element): Theme {
   };
 }
 
+/** Attributes of body whose change means a new theme: JupyterLab's and VS Code's. */
+export const THEME_ATTRIBUTES = ["data-jp-theme-light", "data-jp-theme-name", "data-vscode-theme-kind", "class"];
+
 /**
- * Call `callback` whenever JupyterLab switches theme (it sets data attributes on body).
- * Returns a function that stops listening. Canvas views redraw with `readTheme` then.
+ * Call `callback` whenever the theme changes: JupyterLab or VS Code switching theme (they
+ * set attributes on body) or the page's prefers-color-scheme changing (exported pages,
+ * Colab). Returns a function that stops listening. Canvas views redraw with `readTheme`.
  */
 export function onThemeChange(callback: () => void): () => void {
   if (typeof MutationObserver === "undefined" || typeof document === "undefined") return () => undefined;
   const observer = new MutationObserver(() => callback());
-  observer.observe(document.body, {
-    attributes: true,
-    attributeFilter: ["data-jp-theme-light", "data-jp-theme-name", "class"],
-  });
-  return () => observer.disconnect();
+  observer.observe(document.body, { attributes: true, attributeFilter: THEME_ATTRIBUTES });
+  const scheme =
+    typeof window !== "undefined" && typeof window.matchMedia === "function"
+      ? window.matchMedia("(prefers-color-scheme: dark)")
+      : null;
+  const onScheme = (): void => callback();
+  scheme?.addEventListener?.("change", onScheme);
+  return () => {
+    observer.disconnect();
+    scheme?.removeEventListener?.("change", onScheme);
+  };
 }

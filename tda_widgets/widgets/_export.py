@@ -36,6 +36,7 @@ _PAGE = """<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
 <title>{title}</title>
 <style>
   body {{ font-family: system-ui, -apple-system, sans-serif; margin: 16px; color: #1f1f1f; background: #fff; }}
@@ -45,6 +46,13 @@ _PAGE = """<!DOCTYPE html>
   .tdaw-gallery-title {{ width: 100%; font-size: 13px; color: #555; }}
   .tdaw-gallery figure {{ margin: 0; text-align: center; font-size: 10px; color: #555; }}
   .tdaw-gallery img {{ width: 56px; height: 56px; image-rendering: pixelated; border: 1px solid #ddd; }}
+  .tdaw-page-note {{ margin: 0 0 12px; color: #555; font-size: 13px; }}
+  /* the reader's colour scheme; the views follow it too (js/shared/base.css) */
+  @media (prefers-color-scheme: dark) {{
+    body {{ color: #e6e6e6; background: #1a1a1a; }}
+    .tdaw-gallery-title, .tdaw-gallery figure, .tdaw-page-note {{ color: #b3b3b3; }}
+    .tdaw-gallery img {{ border-color: #3d3d3d; }}
+  }}
 </style>
 </head>
 <body>

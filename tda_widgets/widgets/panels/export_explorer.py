@@ -38,7 +38,7 @@ _MAPPER_SELECTION = {
 
 _BODY = """<div id="tdaw-root">
 <h1 style="font-size:18px;margin:0 0 8px">{title}</h1>
-<p style="margin:0 0 12px;color:#555;font-size:13px">{note}</p>
+<p class="tdaw-page-note">{note}</p>
 <div class="tdaw-page-grid"><div data-view="matrix"></div><div data-view="diagram"></div></div>
 <div class="tdaw-page-grid" style="margin-top:16px"><div data-view="mapper"></div>
 <div data-testid="gallery" class="tdaw-gallery"></div></div>

@@ -196,6 +196,10 @@ class LayerSummaryPanel(widgets.VBox):
             # no ipywidgets margin: 100% plus a 2 px margin stuck out of the explorer
             layout=widgets.Layout(width="100%", height="260px", margin="0"),
         )
+        # bqplot's dark theme paints axis titles orange (the second Betti curve's colour):
+        # js/shared/base.css gives .tdaw-chart's titles the theme's text colour
+        self.figure.add_class("tdaw-chart")
+        self.betti.add_class("tdaw-chart")
         self.statistic.observe(self._on_statistic, names="value")
         self.points.observe(self._on_click, names="selected")
         betti_box = widgets.VBox(
