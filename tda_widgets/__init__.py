@@ -70,6 +70,10 @@ _LAZY: dict[str, str] = {
     "mapper_graph": ".topology.mapper",
     "elbow_eps": ".topology.mapper",
     "graph_measures": ".topology.measures",
+    "representative_cycle": ".topology.loops",
+    "circular_coordinates": ".topology.loops",
+    "RepresentativeCycle": ".topology.loops",
+    "CircularCoordinates": ".topology.loops",
     # evidence: confidence sets, noise floors, permutation tests
     "TestResult": ".stats.result",
     "holm": ".stats.result",
@@ -159,6 +163,10 @@ if TYPE_CHECKING:
     from tda_widgets.topology.distances import diagram_matching as diagram_matching
     from tda_widgets.topology.distances import sliced_wasserstein as sliced_wasserstein
     from tda_widgets.topology.distances import wasserstein as wasserstein
+    from tda_widgets.topology.loops import CircularCoordinates as CircularCoordinates
+    from tda_widgets.topology.loops import RepresentativeCycle as RepresentativeCycle
+    from tda_widgets.topology.loops import circular_coordinates as circular_coordinates
+    from tda_widgets.topology.loops import representative_cycle as representative_cycle
     from tda_widgets.topology.mapper import elbow_eps as elbow_eps
     from tda_widgets.topology.mapper import mapper_graph as mapper_graph
     from tda_widgets.topology.matrices import cross_distance_matrix as cross_distance_matrix

@@ -3,7 +3,8 @@
 Modules: :mod:`.persistence` (exact Rips persistence with generators),
 :mod:`.distances` (diagram distances and matchings), :mod:`.matrices` (layer-distance
 matrices), :mod:`.cka` (representational-similarity baseline), :mod:`.mapper` (Mapper
-graphs) and :mod:`.measures` (numbers that describe a Mapper graph).
+graphs), :mod:`.measures` (numbers that describe a Mapper graph) and :mod:`.loops`
+(representative cycles and circular coordinates of H1 bars).
 """
 
 from tda_widgets.topology.cka import (
@@ -20,6 +21,12 @@ from tda_widgets.topology.distances import (
     sliced_wasserstein,
     wasserstein,
 )
+from tda_widgets.topology.loops import (
+    CircularCoordinates,
+    RepresentativeCycle,
+    circular_coordinates,
+    representative_cycle,
+)
 from tda_widgets.topology.mapper import compute_lens, elbow_eps, mapper_graph
 from tda_widgets.topology.matrices import cross_distance_matrix, layer_distance_matrix
 from tda_widgets.topology.measures import graph_measures
@@ -29,10 +36,13 @@ from tda_widgets.topology.persistence import (
 )
 
 __all__ = [
+    "CircularCoordinates",
     "Matching",
     "MatrixComparison",
+    "RepresentativeCycle",
     "available_backends",
     "bottleneck",
+    "circular_coordinates",
     "cka_matrix",
     "compare_matrices",
     "compute_lens",
@@ -45,6 +55,7 @@ __all__ = [
     "mapper_graph",
     "pc_removal_sensitivity",
     "persistence_diagrams",
+    "representative_cycle",
     "sliced_wasserstein",
     "wasserstein",
 ]
