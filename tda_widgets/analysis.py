@@ -73,7 +73,7 @@ from tda_widgets._validation import (
     renamed,
     unknown_name_error,
 )
-from tda_widgets.activations.data import is_images_and_labels
+from tda_widgets.activations.data import images_and_labels_dataset, is_images_and_labels
 from tda_widgets.point_clouds.normalize import check_normalize, normalize_cloud
 from tda_widgets.stats.confidence import DiagramConfidence, confidence_radius
 from tda_widgets.stats.floors import NoiseFloors, cka_permutation_null, split_half_floor
@@ -231,9 +231,7 @@ class Analysis:
             n_points, n_perm, old="n_points", new="n_perm", where="Analysis", default=_AUTO
         )
         if is_images_and_labels(data):  # the (images, labels) pair, keyed like a Dataset
-            import torch
-
-            data = torch.utils.data.TensorDataset(*(torch.as_tensor(v) for v in data))
+            data = images_and_labels_dataset(data)  # both checked: errors name labels
         self.model, self.data = model, data
         self.layers = [layers] if isinstance(layers, str) else [str(x) for x in layers]
         if not self.layers:

@@ -17,7 +17,7 @@ Built on :class:`~tda_widgets.Analysis` (this module comes after it in the stage
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from tda_widgets._types import Diagrams, DistanceMatrix, MapperGraph
-from tda_widgets._validation import describe
+from tda_widgets._validation import check_int, describe
 from tda_widgets.analysis import Analysis
 from tda_widgets.topology.cka import MatrixComparison, compare_matrices
 from tda_widgets.topology.distances import sliced_wasserstein
@@ -274,6 +274,7 @@ def noise_robustness(
     """
     import torch
 
+    seed = check_int(seed, name="seed", minimum=0)  # as Analysis: never truncated
     images, lab = _images_and_labels(data, labels)
     sig = np.asarray(sigmas, dtype=np.float64)
     if sig.ndim != 1 or sig.size == 0 or not np.all(np.isfinite(sig)) or np.any(sig < 0):
@@ -359,7 +360,7 @@ def seed_specificity(
 
     Parameters
     ----------
-    diagrams : sequence of mappings ``{layer: Diagrams or list of arrays}``
+    diagrams : sequence (or iterable) of mappings ``{layer: Diagrams or list of arrays}``
         One per model (K >= 2), all with the same layer names in the same order.
     dim : int
         Homology dimension compared (the paper: 1).
@@ -379,11 +380,22 @@ def seed_specificity(
     >>> r.specificity, r.matrix.values.shape
     (1.0, (4, 4))
     """
-    if isinstance(diagrams, Mapping) or len(diagrams) < 2:
-        raise ValueError(
-            "diagrams: expected a sequence of at least 2 {layer: diagrams} mappings (one "
-            f"per model), got {describe(diagrams)}"
-        )
+    expected = "a sequence of at least 2 {layer: diagrams} mappings (one per model)"
+    if isinstance(diagrams, (Mapping, str, bytes)) or not isinstance(diagrams, Iterable):
+        raise TypeError(f"diagrams: expected {expected}, got {describe(diagrams)}")
+    diagrams = list(diagrams)  # a generator is read once, here
+    if len(diagrams) < 2:
+        raise ValueError(f"diagrams: expected {expected}, got {len(diagrams)}")
+    for k, d in enumerate(diagrams):
+        if not isinstance(d, Mapping):
+            raise TypeError(
+                f"diagrams[{k}]: expected a mapping {{layer: diagrams}} (one model's), got "
+                f"{describe(d)}"
+            )
+        if not d:
+            raise ValueError(
+                f"diagrams[{k}]: expected at least one layer's diagrams, got an empty mapping"
+            )
     layers = tuple(str(x) for x in diagrams[0])
     for k, d in enumerate(diagrams):
         if tuple(str(x) for x in d) != layers:

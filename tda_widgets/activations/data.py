@@ -20,7 +20,14 @@ from torch.utils.data import DataLoader, Dataset, IterableDataset, RandomSampler
 
 from tda_widgets._validation import describe
 
-__all__ = ["Batches", "check_images", "check_labels", "is_images_and_labels", "make_batches"]
+__all__ = [
+    "Batches",
+    "check_images",
+    "check_labels",
+    "images_and_labels_dataset",
+    "is_images_and_labels",
+    "make_batches",
+]
 
 Batch = tuple[torch.Tensor, "torch.Tensor | None"]
 
@@ -82,7 +89,7 @@ def check_labels(labels: Any, n: int, *, where: str = "labels", offset: int = 0)
     >>> check_labels([1, 0], 3)
     Traceback (most recent call last):
     ...
-    ValueError: labels: expected 3 labels (one per image), got 2
+    ValueError: labels: expected 3 labels (one per image), got 2; pass labels of shape (3,)
     """
     try:
         lab = torch.as_tensor(
@@ -93,8 +100,13 @@ def check_labels(labels: Any, n: int, *, where: str = "labels", offset: int = 0)
             f"{where}: expected one integer label per image, got {describe(labels)}"
         ) from exc
     if lab.ndim != 1:
+        one_hot = lab.ndim == 2 and lab.shape[0] == n and lab.shape[1] > 1
+        hint = (
+            "; one-hot or score rows? pass the class indices, labels.argmax(1)" if one_hot else ""
+        )
         raise ValueError(
-            f"{where}: expected one integer label per image (shape ({n},)), got shape {tuple(lab.shape)}"
+            f"{where}: expected one integer label per image (shape ({n},)), got shape "
+            f"{tuple(lab.shape)}{hint}"
         )
     if lab.is_floating_point() or lab.is_complex() or lab.dtype == torch.bool:
         if lab.is_floating_point() and bool((lab == lab.round()).all()):
@@ -102,7 +114,10 @@ def check_labels(labels: Any, n: int, *, where: str = "labels", offset: int = 0)
         else:
             raise ValueError(f"{where}: expected integer class labels, got dtype {lab.dtype}")
     if lab.shape[0] != n:
-        raise ValueError(f"{where}: expected {n} labels (one per image), got {lab.shape[0]}")
+        raise ValueError(
+            f"{where}: expected {n} labels (one per image), got {lab.shape[0]}; pass labels "
+            f"of shape ({n},)"
+        )
     lab = lab.to(torch.int64)
     _check_nonnegative(lab, where, offset)
     return lab
@@ -245,15 +260,37 @@ def make_batches(data: Any, batch_size: int, labels: Any = None) -> Batches:
 
 
 def is_images_and_labels(data: Any) -> bool:
-    """``(images, labels)``: a 4-D image array and a 1-D label array, the common pair."""
+    """``(images, labels)``: a 4-D image array and its labels, the common pair.
+
+    Labels of any shape count (one-hot ones too), so that :func:`check_labels` can
+    say what is wrong with them rather than the pair being taken for something else.
+    """
     return (
         isinstance(data, (tuple, list))
         and len(data) == 2
         and isinstance(data[0], (torch.Tensor, np.ndarray))
         and getattr(data[0], "ndim", 0) == 4
-        and getattr(data[1], "ndim", None) in (1, None)
-        and not isinstance(data[1], (str, bytes))
+        and not isinstance(data[1], (str, bytes, dict))
+        and not (isinstance(data[1], (torch.Tensor, np.ndarray)) and data[1].ndim == 4)
     )
+
+
+def images_and_labels_dataset(data: Any) -> Any:
+    """The ``(images, labels)`` pair as a ``TensorDataset``, both checked first.
+
+    Examples
+    --------
+    >>> import torch
+    >>> len(images_and_labels_dataset((torch.zeros(3, 1, 2, 2), [0, 1, 0])))
+    3
+    >>> images_and_labels_dataset((torch.zeros(3, 1, 2, 2), [0, 1]))
+    Traceback (most recent call last):
+    ...
+    ValueError: labels (data[1]): expected 3 labels (one per image), got 2; pass labels of shape (3,)
+    """
+    images = check_images(data[0], where="data[0] (images)")
+    labels = check_labels(data[1], int(images.shape[0]), where="labels (data[1])")
+    return torch.utils.data.TensorDataset(images, labels)
 
 
 def _safe_len(obj: Any) -> int | None:

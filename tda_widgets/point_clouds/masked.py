@@ -274,7 +274,10 @@ def receptive_fields(
 
     if not isinstance(model, nn.Module):
         raise TypeError(f"model: expected a torch.nn.Module, got {describe(model)}")
-    shape = tuple(int(s) for s in input_shape) if isinstance(input_shape, Sequence) else ()
+    integers = isinstance(input_shape, Sequence) and all(
+        isinstance(s, (int, np.integer)) and not isinstance(s, bool) for s in input_shape
+    )  # a string ("abc") is a sequence of strings: refused here, not by int()
+    shape = tuple(int(s) for s in input_shape) if integers else ()
     if len(shape) != 3 or min(shape) < 1:
         raise ValueError(
             f"input_shape: expected (C, H, W) of positive integers, got {input_shape!r}"
@@ -390,6 +393,13 @@ class MaskedTop(Sampler):
                 list(self.fields.layers),
                 name="layer",
                 hint="(receptive_fields(model, input_shape, layers) was given other layers)",
+            )
+        h, w = self.fields.layer_shapes[layer]
+        if self.top > h * w:  # refused, never quietly fewer than params["top"] say
+            raise ValueError(
+                f"top: expected at most the {h * w} positions of layer {layer!r} ({h}x{w}) "
+                f"per image, got top={self.top}; pass top={h * w} or less, or a layer with "
+                "more positions"
             )
         return _MaskedTopState(self, layer)
 

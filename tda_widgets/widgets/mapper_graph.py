@@ -104,7 +104,9 @@ class MapperGraphWidget(TdaWidget):
     graph : MapperGraph
         The graph to show.
     class_names : sequence of str, optional
-        One name per class (column of ``graph.class_counts``).
+        One name per class: the classes the labels can take (e.g. a dataset's
+        ``classes``), at least one per column of ``graph.class_counts``; classes that
+        no point of this graph has (a subset without the last class) count 0.
     images : array_like, optional
         Images for the detail panel's thumbnails, ``(n, h, w[, c])`` or ``(n, c, h, w)``.
     labels : array_like of int, optional
@@ -268,6 +270,11 @@ class MapperGraphWidget(TdaWidget):
             n_classes = len(class_names) if class_names is not None else None
             counts = class_counts_from_labels(graph, self._labels, n_classes)
         if counts is not None:
+            counts = np.asarray(counts)
+            if class_names is not None and len(class_names) > counts.shape[1]:
+                # the classes are the names given (the labels' declared range), not the
+                # labels this graph happens to hold: absent classes count 0
+                counts = np.pad(counts, ((0, 0), (0, len(class_names) - counts.shape[1])))
             n_classes = counts.shape[1]
             if class_names is None:
                 class_names = [str(c) for c in range(n_classes)]

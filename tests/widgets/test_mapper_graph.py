@@ -111,10 +111,8 @@ def test_positions_round_trip():
     ("kwargs", "message"),
     [
         ({"class_names": ["cat"]}, r"class_names: expected 2 names \(one per class\), got 1"),
-        (
-            {"class_names": ["a", "b", "c"]},
-            r"class_names: expected 2 names \(one per class\), got 3",
-        ),
+        # more names than the graph's classes are fine (the labels' declared range:
+        # tests/test_safety_round3.py); fewer are not
         ({"labels": [0, 1]}, r"labels: expected one label per cloud point \(6 or more"),
         (
             {"images": np.zeros((2, 4, 4))},

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from tda_widgets._validation import check_int
-from tda_widgets.activations.data import is_images_and_labels
+from tda_widgets.activations.data import images_and_labels_dataset, is_images_and_labels
 from tda_widgets.activations.layers import list_layers, resolve_layers
 from tda_widgets.widgets.panels.explorer import ActivationExplorer
 
@@ -101,11 +101,8 @@ def explore(
             "for one layer use PersistenceDiagramWidget or MapperGraphWidget on "
             "Analysis(model, data, layers).cloud(layer)"
         )
-    if is_images_and_labels(data):  # the common (images, labels) pair
-        import torch
-
-        images, labels = (torch.as_tensor(v) for v in data)
-        data = torch.utils.data.TensorDataset(images, labels)
+    if is_images_and_labels(data):  # the common (images, labels) pair, both checked
+        data = images_and_labels_dataset(data)
     if n_images is not None:
         data = _first(data, check_int(n_images, name="n_images", minimum=1))
     analysis = Analysis(
