@@ -104,3 +104,14 @@ def test_too_few_points_and_a_diagram_instead_of_points():
         diagram_confidence(np.zeros((3, 2)))
     with pytest.raises(TypeError, match="point cloud"):
         diagram_confidence(persistence_diagrams(_circle(30, 0.1, 0)))
+
+
+def test_the_bootstrap_distance_is_persims_bottleneck():
+    persim = pytest.importorskip("persim")
+    from tda_widgets.stats.confidence import _bottleneck
+
+    rng = np.random.default_rng(0)
+    for n in (5, 40, 200):
+        a = persistence_diagrams(rng.normal(size=(n, 3)))[1]
+        b = persistence_diagrams(rng.normal(size=(n, 3)))[1]
+        assert _bottleneck(a, b) == pytest.approx(persim.bottleneck(a, b), rel=1e-12, abs=1e-12)
