@@ -17,6 +17,7 @@ import {
   toConfidence,
   toDiagrams,
   xValue,
+  yPixel,
   yValue,
   type Confidence,
   type Diagram,
@@ -103,6 +104,10 @@ describe("drawing: the band is shaded and the points inside it faded", () => {
     const bands = calls.filter((c) => c.op === "fill" && Math.abs(c.alpha - BAND_ALPHA) < 1e-9);
     expect(bands).toHaveLength(1);
     expect(bands[0]?.fill).toBe(theme.categorical[1]);
+    // clipped below the line of infinite deaths: an infinite bar is never in the band
+    const clip = calls.filter((c) => c.op === "rect").find((c) => (c.args[1] as number) > yPixel(layout, Infinity));
+    expect(clip).toBeDefined();
+    expect((clip!.args[1] as number) + (clip!.args[3] as number)).toBeCloseTo(layout.top + layout.plotH, 9);
   });
 
   it("draws nothing of it without a confidence set, or with its dimension hidden", () => {

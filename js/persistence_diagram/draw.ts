@@ -271,6 +271,12 @@ function drawBands(ctx: Ctx, layout: Layout, theme: Theme, scene: Scene): void {
     const poly = bandPolygon(layout, conf.c_alpha);
     if (!poly) return;
     const color = colorOf(theme, conf.dim);
+    // below the line of infinite deaths: an infinite bar is never in the band
+    ctx.save();
+    ctx.beginPath();
+    const cap = yPixel(layout, Infinity) + POINT_RADIUS + 2;
+    ctx.rect(layout.left, cap, layout.plotW, layout.top + layout.plotH - cap);
+    ctx.clip();
     ctx.fillStyle = color;
     ctx.globalAlpha = BAND_ALPHA;
     ctx.beginPath();
@@ -288,6 +294,7 @@ function drawBands(ctx: Ctx, layout: Layout, theme: Theme, scene: Scene): void {
     ctx.stroke();
     ctx.setLineDash([]);
     ctx.globalAlpha = 1;
+    ctx.restore();
   });
 }
 

@@ -134,6 +134,9 @@ class ExplorerEvidence:
         )
         # the matrix in a box: the box carries the busy state while the floors compute
         self.matrix_slot = widgets.Box([matrix])
+        for toggle in (self.confidence_toggle, self.noise_toggle):
+            _mark_state(toggle)
+            toggle.observe(lambda change: _mark_state(change["owner"]), names="value")
         self.confidence_toggle.observe(lambda _: self._on_confidence(), names="value")
         self.noise_toggle.observe(self._on_noise, names="value")
 
@@ -177,3 +180,8 @@ class ExplorerEvidence:
     def assessment(self) -> Any:
         """The noise floors' assessment of the matrix shown now (``None`` when off)."""
         return self.assessments[1 if self.matrix.show_second else 0]
+
+
+def _mark_state(toggle: widgets.ToggleButton) -> None:
+    """A tick on a toggle that is on: its pressed look alone is faint in dark themes."""
+    toggle.icon = "check" if toggle.value else ""
