@@ -321,13 +321,14 @@ def test_notebook_06_longest_loop_of_layer1_1_conv2_is_the_half_turn_loop():
     cyc = representative_cycle(points)
     assert (cyc.birth, cyc.death) == (dg[1][0, 0], dg[1][0, 1])  # the longest loop
     order = angle[cyc.vertices]
-    steps = np.abs((np.diff(np.r_[order, order[0]]) + 180) % 360 - 180)
-    big = steps > 90
-    assert np.count_nonzero(big) == 1 and steps[big][0] == pytest.approx(180)
-    assert steps[~big].max() <= 30  # the rest are small rotations
-    # half of the circle is covered, in order, and the angles mod 180 cover all of it
-    assert abs(wrapped_turns(np.deg2rad(order))) == pytest.approx(0.0)
-    assert largest_gap_deg(np.deg2rad(2 * order)) < 60  # angles mod 180, doubled
+    signed = (np.diff(np.r_[order, order[0]]) + 180) % 360 - 180
+    big = np.abs(signed) > 90
+    assert np.count_nonzero(big) == 1 and abs(signed[big][0]) == pytest.approx(180)
+    small = signed[~big]
+    assert np.abs(small).max() <= 30  # the rest are small rotations ...
+    assert (np.sign(small) == np.sign(small[0])).all()  # ... all one way round
+    assert abs(small.sum()) == pytest.approx(180)  # half the circle, then the jump back
+    assert largest_gap_deg(np.deg2rad(2 * order)) < 60  # angles mod 180 (doubled) covered
 
     cc = circular_coordinates(points)
     assert cc.winding == 2
