@@ -110,7 +110,7 @@ class LayerDistanceMatrixWidget(TdaWidget):
     selected_pair = traitlets.List(traitlets.Int(), maxlen=2).tag(sync=True)
     """list of int: ``[i, j]`` (row, column) of the selected cell or ``[]``. Set by the view or Python."""
 
-    noise = traitlets.List(traitlets.Dict(allow_none=True), maxlen=2).tag(
+    noise: traitlets.List[Any] = traitlets.List(traitlets.Dict(allow_none=True), maxlen=2).tag(
         sync=True, to_json=noise_to_json, from_json=noise_from_json
     )
     """list of (dict or None): the noise floor of the first and the second matrix, each

@@ -112,7 +112,9 @@ class PersistenceDiagramWidget(TdaWidget):
     ``"1,000 of 50,000 images, r = 3.21"`` (``r``: the covering radius); ``""`` when every
     point was used. Set by Python from the diagrams' ``params`` (see :func:`subsample_note`)."""
 
-    confidence = traitlets.List(traitlets.Dict(allow_none=True), maxlen=2).tag(sync=True)
+    confidence: traitlets.List[Any] = traitlets.List(traitlets.Dict(allow_none=True), maxlen=2).tag(
+        sync=True
+    )
     """list of (dict or None): the confidence set of the first and second diagram shown, each
     ``{"c_alpha", "alpha", "method", "n_boot", "dim"}`` or None; ``[]`` for none. The view
     shades ``death - birth <= 2 c_alpha`` in H``dim`` and fades the points there. Set by
