@@ -88,6 +88,8 @@ _LAZY: dict[str, str] = {
     # experiments built on Analysis
     "noise_robustness": ".experiments",
     "seed_specificity": ".experiments",
+    "specificity_evidence": ".experiments",
+    "SpecificityEvidence": ".experiments",
     "sw_cka_agreement": ".experiments",
     "first_separating_layer": ".experiments",
     "class_components": ".experiments",
@@ -120,11 +122,13 @@ if TYPE_CHECKING:
     from tda_widgets.analysis import Analysis as Analysis
     from tda_widgets.experiments import NoiseRobustness as NoiseRobustness
     from tda_widgets.experiments import SeedSpecificity as SeedSpecificity
+    from tda_widgets.experiments import SpecificityEvidence as SpecificityEvidence
     from tda_widgets.experiments import SwCkaAgreement as SwCkaAgreement
     from tda_widgets.experiments import class_components as class_components
     from tda_widgets.experiments import first_separating_layer as first_separating_layer
     from tda_widgets.experiments import noise_robustness as noise_robustness
     from tda_widgets.experiments import seed_specificity as seed_specificity
+    from tda_widgets.experiments import specificity_evidence as specificity_evidence
     from tda_widgets.experiments import sw_cka_agreement as sw_cka_agreement
     from tda_widgets.point_clouds.base import Sampler as Sampler
     from tda_widgets.point_clouds.masked import background as background

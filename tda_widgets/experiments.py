@@ -29,6 +29,7 @@ from scipy.sparse.csgraph import connected_components
 from tda_widgets._types import Diagrams, DistanceMatrix, MapperGraph
 from tda_widgets._validation import check_int, describe
 from tda_widgets.analysis import Analysis
+from tda_widgets.stats.result import TestResult
 from tda_widgets.topology.cka import MatrixComparison, compare_matrices
 from tda_widgets.topology.distances import sliced_wasserstein
 from tda_widgets.topology.matrices import cross_distance_matrix, layer_distance_matrix
@@ -37,11 +38,13 @@ from tda_widgets.topology.measures import graph_measures
 __all__ = [
     "NoiseRobustness",
     "SeedSpecificity",
+    "SpecificityEvidence",
     "SwCkaAgreement",
     "class_components",
     "first_separating_layer",
     "noise_robustness",
     "seed_specificity",
+    "specificity_evidence",
     "sw_cka_agreement",
 ]
 
@@ -420,7 +423,7 @@ def seed_specificity(
     layer_of = np.tile(np.arange(n_layers), k_models)
     masked = np.where(model_of[:, None] == model_of[None, :], np.inf, values)
     nearest = masked.argmin(axis=1).astype(np.int64)
-    same = layer_of[nearest] == layer_of
+    same = layer_of[nearest] == layer_of  # as _nearest_same_layer, keeping ``nearest``
     names = tuple(f"s{m}:{layer}" for m in range(k_models) for layer in layers)
     matrix = DistanceMatrix(
         values=values,
@@ -436,6 +439,124 @@ def seed_specificity(
         same_layer=same,
         specificity=float(same.mean()),
         per_layer=same.reshape(k_models, n_layers).mean(axis=0),
+    )
+
+
+def _nearest_same_layer(
+    values: NDArray[np.float64], k_models: int, n_layers: int
+) -> NDArray[np.bool_]:
+    """Per (model, layer) row: is the nearest layer of another model its own layer?"""
+    model_of = np.repeat(np.arange(k_models), n_layers)
+    layer_of = np.tile(np.arange(n_layers), k_models)
+    masked = np.where(model_of[:, None] == model_of[None, :], np.inf, values)
+    return np.asarray(layer_of[masked.argmin(axis=1)] == layer_of)
+
+
+def _h0_scale(dg: Any) -> float:
+    """A cloud's scale read off its diagrams: the median finite H0 death (MST edge)."""
+    h0 = np.asarray(dg[0], dtype=np.float64)
+    finite = h0[np.isfinite(h0[:, 1]), 1] if h0.size else np.zeros(0)
+    if finite.size == 0:
+        raise ValueError("diagrams: a scale-only baseline needs H0 diagrams with finite bars")
+    return float(np.median(finite))
+
+
+@dataclass(frozen=True)
+class SpecificityEvidence:
+    """What :func:`specificity_evidence` returns.
+
+    Attributes
+    ----------
+    sw : SeedSpecificity
+        The SW specificity (:func:`seed_specificity`).
+    scale_only : float
+        The specificity of a metric that sees only each cloud's scale,
+        ``|log s_a - log s_b|`` (``s`` the median finite H0 death, or ``scales=``).
+    vs_chance : TestResult
+        SW specificity against layer labels permuted within each model (chance is a
+        distribution around ``1 / L``, not the number).
+    vs_scale : TestResult
+        SW minus scale-only specificity, against swapping the two outcomes of each row
+        at random (a paired sign-flip test): is SW specific *beyond* scale?
+    """
+
+    sw: SeedSpecificity
+    scale_only: float
+    vs_chance: TestResult
+    vs_scale: TestResult
+
+
+def specificity_evidence(
+    diagrams: Sequence[Mapping[str, Any]],
+    *,
+    scales: Sequence[Mapping[str, float]] | None = None,
+    dim: int = 1,
+    n_permutations: int = 999,
+    seed: int = 0,
+) -> SpecificityEvidence:
+    """Seed specificity with its evidence: against chance and against a scale-only metric.
+
+    Reading a specificity against ``1 / L`` overstates it: layers of different depth
+    differ in scale, and a metric that looks only at scale already finds the same layer
+    of another model more often than chance. This reports both tests (see
+    :class:`SpecificityEvidence`); with ``K`` models there are only ``K * L`` rows, so
+    say how many models the numbers rest on.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> def model(k):
+    ...     return {f"l{i}": [np.c_[np.zeros(5), rng.uniform(1, 2, 5) * (i + 1)],
+    ...                       np.c_[np.zeros(3), rng.uniform(1, 2, 3) * (i + 1)]] for i in range(4)}
+    >>> ev = specificity_evidence([model(k) for k in range(3)], n_permutations=99)
+    >>> ev.sw.specificity >= 0.5, ev.vs_chance.alternative, 0 <= ev.scale_only <= 1
+    (True, 'greater', True)
+    """
+    n_permutations = check_int(n_permutations, name="n_permutations", minimum=1)
+    seed = check_int(seed, name="seed", minimum=0)
+    sw = seed_specificity(diagrams, dim=dim)
+    models = list(diagrams)
+    k_models, n_layers = sw.n_models, len(sw.layers)
+    if scales is None:
+        s = np.array([_h0_scale(m[layer]) for m in models for layer in m])
+    else:
+        scales = list(scales)
+        if len(scales) != k_models:
+            raise ValueError(
+                f"scales: expected {k_models} mappings (one per model), got {len(scales)}"
+            )
+        s = np.array([float(m[layer]) for m in scales for layer in sw.layers])
+    log_s = np.log(np.maximum(s, np.finfo(float).tiny))
+    scale_same = _nearest_same_layer(np.abs(log_s[:, None] - log_s[None, :]), k_models, n_layers)
+    rng = np.random.default_rng(seed)
+    values = sw.matrix.values
+
+    def relabelled() -> float:
+        order = np.concatenate([m * n_layers + rng.permutation(n_layers) for m in range(k_models)])
+        return float(_nearest_same_layer(values[np.ix_(order, order)], k_models, n_layers).mean())
+
+    chance = np.fromiter((relabelled() for _ in range(n_permutations)), float, n_permutations)
+    diff = sw.same_layer.astype(float) - scale_same.astype(float)
+    flips = rng.choice([-1.0, 1.0], size=(n_permutations, diff.size))
+    rows = f"{k_models} models x {n_layers} layers"
+    return SpecificityEvidence(
+        sw=sw,
+        scale_only=float(scale_same.mean()),
+        vs_chance=TestResult(
+            "SW specificity vs chance",
+            sw.specificity,
+            chance,
+            seed=seed,
+            method=f"layer labels permuted within each model; {rows}",
+        ),
+        vs_scale=TestResult(
+            "SW minus scale-only specificity",
+            float(diff.mean()),
+            (flips * diff).mean(axis=1),
+            seed=seed,
+            method=f"paired sign flips of the rows' outcomes; {rows}",
+        ),
     )
 
 
