@@ -20,6 +20,18 @@ def test_per_layer_ticks_are_few_round_and_cover_the_values():
     panel.statistic.value = "total_persistence"
     assert panel.y_axis.tick_values.tolist() == [0.0, 5.0, 10.0, 15.0]
     assert panel.y_scale.max == 15.0
+    assert panel.y_axis.tick_format == ".0f"
+
+
+def test_fractional_ticks_keep_their_decimals() -> None:
+    # purity in [0, 1]: ticks every 0.2 were drawn "0, 0, 0, 1, 1, 1"
+    panel = LayerSummaryPanel(
+        {"a": _diagrams(1, 0.5), "b": _diagrams(2, 0.25)}, purity=lambda name: 0.93
+    )
+    panel.statistic.value = "purity"
+    assert panel.y_axis.tick_values.tolist() == [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    assert panel.y_axis.tick_format == ".1f"
+    assert not panel.band.visible  # a purity function without tests: no null band
 
 
 def test_nice_ticks_steps_and_edges():

@@ -216,6 +216,7 @@ class LayerSummaryPanel(widgets.VBox):
             ],
             layout=widgets.Layout(width="100%"),
         )
+        self.add_class("tdaw-layer-summary")
         self.highlight([0])
 
     def _radius_grid(self, names: Sequence[str] | None = None) -> NDArray[np.float64]:
@@ -306,10 +307,10 @@ class LayerSummaryPanel(widgets.VBox):
             'vertical-align:middle;background:#0072B2"></span>'
         )
         self.band_note.value = (
-            '<div style="font-size:12px;line-height:1.6">'
-            f"{dot} observed mean node purity · {swatch} chance: 2.5&ndash;97.5 % of the purity "
-            f"over B = {b} permutations of the labels over the images, each layer's graph "
-            "fixed</div>"
+            '<div style="font-size:12px;line-height:1.6;margin-left:4px">'
+            f"{dot} observed mean node purity · {swatch} chance band: 2.5&ndash;97.5 % "
+            f"quantiles of the purity over B = {b} permutations of the labels over the "
+            "images (each layer's graph fixed)</div>"
         )
         self.band_note.layout.display = ""
 
@@ -321,6 +322,9 @@ class LayerSummaryPanel(widgets.VBox):
         ticks = nice_ticks(float(finite.max()) if finite.size else 1.0)
         self.y_scale.max = float(ticks[-1])
         self.y_axis.tick_values = ticks
+        # as many decimals as the step needs: purity's 0.2 steps read "0.2", not "0"
+        step = float(ticks[1] - ticks[0])
+        self.y_axis.tick_format = f".{max(0, int(-np.floor(np.log10(step) + 1e-9)))}f"
 
     def _on_click(self, change: dict[str, Any]) -> None:
         sel = change["new"]
