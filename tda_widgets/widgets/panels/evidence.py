@@ -1,6 +1,6 @@
 """The explorer's evidence controls: confidence sets on the diagrams, noise floors on the matrix.
 
-:class:`ExplorerEvidence` holds two toggles shown above the layer matrix of an
+:class:`ExplorerEvidence` holds two toggles shown beside the status line of an
 :class:`~tda_widgets.ActivationExplorer`:
 
 * **Confidence sets** (on in :func:`~tda_widgets.explore`): the diagram view shades, for

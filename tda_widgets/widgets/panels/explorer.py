@@ -110,7 +110,7 @@ class ActivationExplorer(widgets.VBox):
     confidence : bool
         Start with the confidence sets of the two layers' diagrams shown
         (:meth:`Analysis.diagram_confidence`; :func:`~tda_widgets.explore` turns them on).
-        The "Confidence sets" and "Noise floors" toggles above the matrix switch them and
+        The "Confidence sets" and "Noise floors" toggles beside the status line switch them and
         the matrix's noise floors (:attr:`diagram_confidence`, :attr:`noise_floor_assessment`).
     alpha : float
         Level of the confidence sets and the noise floors.
@@ -236,7 +236,6 @@ class ActivationExplorer(widgets.VBox):
             alpha=alpha,
             on_confidence=self._on_confidence,
         )
-        self.matrix_column = widgets.VBox([self.evidence.bar, self.evidence.matrix_slot])
         self.gallery = ImageGallery(self.source, captions=captions, max_images=max_gallery)
         self.layer_picker = widgets.Dropdown(
             options=[(name, i) for i, name in enumerate(self.layers)],
@@ -301,9 +300,18 @@ class ActivationExplorer(widgets.VBox):
         self.summary.layout = widgets.Layout(width="100%", margin="12px 0 0 0")
         super().__init__(
             [
-                self.status,
+                # the status line, and the evidence toggles beside it
+                widgets.HBox(
+                    [self.status, self.evidence.bar],
+                    layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
+                ),
                 widgets.Box(
-                    [self.matrix_column, self.diagram_slot, self.mapper_column, self.gallery],
+                    [
+                        self.evidence.matrix_slot,
+                        self.diagram_slot,
+                        self.mapper_column,
+                        self.gallery,
+                    ],
                     layout=row,
                 ),
                 self.summary,
