@@ -622,7 +622,7 @@ class Analysis:
         point for point. Cached like every result.
         """
         self._check_layer(layer)
-        args = {"dim": dim, "alpha": alpha, "n_boot": n_boot, "method": method}
+        args: dict[str, Any] = {"dim": dim, "alpha": alpha, "n_boot": n_boot, "method": method}
         key = self._params_key("Analysis", args, self._diagram_key(layer), "conf", self.seed)
 
         def compute() -> DiagramConfidence:

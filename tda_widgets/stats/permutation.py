@@ -228,7 +228,8 @@ def purity_permutation_test(
         raise ValueError("graph: expected at least one node, got an empty graph")
     lab = lab.astype(np.int64)
     n_classes = int(lab.max()) + 1 if lab.size else 1
-    sizes = np.diff(np.asarray(graph.member_offsets, dtype=np.int64))
+    offsets = np.asarray(graph.member_offsets, dtype=np.int64)
+    sizes = offsets[1:] - offsets[:-1]
     node = np.repeat(np.arange(graph.n_nodes, dtype=np.int64), sizes)
     weighted = statistic == "weighted_purity"
 
