@@ -88,7 +88,6 @@ def test_legend_p_is_the_kernels_and_a_new_layer_gives_a_new_test(explorer):
         ".purity_permutation_test(ex.mapper.graph, ex.clouds[j].labels)))(ex.pair[1])"
     )
 
-    before = lab.value("ex.purity_test.statistic")
     picker = page.locator(EX).get_by_label("Mapper of")
     picker.select_option(label=lab.value("layers[5]"))
     lab.eventually("ex.mapper.title", lab.value("'Mapper of ' + layers[5]"))
@@ -111,7 +110,6 @@ def test_legend_p_is_the_kernels_and_a_new_layer_gives_a_new_test(explorer):
         "data-statistic", repr(lab.value("ex.purity_test.statistic"))
     )
     _assert_legend_is_kernel(lab)
-    print("purity before/after layer change:", before, lab.value("ex.purity_test.statistic"))
 
 
 def _mapper_drawn(lab):
