@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import traitlets
@@ -16,6 +16,9 @@ from tda_widgets.widgets._codec import array_from_json, array_to_json, array_tra
 from tda_widgets.widgets._graph import check_graph, class_counts_from_labels, node_values_for
 from tda_widgets.widgets._sprites import as_images, sprite_sheet
 
+if TYPE_CHECKING:  # the statistics load the topology stage: only when a test is set
+    from tda_widgets.stats import TestResult
+
 __all__ = ["MapperGraphWidget", "purity_evidence"]
 
 
@@ -24,7 +27,7 @@ def _finite(x: Any) -> float | None:
     return v if np.isfinite(v) else None
 
 
-def purity_evidence(result: Any, *, level: float = 0.95) -> dict[str, Any]:
+def purity_evidence(result: TestResult | None, *, level: float = 0.95) -> dict[str, Any]:
     """The JSON form of a purity test that :attr:`MapperGraphWidget.purity_evidence` holds.
 
     Parameters
@@ -322,7 +325,7 @@ class MapperGraphWidget(TdaWidget):
             node_of_member=self._node_of_member,
         )
         self._syncing = False
-        self._purity_test: Any = None
+        self._purity_test: TestResult | None = None
         super().__init__(
             sizes=graph.node_sizes.astype(np.int64),
             edges=np.asarray(graph.edges, dtype=np.int32).reshape(-1, 2),
@@ -466,12 +469,12 @@ class MapperGraphWidget(TdaWidget):
     # -- evidence -------------------------------------------------------------------
 
     @property
-    def purity_test(self) -> Any:
+    def purity_test(self) -> TestResult | None:
         """The purity permutation test shown in the legend (a
         :class:`~tda_widgets.stats.TestResult`), or ``None``."""
         return self._purity_test
 
-    def set_purity_test(self, result: Any, *, level: float = 0.95) -> None:
+    def set_purity_test(self, result: TestResult | None, *, level: float = 0.95) -> None:
         """Show ``result``, a Mapper purity permutation test, in the legend.
 
         The legend reads "purity 0.165 · chance 0.132 [0.126-0.138] · p = 0.001 ± 0.001

@@ -19,7 +19,7 @@ import html
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import ipywidgets as widgets
 import numpy as np
@@ -35,6 +35,9 @@ from tda_widgets.widgets.panels.gallery import ImageGallery
 from tda_widgets.widgets.panels.images import ImageSource
 from tda_widgets.widgets.panels.summary import LayerSummaryPanel
 from tda_widgets.widgets.persistence_diagram import PersistenceDiagramWidget
+
+if TYPE_CHECKING:
+    from tda_widgets.stats import TestResult
 
 __all__ = ["ActivationExplorer", "ExplorerSelection"]
 
@@ -195,7 +198,7 @@ class ActivationExplorer(widgets.VBox):
         self._mapper_params: dict[str, Any] = {"n_intervals": 10, "overlap": 0.5}
         self._mapper_params.update(mapper_params or {})
         self._mappers: dict[tuple[str, tuple[Any, ...]], MapperGraphWidget] = {}
-        self._purity_tests: dict[tuple[str, tuple[Any, ...]], Any] = {}
+        self._purity_tests: dict[tuple[str, tuple[Any, ...]], TestResult | None] = {}
         # the selection (see the class docstring): its images, the view it was made in,
         # the layer it was made on and how the gallery names it
         self._followed: NDArray[np.int64] | None = None
@@ -344,7 +347,7 @@ class ActivationExplorer(widgets.VBox):
 
         return float(graph_measures(self.graph(layer)).get("mean_purity", np.nan))
 
-    def purity_test_of(self, layer: str) -> Any:
+    def purity_test_of(self, layer: str) -> TestResult | None:
         """The permutation test of ``layer``'s mean Mapper purity at the current
         parameters (:func:`~tda_widgets.stats.purity_permutation_test`: the labels are
         permuted over the images, the graph fixed; seed 0), or ``None`` when the layer's
@@ -364,7 +367,7 @@ class ActivationExplorer(widgets.VBox):
         return self._purity_tests[key]
 
     @property
-    def purity_test(self) -> Any:
+    def purity_test(self) -> TestResult | None:
         """The purity permutation test of the Mapper graph shown (a
         :class:`~tda_widgets.stats.TestResult`, as its legend reads it), or ``None``."""
         return self.mapper.purity_test
