@@ -2,15 +2,16 @@
 
 Both functions start from ripser's representative *cocycle* of an H1 bar
 (``ripser(..., do_cocycles=True)``), computed on the same float32 distance matrix as
-:func:`~tda_widgets.topology.persistence_diagrams` (:func:`rips_distances`), so the bar
-is the one the package's diagram shows.
+:func:`~tda_widgets.topology.persistence_diagrams` (:func:`rips_distances`).
 
 :func:`representative_cycle`
-    A cycle of the Rips graph at a scale inside the bar (Z/2 coefficients, the
-    diagram's field) that the bar's cocycle detects: the bar's birth edge closed by the
-    shortest path between its endpoints that avoids the cocycle's support. The cocycle
-    evaluates to 1 on it, and a cocycle vanishes on boundaries, so the cycle is not a
-    boundary at that scale.
+    The bar is a row of ``persistence_diagrams(points)`` (Z/2), and its cocycle comes
+    from ripser truncated at the chosen scale inside the bar (a prefix of a filtration
+    pairs its simplices as the whole one does, so the bar is the truncated run's infinite
+    bar with the same birth). The cycle: the bar's birth edge closed by the shortest path
+    between its endpoints in the Rips graph at that scale that avoids the cocycle's
+    support. The cocycle evaluates to 1 on it, and a cocycle vanishes on boundaries, so
+    the cycle is not a boundary at that scale.
 
 :func:`circular_coordinates`
     de Silva, Morozov and Vejdemo-Johansson's circular coordinates ("Persistent
@@ -34,7 +35,7 @@ import numpy as np
 from numpy.typing import NDArray
 from tqdm.auto import tqdm
 
-from tda_widgets._types import PointCloud
+from tda_widgets._types import Diagrams, PointCloud
 from tda_widgets._validation import (
     DEFAULT_MEMORY_BUDGET,
     as_points,
@@ -44,7 +45,7 @@ from tda_widgets._validation import (
     describe,
     format_bytes,
 )
-from tda_widgets.topology.persistence import BYTES_PER_PAIR, rips_distances
+from tda_widgets.topology.persistence import BYTES_PER_PAIR, persistence_diagrams, rips_distances
 
 __all__ = [
     "LOOP_BYTES_PER_PAIR",
@@ -280,6 +281,54 @@ def _pairing(c: NDArray[np.int64], cycle: NDArray[np.int64]) -> int:
 # ---------------------------------------------------------------- representative_cycle
 
 
+def _bar_cocycle(
+    dm: NDArray[np.float32], birth: float, scale: float, edge: Any
+) -> NDArray[np.int64]:
+    """Z/2 cocycle of the bar born at ``birth`` (by ``edge`` when given) and alive at
+    ``scale``, from ripser truncated at ``scale``.
+
+    A prefix of the filtration pairs its simplices as the whole one does, so the bar is
+    the truncated run's infinite bar born at ``birth``, and its cocycle is a cocycle of
+    the Rips complex at ``scale``.
+    """
+    from ripser import ripser
+
+    res = ripser(dm, maxdim=1, thresh=scale, distance_matrix=True, do_cocycles=True)
+    dgm = np.asarray(res["dgms"][1], dtype=np.float64).reshape(-1, 2)
+    rows = np.flatnonzero((dgm[:, 0] == birth) & np.isinf(dgm[:, 1]))
+    if rows.size == 0:
+        raise RuntimeError(f"no H1 bar born at {birth} alive at {scale}; please report this")
+    cocycles = [np.asarray(res["cocycles"][1][r], dtype=np.int64) for r in rows]
+    if edge is not None and len(cocycles) > 1:  # ties in birth: the one on the birth edge
+        a, b = sorted(int(v) for v in edge)
+        for co in cocycles:
+            lo, hi = np.minimum(co[:, 0], co[:, 1]), np.maximum(co[:, 0], co[:, 1])
+            if ((lo == a) & (hi == b) & (co[:, 2] % 2 == 1)).any():
+                return co
+    return cocycles[0]
+
+
+def _diagrams_for(points: NDArray[Any], diagrams: Any) -> tuple[Any, NDArray[np.int64] | None]:
+    """The given diagrams, checked, and the subsample they were computed on (if any)."""
+    if not isinstance(diagrams, Diagrams):
+        raise TypeError(
+            f"diagrams: expected the Diagrams of these points (persistence_diagrams), "
+            f"got {describe(diagrams)}"
+        )
+    if diagrams.maxdim < 1 or diagrams.generators is None:
+        raise ValueError("diagrams: expected diagrams with H1 and generators (maxdim >= 1)")
+    kept = diagrams.params.get("indices")
+    if kept is None:
+        return diagrams, None
+    n_total = diagrams.params.get("n_total")
+    if points.shape[0] != n_total:
+        raise ValueError(
+            f"diagrams: computed on a subsample of {n_total} points, got {points.shape[0]} "
+            "points; pass the whole cloud the subsample was taken from"
+        )
+    return diagrams, np.asarray(kept, dtype=np.int64)
+
+
 def representative_cycle(
     points: PointCloud | Any,
     *,
@@ -287,31 +336,31 @@ def representative_cycle(
     feature: int = 0,
     point: Any = None,
     scale: float | None = None,
+    diagrams: Diagrams | None = None,
     memory_budget: int | None = DEFAULT_MEMORY_BUDGET,
 ) -> RepresentativeCycle:
     """A cycle of points that represents one H1 bar of the Rips filtration.
 
-    The bar is a row of ``persistence_diagrams(points)[1]`` (the same distances, so
-    the same diagram, Z/2 coefficients), chosen by ``feature`` or ``point``. Which
-    representative: ripser computes the bar's cocycle; its *birth edge* (the cocycle's
-    shortest edge with a nonzero value, of length ``birth``) is closed into a cycle by
-    the shortest path (summed edge length) between its endpoints in the Rips graph at
+    The bar is a row of ``persistence_diagrams(points)[1]`` (Z/2 coefficients), chosen
+    by ``feature`` or ``point``. Which representative: ripser's cocycle of the bar at
+    ``scale``; its *birth edge* (of length ``birth``) is closed into a cycle by the
+    shortest path (summed edge length) between its endpoints in the Rips graph at
     ``scale`` that uses none of the cocycle's edges. The cocycle is 1 on that cycle and
     0 on every boundary, so the cycle is not a boundary at ``scale``: it represents a
-    class the bar's cocycle detects (at ``scale = birth``, the loop born with the
-    bar, modulo loops born earlier). Both facts are checked before returning. At a
-    larger ``scale`` the cycle takes shortcuts and has fewer points.
+    class the bar's cocycle detects (at ``scale = birth``, the loop born with the bar,
+    modulo loops born earlier). Both facts are checked before returning. At a larger
+    ``scale`` the cycle takes shortcuts and has fewer points.
 
-    Cost: one ``ripser(..., do_cocycles=True)`` run on ``n`` points (the dominant
-    part; see ``benchmarks/bench_loops.py``), one Dijkstra on the Rips graph at
-    ``scale`` (``O(E log n)``), and ``~LOOP_BYTES_PER_PAIR * n**2`` bytes.
+    Cost: the diagram (``persistence_diagrams``, unless ``diagrams`` is given), then
+    ripser with cocycles truncated at ``scale`` (cheap near the birth: every edge
+    longer than ``scale`` is left out), one Dijkstra on the Rips graph at ``scale``
+    (``O(E log n)``), and ``~LOOP_BYTES_PER_PAIR * n**2`` bytes; see
+    ``benchmarks/bench_loops.py``.
 
     Parameters
     ----------
     points : PointCloud or array_like of shape (n, d)
-        The cloud (at least 3 points). For a large cloud pass the subsample the
-        diagram was computed on (``points[diagrams.params["indices"]]``) and map the
-        returned indices back through the same ``indices``.
+        The cloud (at least 3 points).
     dim : int, default 1
         Homology dimension; only 1 (loops) is supported.
     feature : int, default 0
@@ -321,6 +370,12 @@ def representative_cycle(
         Choose the bar by its diagram point instead of ``feature``.
     scale : float, optional
         Rips scale in ``[birth, death)``; default ``birth``.
+    diagrams : Diagrams, optional
+        ``persistence_diagrams(points)`` (or an :class:`~tda_widgets.Analysis`
+        layer's diagrams) when already computed: only the truncated cocycle run is left.
+        Diagrams of a subsample (``params["indices"]``, e.g. ``n_perm``) are used with
+        the whole cloud as ``points``: the cycle is found on the subsample and its
+        ``vertices`` are indices into ``points``.
     memory_budget : int or None, default 4 GiB
         Refuse, before allocating, a cloud needing more bytes than this.
 
@@ -345,15 +400,32 @@ def representative_cycle(
         raise ValueError(f"dim: only dim=1 (loops) is supported, got {dim}")
     pts = _points(points)
     budget = check_memory_budget(memory_budget)
+    kept = None
+    if diagrams is not None:
+        diagrams, kept = _diagrams_for(pts, diagrams)
+        if kept is not None:
+            pts = pts[kept]
     n = pts.shape[0]
     _check_budget(n, budget, "a representative cycle", "pass a subsample of the points")
-    dm = rips_distances(pts)
-    dgm, cocycles = _h1_bars(dm, 2)
+    if diagrams is None:
+        diagrams = persistence_diagrams(pts, maxdim=1, memory_budget=budget)
+    dgm = np.asarray(diagrams[1], dtype=np.float64).reshape(-1, 2)
     k = _pick(dgm, feature, point, "the cloud")
     birth, death = float(dgm[k, 0]), float(dgm[k, 1])
     s = birth if scale is None else _check_scale(scale, birth, death)
-    cycle = _cycle_in(dm, s, cocycles[k], 2)
-    c = _cochain(cocycles[k], n, 2, 1)
+    edge = np.asarray(diagrams.generators[1][k][:2]) if diagrams.generators else None
+    if edge is not None and kept is not None:
+        edge = np.searchsorted(np.sort(kept), edge)
+        edge = np.argsort(kept)[edge]  # positions in the subsample
+    dm = rips_distances(pts)
+    if edge is not None and dm[edge[0], edge[1]] != np.float32(birth):
+        raise ValueError(
+            f"diagrams: not the diagrams of these points (the bar's birth edge "
+            f"{edge.tolist()} has length {dm[edge[0], edge[1]]}, not {birth})"
+        )
+    co = _bar_cocycle(dm, birth, s, edge)
+    cycle = _cycle_in(dm, s, co, 2)
+    c = _cochain(co, n, 2, 1)
     within = dm[cycle, np.roll(cycle, -1)]
     if (
         np.unique(cycle).size != cycle.size
@@ -362,10 +434,11 @@ def representative_cycle(
         or _pairing(c, cycle) % 2 == 0
     ):
         raise RuntimeError("the cycle found fails its own check; please report this")
-    edges = np.c_[cycle, np.roll(cycle, -1)]
+    if kept is not None:
+        cycle = kept[cycle]
     return RepresentativeCycle(
         vertices=cycle,
-        edges=edges,
+        edges=np.c_[cycle, np.roll(cycle, -1)],
         birth=birth,
         death=death,
         scale=float(s),

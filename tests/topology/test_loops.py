@@ -131,6 +131,27 @@ def test_bars_are_persistence_diagrams_bars(seed, dtype):
     assert (by_point.birth, by_point.death) == (dg[1][k, 0], dg[1][k, 1])
 
 
+def test_given_diagrams_and_a_subsample():
+    x, t = noisy_circle_50d(400, seed=5)
+    dg = persistence_diagrams(x)
+    assert representative_cycle(x, diagrams=dg).vertices.tolist() == (
+        representative_cycle(x).vertices.tolist()
+    )
+    sub = persistence_diagrams(x, n_perm=120, subsample="random", seed=1)
+    cyc = representative_cycle(x, diagrams=sub)
+    kept = sub.params["indices"]
+    assert np.isin(cyc.vertices, kept).all()
+    assert (cyc.birth, cyc.death) == (sub[1][0, 0], sub[1][0, 1])
+    assert_is_cycle(cyc, x)
+    assert largest_gap_deg(t[cyc.vertices]) < 60
+    with pytest.raises(ValueError, match="diagrams: computed on a subsample of 400 points"):
+        representative_cycle(x[kept], diagrams=sub)
+    with pytest.raises(ValueError, match="diagrams: not the diagrams of these points"):
+        representative_cycle(x * 2, diagrams=dg)
+    with pytest.raises(TypeError, match="diagrams: expected the Diagrams"):
+        representative_cycle(x, diagrams=[dg[0], dg[1]])
+
+
 @pytest.mark.parametrize("where", [0.0, 0.5, 0.95])
 def test_cycle_is_not_a_boundary_at_its_scale(where):
     x, _ = noisy_circle_50d(36, seed=3, noise=0.03)
@@ -215,11 +236,16 @@ def test_a_circle_wound_twice():
     assert low.winding == 1 and low.unit == 1
     assert circ_corr(low.angles, s) >= 0.95
 
+    # Z/2: the long bar is born at 2d, when the first pairs s, s + pi join; a little
+    # later its cycle is half the curve closed by one such jump, once round the angle 2s
     z2 = representative_cycle(x)
     assert z2.birth == pytest.approx(2 * delta, rel=1e-6)
-    jumps = np.abs(np.angle(np.exp(1j * np.diff(s[np.r_[z2.vertices, z2.vertices[0]]]))))
-    assert np.count_nonzero(jumps > np.pi / 2) % 2 == 1  # half a turn of s, closed by a jump
-    assert np.degrees(jumps[jumps > np.pi / 2]).min() > 150
+    assert z2.birth == persistence_diagrams(x)[1][0, 0]
+    inside = representative_cycle(x, scale=z2.birth + 0.1 * (z2.death - z2.birth))
+    v = inside.vertices
+    assert abs(wrapped_turns(2 * s[v])) == pytest.approx(1.0)
+    jumps = np.abs(np.angle(np.exp(1j * (np.roll(s[v], -1) - s[v]))))
+    assert np.count_nonzero(jumps > np.pi / 2) == 1 and np.degrees(jumps.max()) > 150
 
 
 # ------------------------------------------------------------------ bad inputs
