@@ -145,3 +145,19 @@ def test_per_layer_chart_draws_each_layers_observed_purity_over_its_null_band(ex
     np.testing.assert_array_equal(ex.summary.points.y, [t.statistic for t in now])
     ex.summary.statistic.value = "bars"
     assert not ex.summary.band.visible and ex.summary.band_note.layout.display == "none"
+
+
+def test_a_graph_without_nodes_shows_no_test(ex, monkeypatch) -> None:
+    # every point noise: the Mapper view says "no nodes" and there is no purity to test
+    empty = MapperGraph(
+        member_offsets=np.array([0]),
+        members=np.zeros(0, np.int64),
+        edges=np.zeros((0, 2), np.int64),
+        edge_weights=np.zeros(0),
+        lens_mean=np.zeros(0),
+    )
+    monkeypatch.setattr(ex, "graph", lambda layer: empty)
+    ex.summary.statistic.value = "bars"
+    ex.n_intervals.value = 7  # parameters not computed before in this module
+    assert ex.mapper.graph.n_nodes == 0
+    assert ex.purity_test is None and ex.mapper.purity_evidence == {}

@@ -351,17 +351,19 @@ class ActivationExplorer(widgets.VBox):
         """The permutation test of ``layer``'s mean Mapper purity at the current
         parameters (:func:`~tda_widgets.stats.purity_permutation_test`: the labels are
         permuted over the images, the graph fixed; seed 0), or ``None`` when the layer's
-        cloud has no labels. Computed once per layer and parameters."""
+        cloud has no labels or its graph no nodes. Computed once per layer and parameters."""
         from tda_widgets.stats import purity_permutation_test
 
         key = (layer, self._params_key())
         if key not in self._purity_tests:
             labels = self.clouds[self.layers.index(layer)].labels
+            graph = self.graph(layer)
+            # a graph without nodes (every point noise) has no purity to test
             self._purity_tests[key] = (
                 None
-                if labels is None
+                if labels is None or graph.n_nodes == 0
                 else purity_permutation_test(
-                    self.graph(layer), labels, n_permutations=self.n_permutations, seed=0
+                    graph, labels, n_permutations=self.n_permutations, seed=0
                 )
             )
         return self._purity_tests[key]
