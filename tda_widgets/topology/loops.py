@@ -514,11 +514,26 @@ def _extend(
     return np.mod(out, 1.0)
 
 
+def _landmark_indices(landmarks: Any, n: int) -> NDArray[np.int64]:
+    arr = np.asarray(landmarks)
+    if arr.ndim != 1 or not (np.issubdtype(arr.dtype, np.integer) and arr.size >= 3):
+        raise TypeError(
+            f"landmarks: expected a 1-d array of at least 3 point indices, got {describe(landmarks)}"
+        )
+    if arr.min() < 0 or arr.max() >= n or np.unique(arr).size != arr.size:
+        raise ValueError(
+            f"landmarks: expected distinct point indices in 0..{n - 1}, got values from "
+            f"{arr.min()} to {arr.max()} ({arr.size - np.unique(arr).size} repeated)"
+        )
+    return arr.astype(np.int64)
+
+
 def circular_coordinates(
     points: PointCloud | Any,
     *,
     feature: int = 0,
     n_landmarks: int = 1000,
+    landmarks: Any = None,
     prime: int = 47,
     scale: float | None = None,
     seed: int = 0,
@@ -558,6 +573,10 @@ def circular_coordinates(
         The cloud (any size: only the landmarks enter persistence).
     feature : int, default 0
         The bar's row in the landmarks' diagram by decreasing persistence.
+    landmarks : array_like of int, optional
+        Point indices to use as the landmarks instead (e.g. the subsample an
+        :class:`~tda_widgets.Analysis` diagram was computed on,
+        ``diagrams.params["indices"]``); ``n_landmarks`` and ``seed`` are then unused.
     n_landmarks : int, default 1000
         Landmarks (``n`` if smaller). Persistence with cocycles costs about
         ``LOOP_BYTES_PER_PAIR * m**2`` bytes, checked against ``memory_budget``.
@@ -602,10 +621,15 @@ def circular_coordinates(
     if not isinstance(progress, (bool, np.bool_)):
         raise TypeError(f"progress: expected True or False, got {describe(progress)}")
     n = pts.shape[0]
-    m = min(n, n_landmarks)
+    chosen = None if landmarks is None else _landmark_indices(landmarks, n)
+    m = min(n, n_landmarks) if chosen is None else chosen.size
     _check_budget(m, budget, "circular coordinates on landmarks", "pass a smaller n_landmarks")
     with tqdm(total=n + 1, desc="circular coordinates", unit="point", disable=not progress) as bar:
-        if m < n:
+        if chosen is not None:
+            from tda_widgets.point_clouds.subsample import covering_radius
+
+            land, rho = chosen, covering_radius(pts, chosen) if m < n else 0.0
+        elif m < n:
             from tda_widgets.point_clouds.subsample import farthest_point_subsample
 
             start = int(np.random.default_rng(seed).integers(n))

@@ -214,6 +214,20 @@ def test_landmarks_extend_the_coordinate_to_every_point(capsys):
     assert "circular coordinates" in capsys.readouterr().err
 
 
+def test_given_landmarks_such_as_a_recorded_subsample():
+    x, t = noisy_circle_50d(2000, seed=6)
+    kept = np.random.default_rng(0).choice(2000, 300, replace=False)
+    cc = circular_coordinates(x, landmarks=kept)
+    assert np.array_equal(cc.landmarks, kept) and cc.covering_radius > 0
+    assert circ_corr(cc.angles, t) >= 0.95 and cc.winding == 1
+    with pytest.raises(ValueError, match="landmarks: expected distinct point indices"):
+        circular_coordinates(x, landmarks=[0, 1, 1, 5])
+    with pytest.raises(ValueError, match="landmarks: expected distinct point indices"):
+        circular_coordinates(x, landmarks=[0, 1, 2000])
+    with pytest.raises(TypeError, match="landmarks: expected a 1-d array"):
+        circular_coordinates(x, landmarks=[0.5, 1, 2])
+
+
 def test_a_circle_wound_twice():
     """(cos 2s, sin 2s, d cos s, d sin s): the curve is one loop (parameter s), but
     points s and s + pi are only 2d apart. Over Z/47 the long bar is born with the whole
