@@ -101,7 +101,7 @@ def unit_scale(points: NDArray[np.float64]) -> float:
 
     Examples
     --------
-    >>> unit_scale(np.array([[1.0, 2.0]])), unit_scale(np.array([[3e20, 0.0]])) == 2.0**-68
+    >>> unit_scale(np.array([[1.0, 2.0]])), unit_scale(np.array([[3e20, 0.0]])) == 2.0**-69
     (1.0, True)
     """
     top = float(np.abs(points).max(initial=0.0))
