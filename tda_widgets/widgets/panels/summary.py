@@ -54,6 +54,37 @@ def nice_ticks(top: float, count: int = 5) -> NDArray[np.float64]:
     return np.asarray(np.round(np.arange(n + 1) * step, 12), dtype=np.float64)
 
 
+def y_ticks(values: Any, statistic: str = "bars") -> tuple[NDArray[np.float64], str]:
+    """The per-layer chart's y tick values and their d3 format for ``statistic``.
+
+    Purity (a fraction) always reads 0.0 to 1.0 in tenths; other statistics get
+    :func:`nice_ticks` up to their maximum, with as many decimals as the step needs
+    and no exponent below 100,000 (SI prefixes above, e.g. ``200k``). The d3 formats
+    used (``.1f``, ``,.0f``) print as Python's ``format`` does, so the labels can be
+    checked here.
+
+    Examples
+    --------
+    >>> t, f = y_ticks([0.31, 0.93], "purity")
+    >>> [format(v, f) for v in t][:3], f
+    (['0.0', '0.1', '0.2'], '.1f')
+    >>> t, f = y_ticks([120.0, 410.5], "total_persistence")
+    >>> [format(v, f) for v in t]
+    ['0', '100', '200', '300', '400', '500']
+    """
+    if statistic == "purity":
+        return np.round(np.arange(11) / 10, 12), ".1f"
+    finite = np.asarray(values, dtype=np.float64).ravel()
+    finite = finite[np.isfinite(finite)]
+    ticks = nice_ticks(float(finite.max()) if finite.size else 1.0)
+    if finite.size and finite.max() >= 1e5:
+        return ticks, "~s"
+    step = float(ticks[1] - ticks[0])
+    # as many decimals as the step needs: 0.2 steps read "0.2", not "0"
+    decimals = max(0, int(-np.floor(np.log10(step) + 1e-9)))
+    return ticks, f",.{decimals}f"
+
+
 def layer_statistics(diagrams: Mapping[str, Diagrams], dim: int = 1) -> dict[str, NDArray[Any]]:
     """Number of bars and total finite persistence of dimension ``dim``, per layer.
 
@@ -156,6 +187,8 @@ class LayerSummaryPanel(widgets.VBox):
         self.y_scale = y
         self.y_axis = bq.Axis(scale=y, orientation="vertical", label="H1 bars", grid_lines="dashed")
         self._set_y_ticks(self.stats["bars"])
+        # the title clear of the widest tick label ("0.0", "400", "10,000")
+        self.y_axis.label_offset = "48px"
         # steep ticks, room below for the longest name and right of the last one
         longest = max((len(n) for n in self.layers), default=4)
         x_axis = bq.Axis(scale=x, tick_rotate=-60, tick_style={"font-size": "10px"})
@@ -165,7 +198,7 @@ class LayerSummaryPanel(widgets.VBox):
             fig_margin={
                 "top": 10,
                 "bottom": int(min(150, 20 + 5.2 * longest)),
-                "left": 60,
+                "left": 66,
                 "right": 30,
             },
             layout=widgets.Layout(
@@ -285,7 +318,7 @@ class LayerSummaryPanel(widgets.VBox):
             self.band.visible = band is not None
         self.line.y = vals
         self.points.y = vals
-        self._set_y_ticks(vals if band is None else np.concatenate([vals, band.ravel()]))
+        self._set_y_ticks(vals if band is None else np.concatenate([vals, band.ravel()]), statistic)
         self.y_axis.label = self.STATS[statistic]
         self._show_band_note(statistic, band)
 
@@ -314,17 +347,15 @@ class LayerSummaryPanel(widgets.VBox):
         )
         self.band_note.layout.display = ""
 
-    def _set_y_ticks(self, values: NDArray[Any]) -> None:
+    def _set_y_ticks(self, values: NDArray[Any], statistic: str = "bars") -> None:
         # a few round ticks: long layer names leave the plot short, and bqplot's own
-        # ticks (every 2 of 28 bars) then overprinted each other
-        finite = np.asarray(values, dtype=np.float64)
-        finite = finite[np.isfinite(finite)]
-        ticks = nice_ticks(float(finite.max()) if finite.size else 1.0)
-        self.y_scale.max = float(ticks[-1])
-        self.y_axis.tick_values = ticks
-        # as many decimals as the step needs: purity's 0.2 steps read "0.2", not "0"
-        step = float(ticks[1] - ticks[0])
-        self.y_axis.tick_format = f".{max(0, int(-np.floor(np.log10(step) + 1e-9)))}f"
+        # ticks (every 2 of 28 bars) then overprinted each other; the format is set with
+        # the ticks each time, so no statistic keeps another's
+        ticks, fmt = y_ticks(values, statistic)
+        with self.y_axis.hold_sync():
+            self.y_scale.max = float(ticks[-1])
+            self.y_axis.tick_values = ticks
+            self.y_axis.tick_format = fmt
 
     def _on_click(self, change: dict[str, Any]) -> None:
         sel = change["new"]
