@@ -20,7 +20,7 @@ DEBIAN_CHROMIUM := /usr/bin/chromium
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 ROOT_FLAG := $(if $(IS_ROOT),--allow-root,)
 
-.PHONY: help setup build demo test test-fast lint typecheck test-js test-py chromium clean
+.PHONY: help setup build demo test test-fast lint typecheck test-js test-py chromium clean test-python-range
 
 help:
 	@echo "make demo    install everything and open JupyterLab on notebooks/01_quickstart.ipynb"
@@ -91,6 +91,11 @@ test-py: setup chromium
 	$(PYTEST)
 
 test: lint typecheck test-js test-py
+
+# the supported Python range at both ends (3.10 and the newest CPython found), each with
+# the wheel built here and its dependencies except torch: torch-free tests (.ci/run runs it)
+test-python-range: setup
+	.ci/python_range.sh
 
 # no browser, no slow tests: the quick loop while developing (CI runs `make test`)
 test-fast: lint typecheck test-js
