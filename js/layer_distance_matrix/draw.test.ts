@@ -26,6 +26,25 @@ describe("matrix layout", () => {
     expect(l.colEvery * 5 * Math.SQRT1_2).toBeGreaterThanOrEqual(12);
     expect(computeLayout(names, names, 24, roughMeasure).rowEvery).toBe(1);
   });
+  it("labels every column of a 20-layer matrix at the explorer's 16 px cells", () => {
+    // issue 27.8: every other column was labelled (conv1's had none)
+    const twenty = ["conv1", ...Array.from({ length: 19 }, (_, i) => `layer${1 + (i % 4)}.${i % 2}.downsample.${i}`)];
+    const l = computeLayout(twenty, twenty, 16, roughMeasure);
+    expect(l.colAngle).toBe(90);
+    expect(l.colEvery).toBe(1);
+    const n = twenty.length;
+    const m = toMatrix(decode(encode({ dtype: "float64", shape: [n, n], data: new Float64Array(n * n) })), twenty, twenty, "SW");
+    const cols = axisLabels(m, l, null, roughMeasure).filter((a) => a.kind === "col");
+    expect(cols.map((a) => a.full)).toEqual(twenty);
+    // upright labels: the room below the grid holds the longest shown label
+    expect(l.height - (l.top + n * 16)).toBeGreaterThanOrEqual(Math.max(...cols.map((a) => roughMeasure(a.text))));
+    expect(computeLayout(names, names, 24, roughMeasure).colAngle).toBe(45);
+  });
+  it("shortens dotted names by whole middle parts", () => {
+    const s = fitLabel("features.denseblock4.denselayer16.conv2", 150, roughMeasure);
+    expect(s).toBe("features.…conv2"); // "features.…denselayer16.conv2" is 185 px
+    expect(fitLabel("layer2.0.downsample.0", 135, roughMeasure)).toBe("layer2.…downsample.0");
+  });
   it("leaves room below the grid for rotated column labels", () => {
     const long = ["features.denseblock4.denselayer16.conv2", "b"];
     const l = computeLayout(long, long, 24, roughMeasure);

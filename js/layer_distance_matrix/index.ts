@@ -116,6 +116,7 @@ function render({ model, el: host }: RenderProps<LayerDistanceMatrixModel>): () 
   function labelElement(label: AxisLabel): HTMLElement {
     // a zero-size anchor at the label's point, rotated; the text hangs off it
     const anchor = el("div", `tdaw-ldm-label tdaw-ldm-${label.kind}`);
+    if (label.kind === "col" && layout?.colAngle === 90) anchor.classList.add("tdaw-ldm-col-upright");
     anchor.style.left = `${label.x}px`;
     anchor.style.top = `${label.y}px`;
     const span = text("span", "tdaw-ldm-label-text", label.text, `ldm-${label.kind}-label`);

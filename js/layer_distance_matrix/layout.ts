@@ -12,6 +12,9 @@ export interface MatrixLayout {
   /** Draw every k-th row / column label so that labels never overlap. */
   rowEvery: number;
   colEvery: number;
+  /** Column labels hang at 45 degrees, or upright (90) when cells are too narrow for every
+   * 45-degree label (a 20-layer explorer's 16 px cells): every column keeps its name. */
+  colAngle: 45 | 90;
   /** Longest label drawn, in pixels (labels are ellipsised to this). */
   labelMax: number;
   /** The colour bar's rectangle. */
@@ -38,6 +41,15 @@ export const roughMeasure: Measure = (t) => t.length * FONT_PX * 0.6;
  */
 export function fitLabel(text: string, maxPx: number, measure: Measure): string {
   if (measure(text) <= maxPx) return text;
+  // a dotted module path first drops whole middle parts: "layer2.…downsample.0" keeps the
+  // stage and the module, where a cut inside a word read "layer2.0.d…nsample.0"
+  const parts = text.split(".");
+  if (parts.length > 2) {
+    for (let k = 1; k < parts.length - 1; k++) {
+      const s = `${parts[0]}.…${parts.slice(k + 1).join(".")}`;
+      if (measure(s) <= maxPx) return s;
+    }
+  }
   const chars = [...text];
   const cut = (keep: number): string => {
     const head = Math.ceil(keep / 2);
@@ -73,11 +85,14 @@ export function computeLayout(
   const colW = widest(cols);
   // row labels sit left of the grid; column labels hang below it at 45 degrees, so
   // the first ones reach left of the grid too
-  const left = Math.ceil(Math.max(rowW + 10, colW * SIN45 - cell / 2 + 6, 20));
+  const line = FONT_PX + 2;
+  const colAngle: 45 | 90 = cell * SIN45 >= line || cell < line ? 45 : 90;
+  const slant = colAngle === 45 ? SIN45 : 1;
+  const left = Math.ceil(Math.max(rowW + 10, colAngle === 45 ? colW * SIN45 - cell / 2 + 6 : 0, 20));
   const top = 8;
   const gridW = cols.length * cell;
   const gridH = rows.length * cell;
-  const colLabelH = Math.ceil(colW * SIN45 + FONT_PX * SIN45 + 10);
+  const colLabelH = Math.ceil(colW * slant + (colAngle === 45 ? FONT_PX * SIN45 : 0) + 10);
   // the colour bar is tall enough for the metric's name, written along it, in full
   const barH = Math.max(gridH, 80, Math.ceil(measure(metric) + 12));
   return {
@@ -88,8 +103,9 @@ export function computeLayout(
     cell,
     rows: rows.length,
     cols: cols.length,
-    rowEvery: Math.max(1, Math.ceil((FONT_PX + 2) / cell)),
-    colEvery: Math.max(1, Math.ceil((FONT_PX + 2) / (cell * SIN45))),
+    rowEvery: Math.max(1, Math.ceil(line / cell)),
+    colEvery: Math.max(1, Math.ceil(line / (cell * (colAngle === 45 ? SIN45 : 1)))),
+    colAngle,
     labelMax: LABEL_MAX_PX,
     bar: { x: left + gridW + BAR_GAP, y: top, w: BAR_W, h: barH },
   };
