@@ -333,8 +333,15 @@ class Keyer:
         elif isinstance(value, property):
             self._text("property", "")
             self.add((value.fget, value.fset, value.fdel), where)
+        elif isinstance(value, functools.cached_property):  # its lock holds nothing
+            self._text("cached_property", "")
+            self.add(value.func, where)
         elif isinstance(value, _BUILTIN_CALLABLES):
             self._builtin(value, where)
+        elif isinstance(value, (types.MemberDescriptorType, types.GetSetDescriptorType)):
+            # a class's __slots__ entry or a C attribute: its name is all it holds
+            owner = getattr(value, "__objclass__", type(None))
+            self._text("descriptor", f"{owner.__qualname__}.{value.__name__}")
         elif _is_torch(value, "nn.Module"):
             self._torch_module(value, where)
         elif callable(getattr(value, "get_params", None)):

@@ -116,6 +116,24 @@ def test_1_variant_dict_attribute_read_through_a_property_and_a_closure() -> Non
     assert hash_model(model({"gain": 1.0}, 0.5)) != base
 
 
+def test_1_private_slots_and_cached_properties_are_keyed_not_refused() -> None:
+    import functools
+
+    from tda_widgets._cache_key import digest
+
+    def make(k: float) -> type:
+        class Holder:
+            __slots__ = ("__dict__", "_w")
+
+            @functools.cached_property
+            def _gain(self) -> float:  # holds a lock: keyed by its function
+                return k
+
+        return Holder
+
+    assert digest(make(1.0)) == digest(make(1.0)) != digest(make(2.0))
+
+
 def test_1_variant_monkey_patched_library_function_is_caught_by_the_fingerprint(
     tmp_path, monkeypatch
 ) -> None:
