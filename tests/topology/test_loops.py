@@ -345,6 +345,7 @@ def test_notebook_06_longest_loop_of_layer1_1_conv2_is_the_half_turn_loop():
     (rotations 180 degrees apart are nearly identified), not the circle of rotations.
     Over Z/47 the whole circle of rotations is the long bar, and its coordinate
     winds twice around it."""
+    pytest.importorskip("torch")  # tests/topology also runs without torch (.ci/python_range.sh)
     import tda_widgets as tw
     from tda_widgets import datasets as tds
 
