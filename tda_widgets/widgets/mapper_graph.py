@@ -14,6 +14,7 @@ from tda_widgets.widgets._base import TdaWidget
 from tda_widgets.widgets._checks import as_float_array, as_index_array, as_names
 from tda_widgets.widgets._codec import array_from_json, array_to_json, array_trait
 from tda_widgets.widgets._graph import check_graph, class_counts_from_labels, node_values_for
+from tda_widgets.widgets._selected import SelectedImages
 from tda_widgets.widgets._sprites import as_images, sprite_sheet
 
 if TYPE_CHECKING:  # the statistics load the topology stage: only when a test is set
@@ -515,18 +516,24 @@ class MapperGraphWidget(TdaWidget):
             return None
         return self._images[self.selected_image_indices()]
 
-    def selected_images(self) -> NDArray[np.uint8] | None:
-        """Deprecated: the pixels, as :meth:`selected_image_pixels` gives them.
+    @property
+    def selected_images(self) -> SelectedImages:
+        """Sorted image indices of the selection (as :meth:`selected_image_indices`).
 
-        ``selected_images`` means image *indices* on the other views and the explorer;
-        this one will follow. Use :meth:`selected_image_pixels` for pixels and
-        :meth:`selected_image_indices` for indices.
+        A property, as on the explorer and the diagram. The old call
+        ``selected_images()`` returned the *pixels*: it still does, and warns
+        (:class:`FutureWarning`); use :meth:`selected_image_pixels` for them.
         """
+        return SelectedImages(
+            self.selected_image_indices(), "MapperGraphWidget", old=self._old_selected_images
+        )
+
+    def _old_selected_images(self) -> NDArray[np.uint8] | None:
         warnings.warn(
             "MapperGraphWidget.selected_images() is deprecated; use selected_image_pixels() "
-            "for the pixels or selected_image_indices() for the image indices",
+            "for the pixels, or the selected_images property for the image indices",
             FutureWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
         return self.selected_image_pixels()
 

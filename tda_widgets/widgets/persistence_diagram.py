@@ -14,6 +14,7 @@ from tda_widgets._validation import UNSET, as_diagram_list, new_default, renamed
 from tda_widgets.widgets._base import TdaWidget
 from tda_widgets.widgets._codec import array_list_from_json, array_list_to_json
 from tda_widgets.widgets._evidence import confidence_record, significant_mask
+from tda_widgets.widgets._selected import SelectedImages
 
 __all__ = ["PersistenceDiagramWidget", "matching_pairs", "subsample_note"]
 
@@ -49,7 +50,7 @@ class PersistenceDiagramWidget(TdaWidget):
         mapped back to cloud points and images; a :class:`~tda_widgets.PointCloud` (or
         use :meth:`from_cloud`) is turned into diagrams first.
     cloud : PointCloud, optional
-        The cloud the diagrams were computed from, for :meth:`selected_images`.
+        The cloud the diagrams were computed from, for :attr:`selected_images`.
     mode : {"diagram", "lifetime", "barcode"}
     title : str, optional
         Shown above the plot.
@@ -521,13 +522,19 @@ class PersistenceDiagramWidget(TdaWidget):
         idx = np.concatenate(rows)
         return np.unique(idx[idx >= 0]).astype(np.int64)
 
-    def selected_images(self) -> np.ndarray:
-        """Sorted indices of the images whose activations form the selected features."""
+    @property
+    def selected_images(self) -> SelectedImages:
+        """Sorted indices of the images whose activations form the selected features.
+
+        A property, as on the explorer; the old call ``selected_images()`` still
+        returns them and warns (:class:`FutureWarning`).
+        """
         if self._cloud is None:
             raise ValueError(
                 "cloud: unknown; pass cloud= (or use from_cloud) to map points to images"
             )
-        return np.unique(self._cloud.image_index[self.selected_cloud_indices()])
+        images = np.unique(self._cloud.image_index[self.selected_cloud_indices()])
+        return SelectedImages(images, "PersistenceDiagramWidget")
 
 
 def subsample_note(diagrams: Any, *, cloud: PointCloud | None = None, label: str = "") -> str:

@@ -242,7 +242,7 @@ def test_selection_rule_walk_diagram_nodes_layer_metric(explorer):
     _wait_gallery(page, origin + ":")
     sel = _selection(lab)
     assert (sel["source"], sel["points"], sel["origin"]) == ("diagram", [[1, k]], origin)
-    feature = lab.value("sorted(ex.diagram.selected_images().tolist())")
+    feature = lab.value("sorted(ex.diagram.selected_images.tolist())")
     assert sel["images"] == feature and sel["nodes"]
     holding = lab.value(
         f"[n for n in range(ex.mapper.graph.n_nodes) if set(ex.clouds[{j}].image_index["

@@ -53,7 +53,7 @@ def test_brush_selects_exactly_the_points_inside_and_maps_to_images(views):
     lab.eventually("w.selected_points", [[1, loop]])
     # the feature's generator images, computed independently in the kernel
     expected = lab.value("sorted({1000 + int(v) for v in w._source.generators[1][loop] if v >= 0})")
-    assert lab.value("w.selected_images().tolist()") == expected
+    assert lab.value("w.selected_images.tolist()") == expected
     # shift-brush around the infinite H0 point adds it
     inf_idx = lab.value("int(np.isinf(w.diagrams[0][:, 1]).nonzero()[0][0])")
     x, y = diagram_pixel(plot, lab.value(f"float(w.diagrams[0][{inf_idx}, 0])"), None, box)

@@ -48,7 +48,7 @@ def test_quickstart_runs_and_a_click_on_a_diagram_point_reaches_the_kernel(lab, 
     box = canvas.bounding_box()
     lab.page.mouse.click(*diagram_pixel(plot, birth, death, box))
     lab.eventually("diagram.selected_points", [[1, idx]])
-    assert 2 <= len(lab.value("diagram.selected_images().tolist()")) <= 4
+    assert 2 <= len(lab.value("diagram.selected_images.tolist()")) <= 4
 
     # shift-click the H0 point at infinity: added to the selection
     inf_idx = lab.value("int(__import__('numpy').isinf(diagram.diagrams[0][:, 1]).nonzero()[0][0])")

@@ -53,7 +53,7 @@ def test_walk_diagram_point_nodes_layer_and_metric(ex: ActivationExplorer) -> No
 
     # 1. a diagram point: its feature's images; the Mapper highlights their nodes
     ex.diagram.selected_points = [[1, 0]]
-    feature = sorted(ex.diagram.selected_images().tolist())
+    feature = sorted(ex.diagram.selected_images.tolist())
     sel = ex.selection
     assert (sel.source, sel.points, sel.origin) == ("diagram", ((1, 0),), "H1 feature 0 of 0")
     assert sel.images.tolist() == feature
@@ -147,3 +147,10 @@ def test_per_layer_chart_is_busy_while_purity_is_computed(ex: ActivationExplorer
     assert (
         "Betti-1 curves" in legend and "</span> 0</span>" in legend and "</span> 2</span>" in legend
     )
+
+
+def test_explorer_selected_images_is_a_property_like_the_views(ex: ActivationExplorer) -> None:
+    ex.mapper.selected_nodes = [0]
+    np.testing.assert_array_equal(ex.selected_images, ex.mapper.selected_images)
+    with pytest.warns(FutureWarning, match="ActivationExplorer.selected_images is a property"):
+        np.testing.assert_array_equal(ex.selected_images(), ex.selected_images)

@@ -5,7 +5,7 @@ import pytest
 import ripser
 import traitlets
 
-from tda_widgets import PersistenceDiagramWidget
+from tda_widgets import PersistenceDiagramWidget, PointCloud
 from tda_widgets.widgets._codec import array_from_json
 
 
@@ -147,7 +147,7 @@ def test_from_cloud_maps_the_loop_back_to_its_images():
     birth, death = w.diagrams[1][loop]
     assert np.isclose(np.linalg.norm(pts[gen[0]] - pts[gen[1]]), birth, rtol=1e-5)
     assert np.isclose(np.linalg.norm(pts[gen[2]] - pts[gen[3]]), death, rtol=1e-5)
-    np.testing.assert_array_equal(w.selected_images(), np.unique(100 + gen))
+    np.testing.assert_array_equal(w.selected_images, np.unique(100 + gen))
 
 
 def test_generators_need_diagrams_with_generators(dgms):
@@ -155,7 +155,7 @@ def test_generators_need_diagrams_with_generators(dgms):
     with pytest.raises(ValueError, match="diagrams: generators are unknown for plain arrays"):
         w.selected_generators()
     with pytest.raises(ValueError, match="cloud: unknown"):
-        w.selected_images()
+        w.selected_images  # noqa: B018
 
 
 def test_overlay_sends_both_diagrams_and_the_matching_that_persim_finds():
@@ -263,3 +263,21 @@ def test_labels_is_a_deprecated_name_of_names():
         PersistenceDiagramWidget(a, names=["n"], labels=["l"])
     with pytest.raises(TypeError, match="got both names= and its old name labels="):
         w.set_diagrams(a, compare=b, names=("n", "m"), labels=("p", "q"))
+
+
+def test_selected_images_is_a_property_and_the_old_call_warns():
+    # issue 27.11: a property on the explorer, a method on the views; now a property
+    rng = np.random.default_rng(0)
+    pts = rng.normal(size=(30, 2))
+    cloud = PointCloud(
+        points=pts, image_index=np.arange(30) + 100, position=np.full((30, 2), -1), layer="toy"
+    )
+    w = PersistenceDiagramWidget.from_cloud(cloud)
+    w.selected_points = [[0, 0]]
+    images = w.selected_images
+    assert images.dtype == np.int64 and images.size >= 1
+    assert images.min() >= 100
+    with pytest.warns(FutureWarning, match=r"selected_images is a property now"):
+        called = w.selected_images()
+    np.testing.assert_array_equal(called, images)
+    assert type(called) is np.ndarray

@@ -28,6 +28,7 @@ from numpy.typing import NDArray
 from tda_widgets._types import DistanceMatrix, MapperGraph, PointCloud
 from tda_widgets._validation import check_class_names
 from tda_widgets.widgets._busy import busy
+from tda_widgets.widgets._selected import SelectedImages
 from tda_widgets.widgets.layer_distance_matrix import LayerDistanceMatrixWidget
 from tda_widgets.widgets.mapper_graph import MapperGraphWidget
 from tda_widgets.widgets.panels.evidence import ExplorerEvidence
@@ -408,8 +409,11 @@ class ActivationExplorer(widgets.VBox):
 
     @property
     def selected_images(self) -> NDArray[np.int64]:
-        """Image indices of the current selection (diagram feature or Mapper nodes)."""
-        return np.asarray(self.gallery.indices, dtype=np.int64)
+        """Image indices of the current selection (diagram feature or Mapper nodes).
+
+        A property here and on every view (``explorer.diagram.selected_images``); calling
+        it as a method still works and warns (:class:`FutureWarning`)."""
+        return SelectedImages(self.gallery.indices, "ActivationExplorer")
 
     @property
     def selection(self) -> ExplorerSelection:
@@ -547,7 +551,7 @@ class ActivationExplorer(widgets.VBox):
                 self._set_selection(np.zeros(0, np.int64), None, "", "")
                 self._highlight_followed()
             return
-        images = self.diagram.selected_images()
+        images = self.diagram.selected_images
         if len(points) == 1:
             d, k = points[0]
             origin = f"H{d} feature {k} of {self.layers[i]}"
