@@ -608,7 +608,7 @@ def circular_coordinates(
     ((60,), 1)
     >>> a = cc.angles
     >>> steps = np.angle(np.exp(1j * (np.roll(a, -1) - a)))  # wrapped, round the circle
-    >>> round(abs(steps.sum()) / (2 * np.pi), 6)  # the angle goes round once
+    >>> round(float(abs(steps.sum())) / (2 * np.pi), 6)  # the angle goes round once
     1.0
     """
     pts = _points(points)
