@@ -9,7 +9,8 @@ The paper's width-64 CIFAR ResNet-18 (``datasets.resnet18_cifar()``, random init
 * ``extraction`` (every layer's top-l2 cloud), ``persistence`` (all layers, on the
   default 1,000-image subsample), ``SW matrix``, ``CKA`` (all images), ``first Mapper``
   (the layer the explorer shows first, all images) and ``explorer ready`` (the widget
-  built from the analysis): together the cold ``explore()``, run as separate
+  built from the analysis, as ``explore()`` builds it: with the two shown layers'
+  confidence sets and the first Mapper purity test): together the cold ``explore()``, run as separate
   ``Analysis`` steps so each is timed;
 * ``warm``: ``explore()`` again on the same disk cache, in the same process.
 
@@ -117,7 +118,8 @@ def run_one(n: int, batch_size: int, seed: int) -> dict[str, Any]:
             "SW matrix": lambda: a.distance_matrix(),
             "CKA": lambda: a.cka_matrix(),
             "first Mapper": lambda: a.mapper(layers[1], n_intervals=10, overlap=0.5),
-            "explorer ready": lambda: ActivationExplorer(a),
+            # as explore() builds it: the two shown layers' confidence sets included
+            "explorer ready": lambda: ActivationExplorer(a, confidence=True),
         }
         for name, fn in steps.items():
             out[name] = _timed(fn)[:2]
