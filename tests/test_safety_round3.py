@@ -160,6 +160,27 @@ def test_1_fingerprint_is_stable_and_restores_the_model() -> None:
     assert model.training and not model[1]._forward_hooks
 
 
+def test_1_fingerprint_survives_thread_counts_and_float64() -> None:
+    """The rounding absorbs floating-point noise: the same model gives the same digest
+    with another thread count, and in float64 (a stand-in for another device)."""
+    import copy
+
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(
+        torch.nn.Conv2d(3, 16, 3), torch.nn.ReLU(), torch.nn.Conv2d(16, 16, 3), torch.nn.Tanh()
+    )
+    threads = torch.get_num_threads()
+    try:
+        digests = set()
+        for n in (1, 2):
+            torch.set_num_threads(n)
+            digests.add(behaviour_fingerprint(model, IMAGES, ["1", "3"]))
+    finally:
+        torch.set_num_threads(threads)
+    digests.add(behaviour_fingerprint(copy.deepcopy(model).double(), IMAGES, ["1", "3"]))
+    assert len(digests) == 1
+
+
 # -- 2. helper modules -------------------------------------------------------------------
 
 
