@@ -178,8 +178,8 @@ class Analysis:
     batch_size, device, progress, labels
         Passed to :func:`~tda_widgets.extract_activations`.
     memory_budget : int or None, default 4 GiB
-        Most bytes each step may take (extraction, persistence, CKA), checked before
-        it allocates anything large; ``None`` turns the checks off (see
+        Most bytes each step may take (extraction, persistence, CKA, Wasserstein and
+        bottleneck matrices), checked before it allocates anything large; ``None`` turns the checks off (see
         ``DEFAULT_MEMORY_BUDGET``). Not part of the cache key: it changes whether a
         result is computed, never the result.
     n_points
