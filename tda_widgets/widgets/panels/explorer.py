@@ -5,7 +5,9 @@ Views are linked through their traits, so every link also works from Python:
 * a matrix cell ``(i, j)`` -> the diagrams of layers ``i`` and ``j`` with their optimal
   matching, and the Mapper graph of layer ``j``;
 * a diagram point -> the images whose activations form that feature's birth and death
-  edges, in the gallery and highlighted (selected) in the Mapper graph;
+  edges, in the gallery and highlighted (selected) in the Mapper graph; for an H1 point,
+  "Images along this loop" -> the images of its representative cycle, in cyclic order
+  (:meth:`ActivationExplorer.loop_images`);
 * Mapper nodes -> their member images in the gallery; switching layer selects, in the
   new layer's graph, the nodes that hold the same images (follow them through the net).
 
@@ -26,7 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tda_widgets._types import DistanceMatrix, MapperGraph, PointCloud
-from tda_widgets._validation import check_class_names
+from tda_widgets._validation import check_class_names, describe
 from tda_widgets.widgets._busy import busy
 from tda_widgets.widgets._selected import SelectedImages
 from tda_widgets.widgets.layer_distance_matrix import LayerDistanceMatrixWidget
@@ -39,6 +41,7 @@ from tda_widgets.widgets.persistence_diagram import PersistenceDiagramWidget
 
 if TYPE_CHECKING:
     from tda_widgets.stats import TestResult
+    from tda_widgets.topology.loops import RepresentativeCycle
 
 __all__ = ["ActivationExplorer", "ExplorerSelection"]
 
@@ -58,7 +61,8 @@ class ExplorerSelection:
         Mapper nodes of the second layer that are selected: picked by hand, or those that
         hold :attr:`images` when the selection came from elsewhere.
     images : ndarray of int64
-        Image indices of the current selection (what the gallery shows).
+        Image indices of the current selection (what the gallery shows): sorted, or,
+        for a loop, one per vertex of :attr:`loop` in its cyclic order.
     source : {"diagram", "mapper"} or None
         The view the selection was made in; ``None`` when nothing is selected.
     origin : str
@@ -70,6 +74,10 @@ class ExplorerSelection:
     cell_evidence : str or None
         The selected matrix cell's distance, noise floor and p (``None``: noise floors
         off).
+    loop : RepresentativeCycle or None
+        When the images are those along a loop (:meth:`ActivationExplorer.loop_images`):
+        its representative cycle, whose ``vertices`` are cloud indices of the layer the
+        loop was found on; ``None`` otherwise.
     """
 
     layers: tuple[str, str]
@@ -80,6 +88,7 @@ class ExplorerSelection:
     origin: str = ""
     n_significant: tuple[int | None, ...] = ()
     cell_evidence: str | None = None
+    loop: RepresentativeCycle | None = None
 
 
 def _image_labels(clouds: list[PointCloud], n_images: int) -> NDArray[np.int64] | None:
@@ -142,6 +151,29 @@ class ActivationExplorer(widgets.VBox):
       cleared otherwise.
     * *Titles name what is shown now*: the matrix's title follows its metric toggle; the
       Mapper's title its layer; the diagram's title its two layers.
+
+    **Loops.** With one H1 point selected, the gallery offers "Images along this loop"
+    (:meth:`loop_images`). It is the same selection, made in the diagram: the point stays
+    selected and its images are replaced by those along its representative cycle
+    (:func:`~tda_widgets.representative_cycle` on the layer's cloud, at the bar's birth),
+    in cyclic order, one per cycle vertex, captioned with their position ``k/m``;
+    :attr:`selected_images` and :attr:`selection` (``loop``) hold them in that order.
+    A new click anywhere replaces it as above, and a new layer pair follows the images
+    in the same order.
+
+    **Class filter.** The Mapper's "Filter classes…" box (or a click on a class in its
+    legend; :attr:`class_filter` from Python) narrows the *selection* to the images of
+    the matching classes (a class matches when its name contains the text, any case):
+
+    * the Mapper dims the nodes without a member of a matching class, and its side panel
+      counts only the selected points of matching classes;
+    * the gallery, :attr:`selected_images` and :attr:`selection` hold only the selected
+      images of matching classes, and the gallery's title says so
+      (``"Mapper nodes of A · classes matching '3': 14 of 141"``);
+    * the filter stays when the Mapper shows another layer or new parameters, and
+      clearing it brings the whole selection back (what was selected is kept);
+    * the matrix, the diagram and the per-layer chart describe all images: a diagram
+      point still selects its whole feature, which the filter then narrows.
 
     Views that Python is recomputing (new diagrams and matching, a new Mapper graph, a
     per-layer statistic) are dimmed with a "Computing…" badge until they are up to date.
@@ -207,6 +239,8 @@ class ActivationExplorer(widgets.VBox):
         self._origin_layer = ""
         self._origin = ""
         self._busy = False
+        self._loop: RepresentativeCycle | None = None  # the selection is a loop's images
+        self._cycles: dict[tuple[str, int], RepresentativeCycle] = {}
 
         # -- the views ----------------------------------------------------------------
         matrix = analysis.distance_matrix(metric=metric, dim=1)
@@ -241,6 +275,15 @@ class ActivationExplorer(widgets.VBox):
             on_confidence=self._on_confidence,
         )
         self.gallery = ImageGallery(self.source, captions=captions, max_images=max_gallery)
+        # shown in the gallery while exactly one H1 point is selected
+        self.loop_button = widgets.Button(
+            description="Images along this loop",
+            tooltip="Show the images along this H1 feature's representative cycle, in order",
+            layout=widgets.Layout(width="auto", display="none"),
+        )
+        self.loop_button.add_class("tdaw-loop-button")
+        self.loop_button.on_click(lambda _: self.loop_images())
+        self.gallery.actions.children = (self.loop_button,)
         self.layer_picker = widgets.Dropdown(
             options=[(name, i) for i, name in enumerate(self.layers)],
             value=first_pair[1],
@@ -409,7 +452,8 @@ class ActivationExplorer(widgets.VBox):
 
     @property
     def selected_images(self) -> NDArray[np.int64]:
-        """Image indices of the current selection (diagram feature or Mapper nodes).
+        """Image indices of the current selection (diagram feature, loop or Mapper nodes):
+        sorted, or, for a loop (:meth:`loop_images`), in the loop's cyclic order.
 
         A property here and on every view (``explorer.diagram.selected_images``); calling
         it as a method still works and warns (:class:`FutureWarning`)."""
@@ -428,7 +472,112 @@ class ActivationExplorer(widgets.VBox):
             origin=self._gallery_title(),
             n_significant=tuple(self.diagram.n_significant) if self.evidence.shown else (),
             cell_evidence=self.matrix.cell_evidence(i, j),
+            loop=self._loop,
         )
+
+    def loop_images(self, point: tuple[int, int] | list[int] | None = None) -> NDArray[np.int64]:
+        """Select the images along an H1 feature's loop, in cyclic order.
+
+        The feature's representative cycle (:func:`~tda_widgets.representative_cycle`,
+        at its birth) is computed on the cloud of the diagram's first layer, with that
+        layer's diagrams (so a subsampled diagram's cycle is in whole-cloud indices),
+        and each cycle vertex is mapped to its image. The gallery then shows them in
+        that order, captioned ``k/m``; :attr:`selected_images` and
+        ``selection.loop`` hold them. This is the "Images along this loop" button.
+
+        Parameters
+        ----------
+        point : (1, index), optional
+            The diagram point (as in ``diagram.selected_points``) of the first layer
+            shown; it becomes the selected point. Default: the one selected now.
+
+        Returns
+        -------
+        ndarray of int64
+            Image indices, one per cycle vertex, in cyclic order.
+
+        Raises
+        ------
+        ValueError
+            When ``point`` is not an H1 point of the diagram, or, without ``point``,
+            when the diagram's selection is not exactly one H1 point.
+
+        Examples
+        --------
+        >>> import torch, tempfile
+        >>> from tda_widgets import Analysis
+        >>> net = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3), torch.nn.ReLU())
+        >>> images = torch.rand(40, 1, 8, 8, generator=torch.Generator().manual_seed(0))
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> ex = ActivationExplorer(
+        ...     Analysis(net, images, ["0", "1"], cache_dir=tmp.name, progress=False),
+        ...     mapper_params={"n_intervals": 2},
+        ... )
+        >>> ex.diagram.selected_points = [[1, 0]]
+        >>> loop = ex.loop_images()
+        >>> loop.tolist() == ex.selected_images.tolist(), ex.selection.loop is not None
+        (True, True)
+        >>> tmp.cleanup()
+        """
+        if point is None:
+            chosen = [(int(d), int(k)) for d, k in self.diagram.selected_points]
+            if len(chosen) != 1 or chosen[0][0] != 1:
+                raise ValueError(
+                    "point: expected one selected H1 point in the diagram (or point=(1, "
+                    f"index)), got selected_points={[list(c) for c in chosen]}"
+                )
+            dim, k = chosen[0]
+        else:
+            try:
+                dim, k = (int(v) for v in point)
+            except (TypeError, ValueError) as exc:
+                raise TypeError(
+                    f"point: expected a (dim, index) pair, got {describe(point)}"
+                ) from exc
+            n_h1 = len(self.diagram.diagrams[1]) if len(self.diagram.diagrams) > 1 else 0
+            if dim != 1 or not 0 <= k < n_h1:
+                raise ValueError(
+                    f"point: expected an H1 point (1, index) with index in [0, {n_h1}), "
+                    f"got {(dim, k)}"
+                )
+        i = self.pair[0]
+        layer = self.layers[i]
+        cycle = self._cycle(layer, k)
+        images = np.asarray(self.clouds[i].image_index[cycle.vertices], dtype=np.int64)
+        with self._quiet():
+            self.diagram.selected_points = [[1, k]]
+        self._set_selection(
+            images, "diagram", f"Loop of H1 feature {k} of {layer}", layer, loop=cycle
+        )
+        self._highlight_followed()
+        self._update_loop_button()
+        return images
+
+    def _cycle(self, layer: str, k: int) -> RepresentativeCycle:
+        """The representative cycle of row ``k`` of ``layer``'s H1 diagram (cached)."""
+        from tda_widgets.topology import representative_cycle
+
+        if (layer, k) not in self._cycles:
+            with busy(self.gallery):
+                self.loop_button.disabled = True
+                try:
+                    # feature=k: the diagram's row k (the widget shows these diagrams'
+                    # rows in their order); point=(birth, death) could pick a tied row
+                    self._cycles[(layer, k)] = representative_cycle(
+                        self.clouds[self.layers.index(layer)],
+                        feature=k,
+                        diagrams=self.diagrams[layer],
+                        memory_budget=getattr(self.analysis, "memory_budget", None),
+                    )
+                finally:
+                    self.loop_button.disabled = False
+        return self._cycles[(layer, k)]
+
+    def _update_loop_button(self) -> None:
+        """Offer the loop while exactly one H1 point is selected in the diagram."""
+        points = list(self.diagram.selected_points)
+        one_h1 = len(points) == 1 and int(points[0][0]) == 1
+        self.loop_button.layout.display = "" if one_h1 else "none"
 
     # -- evidence (panels/evidence.py) ------------------------------------------------------
     @property
@@ -472,13 +621,17 @@ class ActivationExplorer(widgets.VBox):
         source: Literal["diagram", "mapper"] | None,
         origin: str,
         layer: str,
+        loop: RepresentativeCycle | None = None,
     ) -> None:
-        """Make ``images`` the selection, made in ``source`` on ``layer``."""
+        """Make ``images`` the selection, made in ``source`` on ``layer`` (the images
+        along ``loop``, in its order, when given)."""
         if images.size == 0:
-            images, source, origin, layer = np.zeros(0, np.int64), None, "", ""
+            images, source, origin, layer, loop = np.zeros(0, np.int64), None, "", "", None
+        self._loop = loop
         self._followed = images if images.size else None
         self._source, self._origin, self._origin_layer = source, origin, layer
         self._show_gallery()
+        self._update_loop_button()
 
     def _gallery_title(self) -> str:
         """The gallery's title: where the images come from, and where they are followed to."""
@@ -493,6 +646,10 @@ class ActivationExplorer(widgets.VBox):
     def _show_gallery(self) -> None:
         if self._source is None or self._followed is None:
             self.gallery.clear()
+        elif self._loop is not None:
+            m = len(self._followed)
+            notes = [f"{k + 1}/{m}" for k in range(m)]
+            self.gallery.show_sequence(self._followed, self._gallery_title(), notes)
         else:
             self.gallery.show(self._followed, self._gallery_title())
 
@@ -537,6 +694,7 @@ class ActivationExplorer(widgets.VBox):
             self.diagram.selected_points = keep
         self._show_mapper(j)
         self._show_gallery()
+        self._update_loop_button()  # the points were kept or cleared
         self.summary.highlight([i, j])
         self.status.value = (
             f"<b>{len(self.layers)} layers</b> · showing <code>{html.escape(a)}</code> and "
@@ -546,6 +704,7 @@ class ActivationExplorer(widgets.VBox):
     def _on_points(self, change: dict[str, Any]) -> None:
         i = self.pair[0]
         points = [(int(d), int(k)) for d, k in change["new"]]
+        self._update_loop_button()
         if not points:
             if self._source == "diagram":
                 self._set_selection(np.zeros(0, np.int64), None, "", "")

@@ -95,7 +95,10 @@ class ImageGallery(widgets.VBox):
             )
         )
         self.grid.add_class("tdaw-gallery-grid")
-        super().__init__([self.heading, self.grid], **kwargs)
+        # buttons that act on the selection shown (the explorer's "Images along this
+        # loop"); empty, it takes no room
+        self.actions = widgets.HBox(layout=widgets.Layout(flex_flow="row wrap"))
+        super().__init__([self.heading, self.actions, self.grid], **kwargs)
         self.add_class("tdaw-gallery")
 
     def _heading_html(self) -> str:
@@ -125,6 +128,34 @@ class ImageGallery(widgets.VBox):
         Only the first :attr:`max_images` are read and drawn; :attr:`indices` keeps all.
         """
         idx = np.unique(np.asarray(indices, dtype=np.int64).ravel()).tolist()
+        self._show(idx, heading, None)
+
+    def show_sequence(
+        self,
+        indices: Sequence[int] | NDArray[np.int64],
+        heading: str,
+        notes: Sequence[str],
+    ) -> None:
+        """Show images ``indices`` in the order given (repeats kept), each under its note.
+
+        For an ordered selection such as the images along a loop: ``notes[k]`` (e.g.
+        ``"3/24"``) goes before image ``indices[k]``'s caption, and :attr:`indices` keeps
+        the order. Only the first :attr:`max_images` are read and drawn.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> g = ImageGallery(ImageSource(np.zeros((5, 8, 8))), captions=list("abcde"))
+        >>> g.show_sequence([4, 1, 3], "Loop", ["1/3", "2/3", "3/3"])
+        >>> g.indices, g.text
+        ([4, 1, 3], 'Loop: 3 images in order')
+        """
+        idx = [int(i) for i in np.asarray(indices, dtype=np.int64).ravel()]
+        if len(notes) != len(idx):
+            raise ValueError(f"notes: expected one note per image ({len(idx)}), got {len(notes)}")
+        self._show(idx, heading, [str(n) for n in notes])
+
+    def _show(self, idx: list[int], heading: str, notes: list[str] | None) -> None:
         self.indices = idx
         self.title = heading
         shown = idx[: self.max_images]
@@ -133,18 +164,21 @@ class ImageGallery(widgets.VBox):
             self.grid.children = ()
             return
         more = f" (showing {len(shown)})" if len(shown) < len(idx) else ""
-        self._set_text(f"{heading}: {len(idx):,} image{'s' * (len(idx) != 1)}{more}")
+        order = " in order" if notes is not None else ""
+        self._set_text(f"{heading}: {len(idx):,} image{'s' * (len(idx) != 1)}{order}{more}")
         thumbs = self.source.thumbnails(shown)
         cells = []
-        for i, img in zip(shown, thumbs, strict=True):
+        for k, (i, img) in enumerate(zip(shown, thumbs, strict=True)):
             picture = widgets.Image(
                 value=encode_png(img), format="png", layout=widgets.Layout(width="56px")
             )
             caption = self._caption(i)
             text = f"#{i}" + (f" {caption}" if caption else "")
+            if notes is not None:
+                text = f"{notes[k]} · {text}"
             label = widgets.HTML(
-                f'<div style="font-size: 11px; line-height: 1.2; overflow-wrap: anywhere">'
-                f"{html.escape(text)}</div>",
+                f'<div style="font-size: 11px; line-height: 1.2; overflow-wrap: anywhere" '
+                f'data-testid="gallery-item" data-image="{i}">{html.escape(text)}</div>',
                 layout=widgets.Layout(width="64px"),
             )
             cells.append(widgets.VBox([picture, label]))
