@@ -9,7 +9,7 @@ Examples
 >>> import tempfile, pathlib
 >>> dest = pathlib.Path(tempfile.mkdtemp()) / "course"
 >>> main(["notebooks", str(dest)])  # doctest: +ELLIPSIS
-Copied 7 notebooks to ...
+Copied 8 notebooks to ...
 0
 >>> sorted(p.name for p in dest.iterdir())[0]
 '01_quickstart.ipynb'
