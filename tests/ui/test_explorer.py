@@ -311,3 +311,74 @@ def test_selection_rule_walk_diagram_nodes_layer_metric(explorer):
     assert _selection(lab) == before
     assert _page_titles(page)["gallery"].startswith(origin + ":")
     lab.screenshot("explorer-selection-walk", page.locator(EX))
+
+
+def test_images_along_a_loop_in_cyclic_order(explorer):
+    """an H1 point -> "Images along this loop" -> the gallery lists the representative
+    cycle's images in cyclic order (DOM order = the kernel's), and
+    ``explorer.selected_images`` holds them in that order."""
+    lab = explorer
+    page = lab.page
+    layers = lab.value("layers")
+    i = lab.value("ex.pair[0]")
+    button = page.locator(f"{EX} .tdaw-loop-button")
+    expect(button).to_be_hidden()  # offered only for one H1 point
+
+    k, birth, death = lab.value(
+        "(lambda d: (lambda k: [k, float(d[k, 0]), float(d[k, 1])])"
+        "(int((d[:, 1] - d[:, 0]).argmax())))(ex.diagram.diagrams[1])"
+    )
+    canvas = page.locator(f"{EX} [data-testid='pd-canvas']")
+    canvas.scroll_into_view_if_needed()
+    page.mouse.click(*diagram_point(canvas, birth, death))
+    lab.eventually("ex.diagram.selected_points", [[1, k]])
+    expect(button).to_be_visible()
+    expect(button).to_have_text("Images along this loop")
+
+    page.evaluate(_BUSY_WATCH_JS)
+    button.click()
+    origin = f"Loop of H1 feature {k} of {layers[i]}"
+    _wait_gallery(page, origin + ":")
+    # independently, in the kernel: the cycle of the clicked bar (by its birth and death)
+    # on the layer's cloud, mapped to images
+    expected = lab.value(
+        f"(lambda c: c.image_index[tda_widgets.representative_cycle(c, point=({birth!r}, "
+        f"{death!r}), diagrams=ex.diagrams[layers[{i}]]).vertices].tolist())(ex.clouds[{i}])"
+    )
+    assert len(expected) >= 3
+    lab.eventually("ex.selected_images.tolist()", expected)
+    assert lab.value("ex.gallery.indices") == expected
+    sel = _selection(lab)
+    assert (sel["source"], sel["points"], sel["origin"]) == ("diagram", [[1, k]], origin)
+    assert lab.value(f"ex.clouds[{i}].image_index[ex.selection.loop.vertices].tolist()") == expected
+
+    # the gallery's items, in DOM order, are the kernel's order, captioned k/m
+    m, shown = len(expected), min(len(expected), lab.value("ex.gallery.max_images"))
+    page.wait_for_function(
+        "(n) => document.querySelectorAll(\".tdaw-explorer [data-testid='gallery-item']\")"
+        ".length === n",
+        arg=shown,
+    )
+    items = page.locator(f"{EX} [data-testid='gallery-item']")
+    dom = [int(v) for v in items.evaluate_all("(es) => es.map((e) => e.dataset.image)")]
+    assert dom == expected[:shown]
+    captions = items.evaluate_all("(es) => es.map((e) => e.textContent)")
+    for p, caption in enumerate(captions):
+        assert caption.startswith(f"{p + 1}/{m}#{expected[p]}"), (p, caption)  # two lines
+    assert _page_titles(page)["gallery"].startswith(f"{origin}: {m} images in order")
+    # the gallery showed "Computing…" while the cycle was computed, and no longer does
+    busy = page.evaluate("() => window.__tdawBusy")
+    assert "gallery-heading" in busy, busy
+    assert page.locator(f"{EX} .tdaw-busy").count() == 0
+
+    gallery = page.locator(f"{EX} .tdaw-gallery")
+    page.wait_for_function(
+        "(g) => [...g.querySelectorAll('img')].every((e) => e.complete && e.naturalWidth > 0)",
+        arg=gallery.element_handle(),
+    )
+    lab.settled(gallery)
+    lab.screenshot("explorer-loop-gallery-light", gallery)
+    lab.screenshot("explorer-loop", page.locator(EX))
+    lab.set_theme("JupyterLab Dark")
+    lab.settled(gallery)
+    lab.screenshot("explorer-loop-gallery-dark", gallery)

@@ -46,7 +46,7 @@ def _gallery_order(ex: ActivationExplorer) -> tuple[list[int], list[str]]:
     for cell in ex.gallery.grid.children:
         label = cell.children[1].value
         images.append(int(re.search(r'data-image="(\d+)"', label).group(1)))
-        notes.append(re.search(r">([^<]*)</div>", label).group(1).split(" · ")[0])
+        notes.append(re.search(r"font-weight: 600\">([^<]*)</span>", label).group(1))
     return images, notes
 
 

@@ -90,6 +90,11 @@ class ImageGallery(widgets.VBox):
                 max_height=max_height,
                 overflow_y="auto",
                 align_content="flex-start",
+                # rows as tall as their tiles, always: with auto rows a re-render under a
+                # height limit (intervals changed, selection kept) squeezed them 77 -> 65 px
+                # and cut the captions
+                grid_auto_rows="max-content",
+                flex="0 0 auto",
                 # a rule under the grid: where it scrolls, the cut row reads as scrolled
                 border_bottom="1px solid var(--jp-border-color2, #e0e0e0)",
             )
@@ -139,8 +144,9 @@ class ImageGallery(widgets.VBox):
         """Show images ``indices`` in the order given (repeats kept), each under its note.
 
         For an ordered selection such as the images along a loop: ``notes[k]`` (e.g.
-        ``"3/24"``) goes before image ``indices[k]``'s caption, and :attr:`indices` keeps
-        the order. Only the first :attr:`max_images` are read and drawn.
+        ``"3/24"``, plain text) goes on a line above image ``indices[k]``'s caption, and
+        :attr:`indices` keeps the order. Only the first :attr:`max_images` are read and
+        drawn.
 
         Examples
         --------
@@ -173,13 +179,18 @@ class ImageGallery(widgets.VBox):
                 value=encode_png(img), format="png", layout=widgets.Layout(width="56px")
             )
             caption = self._caption(i)
-            text = f"#{i}" + (f" {caption}" if caption else "")
-            if notes is not None:
-                text = f"{notes[k]} · {text}"
+            text = html.escape(f"#{i}" + (f" {caption}" if caption else ""))
+            if notes is not None:  # a line of its own, so it never runs into the caption
+                note = html.escape(notes[k])
+                text = f'<span style="display: block; font-weight: 600">{note}</span>{text}'
             label = widgets.HTML(
                 f'<div style="font-size: 11px; line-height: 1.2; overflow-wrap: anywhere" '
-                f'data-testid="gallery-item" data-image="{i}">{html.escape(text)}</div>',
+                f'data-testid="gallery-item" data-image="{i}">{text}</div>',
                 layout=widgets.Layout(width="64px"),
             )
-            cells.append(widgets.VBox([picture, label]))
+            cells.append(
+                widgets.VBox(
+                    [picture, label], layout=widgets.Layout(overflow="visible", flex="0 0 auto")
+                )
+            )
         self.grid.children = tuple(cells)
