@@ -548,9 +548,10 @@ def circular_coordinates(
     1. ``m = min(n, n_landmarks)`` landmarks by farthest-point sampling (from a
        start drawn with ``seed``); their covering radius ``rho`` is recorded.
     2. ripser's Z/``prime`` persistence with cocycles on the landmarks; the bar is
-       the ``feature``-th most persistent (ripser's diagram over Z/``prime``; it equals
-       the Z/2 diagram of :func:`~tda_widgets.topology.persistence_diagrams` unless the
-       loops have 2-torsion, e.g. a projective plane).
+       the ``feature``-th most persistent (ripser's diagram over Z/``prime``; it can
+       differ from the Z/2 diagram of :func:`~tda_widgets.topology.persistence_diagrams`
+       whenever the filtration maps a loop to twice another -- a doubly wound loop, as in
+       notebook 06's rotation clouds -- even with no torsion in any single complex).
     3. At the Rips scale ``s`` (default the middle of the bar, raised above ``2 rho``
        when needed), the cocycle times the smallest unit ``u`` of Z/``prime`` whose
        centred integer lift is a cocycle of the Rips complex at ``s`` (checked on every
