@@ -23,6 +23,16 @@ export function screenRadius(r: number, zoom: number): number {
   return r * Math.min(3, Math.max(0.5, Math.sqrt(zoom)));
 }
 
+/**
+ * A node's drawn radius: its layout radius scaled as the fit scales the layout when the
+ * fit shrinks it (k < 1), then by the zoom; 3 px at least. The layout keeps nodes apart
+ * by their radii in layout units, so a fit that shrank distances but not radii piled the
+ * nodes of a 22-interval graph on each other.
+ */
+export function drawnRadius(r: number, fitK: number, zoom: number): number {
+  return Math.max(3, screenRadius(r * Math.min(1, fitK), zoom));
+}
+
 /** The node under (x, y) (the topmost: drawn last), or null. */
 export function hitNode(screen: ArrayLike<number>, r: ArrayLike<number>, x: number, y: number, slack = 2): number | null {
   for (let i = screen.length / 2 - 1; i >= 0; i--) {

@@ -3,6 +3,7 @@
 // keyboard.ts; their rules in gestures.ts and keys.ts) end in model.set + save_changes.
 // Positions and the layout are in positions.ts, the shared state and zoom in context.ts.
 import type { RenderProps } from "@anywidget/types";
+import { fittedWidth, horizontalChrome, watchWidth } from "../shared/fit";
 import { onThemeChange } from "../shared/theme";
 import { attachZoom, initialState, type Ctx } from "./context";
 import type { Mode } from "./gestures";
@@ -17,17 +18,27 @@ import { buildView } from "./view";
 import "../shared/base.css";
 import "./styles.css";
 
+const SIDE_PX = 250; // the side panel (220 px), the gap, the stage's border and some slack
+
 function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void {
   performance.mark("tdaw:mapper_graph:setup-start");
   const view = buildView(host);
   const { root, panBtn, lassoBtn, fitBtn, relayoutBtn, slider, search, canvas, legendSlot } = view;
   const st = initialState();
+  let room = 0; // the host's width (fit_width)
   const ctx: Ctx = {
     model,
     view,
     st,
     zoom: attachZoom(canvas, st, () => ctx.redraw()),
-    width: () => model.get("width") || 640,
+    // fit_width: the canvas at most `width`, narrower in a narrower box; the side panel
+    // (220 px) beside it while the canvas keeps 360 px, else below it
+    width: () => {
+      const max = model.get("width") || 640;
+      if (!model.get("fit_width") || room <= 0) return max;
+      const beside = room - SIDE_PX;
+      return fittedWidth(max, beside >= 360 ? beside : room - 2, true);
+    },
     height: () => model.get("height") || 480,
     selectedNodes: () => model.get("selected_nodes") ?? [],
     setSelection(nodes) {
@@ -94,10 +105,18 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
   root.addEventListener("focus", () => onFocus(ctx));
   root.addEventListener("blur", () => onBlur(ctx));
   const stopTheme = onThemeChange(ctx.redraw); // the rings and edges take the theme's colours
+  const resize = (): void => {
+    st.baseR = radii(st.g, ctx.width() * ctx.height());
+    adoptPositions(ctx, true);
+  };
+  const stopFit = watchWidth(host, (w) => {
+    const before = ctx.width();
+    room = w - horizontalChrome(root);
+    if (ctx.width() !== before) resize();
+  });
 
   // -- model -> view: trait subscriptions ---------------------------------------------
   const detail = (): void => onDetail(ctx);
-  const refit = (): void => adoptPositions(ctx, true);
   const evidence = (): void => buildEvidence(model.get("purity_evidence") ?? {}, view.evidence);
   const handlers: [string, () => void][] = [
     ["change:sizes", loadGraph],
@@ -123,8 +142,9 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
     ["change:thumbnails", detail],
     ["change:thumbnail_indices", detail],
     ["change:thumbnail_grid", detail],
-    ["change:width", refit],
-    ["change:height", refit],
+    ["change:width", resize],
+    ["change:height", resize],
+    ["change:fit_width", resize],
     ["change:title", () => onTitle(ctx)],
     ["change:purity_evidence", evidence],
   ];
@@ -138,6 +158,7 @@ function render({ model, el: host }: RenderProps<MapperGraphModel>): () => void 
   return () => {
     for (const [name, cb] of handlers) model.off(name, cb);
     stopTheme();
+    stopFit();
     ctx.zoom.detach();
     if (st.thumbUrl) URL.revokeObjectURL(st.thumbUrl);
     root.remove();

@@ -77,6 +77,8 @@ export interface MapperGraphModel {
   title: string;
   width: number;
   height: number;
+  /** Draw the canvas at most `width` wide, narrower in a narrower box (js/shared/fit.ts). */
+  fit_width?: boolean;
   /** The purity permutation test shown in the legend; {} for none (set by Python). */
   purity_evidence: Partial<PurityEvidence>;
 }

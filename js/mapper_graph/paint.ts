@@ -4,7 +4,7 @@ import { fixed } from "../shared/scale";
 import { readTheme } from "../shared/theme";
 import { sizeCanvas } from "../shared/dom";
 import type { Ctx } from "./context";
-import { drawGraph, screenRadius, toScreen } from "./draw";
+import { drawGraph, drawnRadius, toScreen } from "./draw";
 import { dimmedNodes, matchClasses, visibleEdges } from "./graph";
 import { showFocus, showKeyTooltip } from "./keyboard";
 import { compose, type Transform } from "./layout";
@@ -34,7 +34,7 @@ export function redraw(ctx: Ctx): void {
   const h = ctx.height();
   const t = totalTransform(ctx);
   st.screen = toScreen(st.world.length === 2 * g.n ? st.world : new Float64Array(2 * g.n), t);
-  st.screenR = st.baseR.map((r) => screenRadius(r, st.zoomT.k));
+  st.screenR = st.baseR.map((r) => drawnRadius(r, st.fit.k, st.zoomT.k));
   const edges = visibleEdges(g, model.get("edge_threshold") ?? 0);
   const selected = ctx.selectedNodes();
   root.dataset.selectedNodes = selected.join(",");

@@ -3,6 +3,7 @@
 import type { RenderProps } from "@anywidget/types";
 import { at, decode } from "../shared/codec";
 import { el, localPoint } from "../shared/dom";
+import { fittedWidth, horizontalChrome, watchWidth } from "../shared/fit";
 import { onThemeChange, readTheme } from "../shared/theme";
 import {
   bandText,
@@ -115,12 +116,14 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
     return bitmap;
   };
 
+  let room = 0; // the host's width (fit_width)
   const mode = (): Mode => (model.get("mode") as Mode) ?? "diagram";
   const diagramNames = (): string[] => model.get("names") ?? [];
 
   function redraw(): void {
-    const width = model.get("width");
-    const height = model.get("height");
+    // fit_width: at most `width`, narrower in a narrower box, the height in proportion
+    const width = fittedWidth(model.get("width"), room, !!model.get("fit_width"));
+    const height = Math.round((model.get("height") * width) / model.get("width"));
     const dpr = window.devicePixelRatio || 1;
     canvas.style.width = `${width}px`;
     canvas.style.height = `${height}px`;
@@ -404,17 +407,23 @@ function render({ model, el: host }: RenderProps<PersistenceDiagramModel>): () =
     ["change:mode", onMode],
     ["change:width", redraw],
     ["change:height", redraw],
+    ["change:fit_width", redraw],
     ["change:title", onTitle],
     ["change:subsample_note", onSubsample],
   ];
   for (const [name, cb] of handlers) model.on(name, cb);
   const stopTheme = onThemeChange(onVisible);
+  const stopFit = watchWidth(host, (w) => {
+    room = w - horizontalChrome(root);
+    if (model.get("fit_width")) redraw();
+  });
   onTitle();
   onSubsample();
   onData();
 
   return () => {
     stopTheme();
+    stopFit();
     for (const [name, cb] of handlers) model.off(name, cb);
     window.removeEventListener("mousemove", onDrag);
     window.removeEventListener("mouseup", onRelease);

@@ -26,4 +26,6 @@ export interface PersistenceDiagramModel {
   /** Canvas size in CSS pixels (set by Python). */
   width: number;
   height: number;
+  /** Draw at most `width` wide, narrower in a narrower box (js/shared/fit.ts). */
+  fit_width?: boolean;
 }

@@ -27,6 +27,8 @@ export interface ExplorerSpec {
   max_gallery: number;
   /** Per layer: "1,000 of 50,000 images, r = 3.21" when its persistence ran on a subsample, else "". */
   subsample_notes?: string[];
+  /** The selection on screen when the page was made: the page opens showing it. */
+  initial?: { images: number[]; heading: string; nodes: number[]; points: number[][] };
 }
 
 function ints(enc: EncodedArray): number[] {
@@ -173,5 +175,19 @@ export function linkExplorer(spec: ExplorerSpec, models: Record<string, Model>):
 
   const initial = (matrix.get("selected_pair") as number[]) ?? [];
   if (initial.length === 2) showLayers(initial[0] as number, initial[1] as number);
-  showImages(spec, [], "");
+  // the page opens as the screen was: the gallery's images, the Mapper's rings, the points
+  const sel = spec.initial;
+  if (sel && sel.images.length) {
+    if (sel.points.length) diagram.setFromPython("selected_points", sel.points);
+    followed = new Set(sel.images);
+    internal = true;
+    try {
+      mapper.setFromPython("selected_nodes", sel.nodes);
+    } finally {
+      internal = false;
+    }
+    showImages(spec, sel.images, sel.heading);
+  } else {
+    showImages(spec, [], "");
+  }
 }

@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 from tda_widgets._types import MapperGraph
 from tda_widgets.widgets._checks import as_float_array, as_index_array
 
-__all__ = ["check_graph", "class_counts_from_labels", "node_values_for"]
+__all__ = ["check_graph", "class_counts_from_labels", "matching_classes", "node_values_for"]
 
 
 def check_graph(graph: Any) -> None:
@@ -129,3 +129,23 @@ def node_values_for(
             raise ValueError("color_by: 'purity' needs class counts (pass `labels=`)")
         return counts.max(axis=1, initial=0) / np.maximum(sizes, 1), "purity"
     raise ValueError(f"color_by: expected one of 'classes', 'lens', 'size', 'purity', got {mode!r}")
+
+
+def matching_classes(class_names: Any, query: str) -> NDArray[np.int64] | None:
+    """Label values whose name contains ``query`` (trimmed, any case): the Mapper view's
+    class filter, the same rule as ``matchClasses`` in ``js/mapper_graph/graph.ts``.
+    ``None`` when the query is empty (no filter).
+
+    Examples
+    --------
+    >>> matching_classes(["cat", "dog", "Catfish"], " CAT").tolist()
+    [0, 2]
+    >>> matching_classes(["cat"], "") is None
+    True
+    """
+    q = str(query).strip().lower()
+    if not q:
+        return None
+    return np.asarray(
+        [c for c, name in enumerate(class_names) if q in str(name).lower()], dtype=np.int64
+    )

@@ -13,7 +13,12 @@ from tda_widgets._types import MapperGraph
 from tda_widgets.widgets._base import TdaWidget
 from tda_widgets.widgets._checks import as_float_array, as_index_array, as_names
 from tda_widgets.widgets._codec import array_from_json, array_to_json, array_trait
-from tda_widgets.widgets._graph import check_graph, class_counts_from_labels, node_values_for
+from tda_widgets.widgets._graph import (
+    check_graph,
+    class_counts_from_labels,
+    matching_classes,
+    node_values_for,
+)
 from tda_widgets.widgets._selected import SelectedImages
 from tda_widgets.widgets._sprites import as_images, sprite_sheet
 
@@ -200,7 +205,9 @@ class MapperGraphWidget(TdaWidget):
     """float: edges with a smaller weight are hidden. Set by the view (slider) or Python."""
 
     class_filter = traitlets.Unicode("").tag(sync=True)
-    """str: nodes without a class matching this text are dimmed. Set by the view or Python."""
+    """str: nodes without a class matching this text are dimmed, and with per-point
+    ``labels`` the side panel counts only the selected points of matching classes (a
+    class matches when its name contains the text, any case). Set by the view or Python."""
 
     detail = traitlets.Dict().tag(sync=True)
     """dict: the detail panel's summary of the selection. Set by Python."""
@@ -222,6 +229,11 @@ class MapperGraphWidget(TdaWidget):
 
     width = traitlets.Int(640, min=160).tag(sync=True)
     """int: drawing width in CSS pixels. Set by Python."""
+
+    fit_width = traitlets.Bool(False).tag(sync=True)
+    """bool: draw at most :attr:`width` wide, and narrower (down to 240 px) when the box
+    the view sits in is narrower; the side panel sits beside the canvas while it keeps
+    360 px, else below. The explorer turns it on. Set by Python."""
 
     height = traitlets.Int(480, min=120).tag(sync=True)
     """int: drawing height in CSS pixels. Set by Python."""
@@ -422,7 +434,7 @@ class MapperGraphWidget(TdaWidget):
             self._syncing = False
         self._update_detail()
 
-    @traitlets.observe("max_thumbnails")
+    @traitlets.observe("max_thumbnails", "class_filter")
     def _on_max_thumbnails(self, change: dict[str, Any]) -> None:
         self._update_detail()
 
@@ -438,6 +450,9 @@ class MapperGraphWidget(TdaWidget):
         nodes = list(self.selected_nodes)
         idx = self.selected_indices
         exact = self._labels is not None
+        matched = matching_classes(self.class_names, self.class_filter)
+        if matched is not None and self._labels is not None:
+            idx = idx[np.isin(self._labels[idx], matched)]  # the class filter narrows it
         classes: list[list[Any]] = []
         if self.class_counts is not None and nodes:
             if self._labels is not None:
@@ -447,7 +462,9 @@ class MapperGraphWidget(TdaWidget):
             order = np.argsort(-counts, kind="stable")
             classes = [[self.class_names[c], int(counts[c])] for c in order if counts[c] > 0]
         images = (
-            self.selected_image_indices() if self._images is not None else np.zeros(0, np.int64)
+            (np.unique(self._image_index[idx]) if self._image_index is not None else idx)
+            if self._images is not None
+            else np.zeros(0, np.int64)
         )
         shown = images[: self.max_thumbnails]
         if shown.size and self._images is not None:

@@ -124,6 +124,11 @@ class PersistenceDiagramWidget(TdaWidget):
     width = traitlets.Int(420, min=120).tag(sync=True)
     """int: plot width in CSS pixels. Set by Python."""
 
+    fit_width = traitlets.Bool(False).tag(sync=True)
+    """bool: draw at most :attr:`width` wide, and narrower (down to 240 px) when the box
+    the view sits in is narrower, the height in proportion. The explorer turns it on.
+    Set by Python."""
+
     height = traitlets.Int(420, min=120).tag(sync=True)
     """int: plot height in CSS pixels. Set by Python."""
 

@@ -30,6 +30,7 @@ from numpy.typing import NDArray
 from tda_widgets._types import DistanceMatrix, MapperGraph, PointCloud
 from tda_widgets._validation import check_class_names, describe
 from tda_widgets.widgets._busy import busy
+from tda_widgets.widgets._graph import matching_classes
 from tda_widgets.widgets._selected import SelectedImages
 from tda_widgets.widgets.layer_distance_matrix import LayerDistanceMatrixWidget
 from tda_widgets.widgets.mapper_graph import MapperGraphWidget
@@ -239,6 +240,7 @@ class ActivationExplorer(widgets.VBox):
         self._origin_layer = ""
         self._origin = ""
         self._busy = False
+        self._class_filter = ""
         self._loop: RepresentativeCycle | None = None  # the selection is a loop's images
         self._cycles: dict[tuple[str, int], RepresentativeCycle] = {}
 
@@ -256,13 +258,16 @@ class ActivationExplorer(widgets.VBox):
             matrix,
             second,
             title=f"Layer distances ({self._metric_name})",
-            # a 330 px grid at most: 17 layers' matrix and the diagram share a row from ~970 px
-            # (JupyterLab's cell at a 1400 px window with the file browser open)
-            cell_size=max(16, min(40, 330 // max(1, len(self.layers)))),
+            # a 300 px grid at most: 17 layers' matrix (~500 px with names and colour bar)
+            # and the diagram (260 px at least) share a row from an 800 px explorer
+            # (JupyterLab's cell at a 1000 px window)
+            cell_size=max(16, min(40, 300 // max(1, len(self.layers)))),
         )
+        # at most 520 px, narrower in a narrower slot (fit_width; see the layout below)
         self.diagram = PersistenceDiagramWidget(
-            self.diagrams[self.layers[0]], cloud=self.clouds[0], width=380, height=380
+            self.diagrams[self.layers[0]], cloud=self.clouds[0], width=520, height=520
         )
+        self.diagram.fit_width = True
         # the diagram in a box: the box carries the busy state while Python recomputes it
         self.diagram_slot = widgets.Box([self.diagram])
         # confidence sets on the diagrams, noise floors on the matrix (panels/evidence.py)
@@ -304,7 +309,9 @@ class ActivationExplorer(widgets.VBox):
             description="overlap",
             continuous_update=False,
         )
-        self.mapper_slot = widgets.Box(layout=widgets.Layout(min_height="300px"))
+        self.mapper_slot = widgets.Box(
+            layout=widgets.Layout(min_height="300px", flex_flow="column", min_width="0")
+        )
         self.summary = LayerSummaryPanel(
             self.diagrams,
             purity=self._purity,
@@ -323,9 +330,14 @@ class ActivationExplorer(widgets.VBox):
         self.n_intervals.observe(self._on_mapper_params, names="value")
         self.overlap.observe(self._on_mapper_params, names="value")
 
-        # one wrapping row: the views sit side by side as far as the cell's width allows
-        # (matrix, diagram and Mapper in a row on wide screens, two a row at ~1000 px, one
-        # a row at ~700 px); the gallery takes what is left of its row, and scrolls
+        # One wrapping row (docs/architecture.md, "The explorer's layout"). Each view sits
+        # in a slot whose width the row decides, never its content: the matrix keeps its
+        # size and scrolls sideways in a slot narrower than it; the diagram (260-520 px) and
+        # the Mapper canvas (up to 900 px, side panel beside it from 610 px) fit their
+        # slots. Bases: matrix ~500 + diagram 260 share a row from ~800 px; the Mapper
+        # (basis 800) then wraps below them with the gallery (320), and the two share that
+        # row's width 2:1 (a 1420 px explorer: Mapper ~990, gallery ~410); from ~1950 px
+        # all four sit in one row. Nothing is cut: a slot that is too narrow scrolls.
         row = widgets.Layout(
             display="flex",
             flex_flow="row wrap",
@@ -333,16 +345,31 @@ class ActivationExplorer(widgets.VBox):
             grid_gap="12px 16px",
             width="100%",
         )
+        self.evidence.matrix_slot.layout = widgets.Layout(
+            flex="0 1 auto", max_width="100%", min_width="0", overflow_x="auto"
+        )
+        self.diagram_slot.layout = widgets.Layout(
+            flex="1 1 260px",
+            flex_flow="column",
+            min_width="240px",
+            max_width="520px",
+            overflow_x="auto",
+        )
         controls = widgets.HBox(
             [self.layer_picker, self.n_intervals, self.overlap],
-            layout=widgets.Layout(flex_flow="row wrap", max_width="560px"),
+            layout=widgets.Layout(flex_flow="row wrap", max_width="100%"),
         )
         self.mapper_column = widgets.VBox(
-            [controls, self.mapper_slot], layout=widgets.Layout(flex="0 1 auto", max_width="100%")
+            [controls, self.mapper_slot],
+            layout=widgets.Layout(
+                flex="2 1 800px", min_width="0", max_width="100%", overflow_x="auto"
+            ),
         )
         self.gallery.layout = widgets.Layout(
-            flex="1 1 320px", min_width="260px", max_width="100%", overflow="hidden"
+            flex="1 1 320px", min_width="240px", max_width="100%", overflow="hidden"
         )
+        for slot in (self.evidence.matrix_slot, self.diagram_slot, self.mapper_column):
+            slot.add_class("tdaw-slot")
         # a gap below the gallery, whose last row of thumbnails is cut where it scrolls
         self.summary.layout = widgets.Layout(width="100%", margin="12px 0 0 0")
         super().__init__(
@@ -363,7 +390,8 @@ class ActivationExplorer(widgets.VBox):
                 ),
                 self.summary,
             ],
-            layout=widgets.Layout(width="100%", overflow="hidden"),
+            # a safety net: anything wider than the explorer scrolls, never is cut
+            layout=widgets.Layout(width="100%", overflow_x="auto", overflow_y="hidden"),
         )
         self.add_class("tdaw-explorer")
         self.matrix.selected_pair = first_pair
@@ -433,13 +461,15 @@ class ActivationExplorer(widgets.VBox):
                 # no thumbnails in the Mapper's side panel: the gallery shows them
                 image_index=cloud.image_index,
                 title=f"Mapper of {layer}",
-                width=520,
-                height=380,
+                width=900,  # at most: the canvas fits its slot (fit_width)
+                height=420,
+                fit_width=True,
             )
             view.set_purity_test(self.purity_test_of(layer))
             if not keep:
                 return view
             view.observe(self._on_nodes, names="selected_nodes")
+            view.observe(self._on_class_filter, names="class_filter")
             self._mappers[key] = view
         return self._mappers[key]
 
@@ -643,15 +673,45 @@ class ActivationExplorer(widgets.VBox):
             return self._origin
         return f"{self._origin}, followed to {self.layers[j]}"
 
+    @property
+    def class_filter(self) -> str:
+        """The class filter (see the class docstring): ``""`` for none."""
+        return self._class_filter
+
+    @class_filter.setter
+    def class_filter(self, value: str) -> None:
+        if not isinstance(value, str):
+            raise TypeError(f"class_filter: expected a str, got {type(value).__name__}")
+        self.mapper.class_filter = value  # -> _on_class_filter
+
+    def _on_class_filter(self, change: dict[str, Any]) -> None:
+        if change["owner"] is not self.mapper:
+            return
+        self._class_filter = str(change["new"])
+        self._show_gallery()
+
+    def _filtered(self, images: NDArray[np.int64]) -> tuple[NDArray[np.int64], str]:
+        """``images`` of the classes the class filter matches (all without a filter), in
+        their order, and what the gallery's title adds."""
+        query = self._class_filter.strip()
+        matched = matching_classes(self.class_names or [], query)
+        if matched is None or self.image_labels is None:
+            return images, ""
+        kept = images[np.isin(self.image_labels[images], matched)]
+        return kept, f" · classes matching {query!r}: {kept.size:,} of {images.size:,}"
+
     def _show_gallery(self) -> None:
         if self._source is None or self._followed is None:
             self.gallery.clear()
-        elif self._loop is not None:
+            return
+        shown, note = self._filtered(self._followed)
+        if self._loop is not None:
             m = len(self._followed)
-            notes = [f"{k + 1}/{m}" for k in range(m)]
-            self.gallery.show_sequence(self._followed, self._gallery_title(), notes)
+            keep = np.isin(self._followed, shown)
+            notes = [f"{k + 1}/{m}" for k in range(m) if keep[k]]
+            self.gallery.show_sequence(self._followed[keep], self._gallery_title() + note, notes)
         else:
-            self.gallery.show(self._followed, self._gallery_title())
+            self.gallery.show(shown, self._gallery_title() + note)
 
     def _highlight_followed(self) -> None:
         """Select, in the Mapper shown, the nodes that hold the selected images."""
@@ -666,6 +726,7 @@ class ActivationExplorer(widgets.VBox):
         """Show layer j's Mapper graph; select the nodes holding the followed images."""
         with busy(self.mapper_slot):
             self.mapper = self.mapper_view(j)
+        self.mapper.class_filter = self._class_filter  # the filter follows to the new graph
         self.mapper_slot.children = (self.mapper,)
         if self.layer_picker.value != j:
             with self._quiet():

@@ -123,6 +123,15 @@ def explorer_html(explorer: ExplorerParts, *, title: str = "tda_widgets explorer
         "thumbnails": urls,
         "captions": captions,
         "max_gallery": explorer.gallery.max_images,
+        # what the screen shows now (save_png pictures it): the gallery's images and title,
+        # the Mapper's selected nodes (their rings; the side panel is the live view's) and
+        # the diagram's selected points
+        "initial": {
+            "images": [int(i) for i in explorer.gallery.indices],
+            "heading": str(explorer.gallery.title),
+            "nodes": [int(n) for n in explorer.mapper.selected_nodes],
+            "points": [[int(d), int(k)] for d, k in explorer.diagram.selected_points],
+        },
         "subsample_notes": [
             subsample_note(explorer.diagrams[name], cloud=cloud)
             for name, cloud in zip(layers, explorer.clouds, strict=True)

@@ -176,7 +176,13 @@ class ImageGallery(widgets.VBox):
         cells = []
         for k, (i, img) in enumerate(zip(shown, thumbs, strict=True)):
             picture = widgets.Image(
-                value=encode_png(img), format="png", layout=widgets.Layout(width="56px")
+                value=encode_png(img),
+                format="png",
+                # a fixed box: a tile's height never waits on the image's decoding (rows
+                # laid out before it were 43 px, the next row's images over the captions)
+                layout=widgets.Layout(
+                    width="56px", height="56px", min_height="56px", object_fit="contain"
+                ),
             )
             caption = self._caption(i)
             text = html.escape(f"#{i}" + (f" {caption}" if caption else ""))
