@@ -10,6 +10,8 @@ export interface Detail {
   exact: boolean;
   /** Number of distinct images in the selection. */
   images: number;
+  /** The class filter the counts are narrowed to ("" or absent: all classes). */
+  filter?: string;
 }
 
 /** A permutation test of Mapper purity (see MapperGraphWidget.purity_evidence); null = not finite. */

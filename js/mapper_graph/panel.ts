@@ -148,7 +148,8 @@ export function buildDetail(
     text(
       "div",
       "tdaw-mg-detail-head",
-      `${nodes} node${nodes === 1 ? "" : "s"} · ${points} point${points === 1 ? "" : "s"}`,
+      `${nodes} node${nodes === 1 ? "" : "s"} · ${points} point${points === 1 ? "" : "s"}` +
+        (detail.filter ? ` of classes matching “${detail.filter}”` : ""),
       "mg-detail-size",
     ),
   );

@@ -451,7 +451,8 @@ class MapperGraphWidget(TdaWidget):
         idx = self.selected_indices
         exact = self._labels is not None
         matched = matching_classes(self.class_names, self.class_filter)
-        if matched is not None and self._labels is not None:
+        narrowed = matched is not None and self._labels is not None
+        if narrowed:
             idx = idx[np.isin(self._labels[idx], matched)]  # the class filter narrows it
         classes: list[list[Any]] = []
         if self.class_counts is not None and nodes:
@@ -482,6 +483,7 @@ class MapperGraphWidget(TdaWidget):
             "classes": classes,
             "exact": exact,
             "images": int(images.size),
+            "filter": self.class_filter.strip() if narrowed else "",
         }
 
     # -- evidence -------------------------------------------------------------------

@@ -55,6 +55,7 @@ def test_the_class_filter_narrows_gallery_selection_and_side_panel(ex: Activatio
     assert ex.mapper.detail["points"] == int(np.isin(labels[members], [0, 2]).sum())
     assert ex.mapper.detail["points"] < points_all
     assert {name for name, _ in ex.mapper.detail["classes"]} <= {"cat", "catfish"}
+    assert ex.mapper.detail["filter"] == "CAT"  # the panel says what it counts
 
     # another Mapper layer: the filter follows, and so does the (narrowed) selection
     ex.layer_picker.value = 0

@@ -45,6 +45,7 @@ def test_selected_nodes_and_indices_follow_each_other():
         "classes": [["dog", 3], ["cat", 1]],  # node counts summed: point 3 counts twice
         "exact": False,
         "images": 0,
+        "filter": "",  # no class filter: all classes counted
     }
     w.selected_indices = np.array([5, 0])
     assert w.selected_nodes == [0, 3]
