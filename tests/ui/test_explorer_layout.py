@@ -5,26 +5,65 @@ gallery scrolls instead of growing the page. Screenshots go to tests/ui/artifact
 import pytest
 from ui_contrast import text_colours
 
-WIDTHS = (700, 1000, 1600)
+# the explorer's width in JupyterLab at a window of: 700 px with the file browser open,
+# 700, 1000, 1600 and 2200 px (the names in the screenshots)
+WIDTHS = {332: "700-sidebar", 520: "700", 820: "1000", 1420: "1600", 2020: "2200"}
 SCREEN = 1000  # the viewport's height: "one screen"
 
 
 _OVERFLOW_JS = """
 (sel) => {
-  // views and text boxes that stick out of the explorer, or text cut by its own box
+  // views, slots and text boxes cut by a box that does not scroll (or sticking out of the
+  // explorer); a view wider than its slot is fine when the slot scrolls to it
   const ex = document.querySelector(sel);
-  const box = ex.getBoundingClientRect();
   const out = [];
-  for (const e of ex.querySelectorAll('.tdaw-view, .tdaw-gallery, .bqplot, .widget-dropdown')) {
+  const items = ex.querySelectorAll(
+    '.tdaw-slot, .tdaw-view, .tdaw-gallery, .bqplot, .widget-dropdown, canvas, .tdaw-mg-side');
+  for (const e of items) {
     const r = e.getBoundingClientRect();
-    if (r.width && (r.left < box.left - 0.5 || r.right > box.right + 0.5))
-      out.push(`${e.className.slice(0, 40)}: ${Math.round(r.left)}..${Math.round(r.right)} not in ${Math.round(box.left)}..${Math.round(box.right)}`);
+    if (!r.width) continue;
+    for (let a = e.parentElement; a; a = a.parentElement) {
+      const ar = a.getBoundingClientRect();
+      const outside = r.left < ar.left - 0.5 || r.right > ar.right + 0.5;
+      const ox = getComputedStyle(a).overflowX;
+      if (outside && ox !== 'visible') {
+        const scrolls = (ox === 'auto' || ox === 'scroll') && a.scrollWidth > a.clientWidth;
+        if (!scrolls || a === ex)
+          out.push(`${e.className.baseVal ?? e.className}`.slice(0, 40) +
+            `: ${Math.round(r.left)}..${Math.round(r.right)} cut by ${a.className.slice(0, 30)}`);
+        break;
+      }
+      if (a === ex) {
+        if (outside) out.push(`${e.className}`.slice(0, 40) + ' sticks out of the explorer');
+        break;
+      }
+    }
   }
   for (const e of ex.querySelectorAll('[data-testid=gallery-heading], .tdaw-pd-title, .tdaw-mg-title, .tdaw-ldm-title'))
     if (e.scrollWidth > e.clientWidth + 1) out.push(`cut: ${e.textContent}`);
   if (ex.scrollWidth > ex.clientWidth + 1) out.push(`explorer scrolls sideways: ${ex.scrollWidth} > ${ex.clientWidth}`);
   return out;
 }
+"""
+
+# the per-layer chart's y tick labels (bqplot draws the vertical axis' ticks as text)
+_Y_TICKS_JS = """
+(sel) => {
+  const fig = document.querySelector(sel + ' .bqplot');  // the first: the per-layer chart
+  const axes = [...fig.querySelectorAll('g.axis')];
+  const ys = axes.filter((a) => {
+    const ticks = [...a.querySelectorAll('.tick')];
+    return ticks.length > 1 && new Set(ticks.map((t) => Math.round(t.getBoundingClientRect().right))).size === 1;
+  });
+  return ys.length ? [...ys[0].querySelectorAll('.tick text')].map((t) => t.textContent) : null;
+}
+"""
+
+
+_Y_TICKS_DEBUG_JS = """
+(sel) => [...document.querySelector(sel + ' .bqplot').querySelectorAll('g.axis')].map((a) =>
+  [a.getAttribute('class'), [...a.querySelectorAll('.tick')].map((t) =>
+    [Math.round(t.getBoundingClientRect().left), t.textContent])])
 """
 
 
@@ -92,16 +131,28 @@ def test_explorer_fits_every_width_and_the_gallery_scrolls(layout_lab, which, th
     )
     sel = "#tdaw-layout-under-test"
     tag = f"{which}-{'dark' if 'Dark' in theme else 'light'}"
-    for width in WIDTHS:
+    for width, window in WIDTHS.items():
         _fit_width(lab, sel, width)
         page.locator(sel).scroll_into_view_if_needed()
         assert page.evaluate(_OVERFLOW_JS, sel) == [], (tag, width)
-        # from 1000 px the matrix and the diagram share the first row (17 layers too)
+        # from a 1000 px window (820 px explorer) the matrix and the diagram share the
+        # first row (17 layers too)
         tops = page.evaluate(
             f"() => ['.tdaw-layer-distance-matrix', '.tdaw-persistence-diagram'].map((c) =>"
             f" document.querySelector('{sel} ' + c).getBoundingClientRect().top)"
         )
-        assert (abs(tops[0] - tops[1]) < 2) == (width >= 1000), (tag, width, tops)
+        assert (abs(tops[0] - tops[1]) < 2) == (width >= 820), (tag, width, tops)
+        if width >= 1420:
+            # wide: the Mapper canvas grows past its old 520 px and shares a row with the
+            # gallery
+            mg = page.evaluate(
+                f"""() => ['.tdaw-mapper-graph canvas', '.tdaw-gallery'].map((c) => {{
+                  const r = document.querySelector('{sel} ' + c).getBoundingClientRect();
+                  return [r.top, r.bottom, r.width]; }})"""
+            )
+            (c_top, c_bottom, c_width), (g_top, g_bottom, _) = mg
+            assert c_width > 560, (tag, width, mg)
+            assert g_top < c_bottom and c_top < g_bottom, (tag, width, mg)
         gallery = page.evaluate(
             f"""() => {{
               const g = document.querySelector('{sel} .tdaw-gallery');
@@ -119,7 +170,7 @@ def test_explorer_fits_every_width_and_the_gallery_scrolls(layout_lab, which, th
         ) in ("auto", "scroll")
         labels = text_colours(page, f"{sel} .tdaw-ldm-labels [data-testid$='-label']")
         assert labels and min(x["contrast"] for x in labels) >= 4.5
-        lab.screenshot(f"layout-{tag}-{width}", page.locator(sel))
+        lab.screenshot(f"layout-{tag}-{window}", page.locator(sel))
     lab.set_theme("JupyterLab Light")
 
 
@@ -151,3 +202,82 @@ def test_overlay_modes(layout_lab, mode):
     )
     assert not overflow
     lab.screenshot(f"overlay-{mode}", pd)
+
+
+def test_per_layer_tick_labels_are_distinct_and_formatted(layout_lab):
+    # issue 27.4: purity read "0, 0, 0, 1, 1, 1", totals "1e+2 ... 4e+2", and "H1 bars" kept
+    # the exponent format after that view
+    lab = layout_lab
+    page = lab.page
+    lab.set_theme("JupyterLab Light")
+    _fit_width(lab, ".tdaw-explorer", 520)
+    sel = ".tdaw-explorer"
+    page.locator(f"{sel} .bqplot").first.scroll_into_view_if_needed()
+    seen = {}
+    for stat in ("total_persistence", "purity", "bars"):
+        lab.run(f"ex.summary.statistic.value = {stat!r}")
+        expected = lab.value(
+            "[format(v, ex.summary.y_axis.tick_format) for v in ex.summary.y_axis.tick_values]",
+        )
+        try:
+            page.wait_for_function(
+                f"([sel, want]) => JSON.stringify(({_Y_TICKS_JS})(sel)) === JSON.stringify(want)",
+                arg=[sel, expected],
+                timeout=120_000,
+            )
+        except Exception as exc:  # say what the page shows instead
+            raise AssertionError((stat, expected, page.evaluate(_Y_TICKS_DEBUG_JS, sel))) from exc
+        labels = page.evaluate(_Y_TICKS_JS, sel)
+        assert len(set(labels)) == len(labels) >= 3, (stat, labels)
+        assert not any("e" in x for x in labels), (stat, labels)
+        seen[stat] = labels
+    assert seen["purity"] == [f"{k / 10:.1f}" for k in range(11)]
+    assert all("." not in x for x in seen["bars"]), seen  # counts: no decimals, no exponent
+    lab.screenshot("per-layer-bars-700", page.locator(f"{sel} .bqplot").first)
+
+
+_CAPTIONS_JS = """
+(sel) => {
+  // each gallery tile's height, and the captions cut by their tile
+  const grid = document.querySelector(sel + ' .tdaw-gallery-grid');
+  const tiles = [...grid.children];
+  const cut = [];
+  for (const t of tiles) {
+    const cap = t.querySelector('[data-testid=gallery-item]');
+    const r = cap.getBoundingClientRect(), tr = t.getBoundingClientRect();
+    if (r.bottom > tr.bottom + 0.5 || cap.scrollHeight > cap.clientHeight + 1) cut.push(cap.textContent);
+  }
+  return {heights: tiles.map((t) => Math.round(t.getBoundingClientRect().height)), cut};
+}
+"""
+
+
+@pytest.mark.parametrize("param", ["n_intervals", "overlap"])
+def test_gallery_captions_stay_whole_after_new_mapper_parameters(layout_lab, param):
+    # issue 27.5: rows shrank from 77 to 65 px and cut the captions after an intervals or
+    # overlap change with the selection kept
+    lab = layout_lab
+    page = lab.page
+    lab.set_theme("JupyterLab Light")
+    _fit_width(lab, ".tdaw-explorer", 820)
+    sel = ".tdaw-explorer"
+    lab.run("ex.mapper.selected_nodes = [int(ex.mapper.graph.node_sizes.argmax())]")
+    n = lab.value("len(ex.gallery.grid.children)")
+    page.wait_for_function(
+        # the first explorer's gallery (sel matches both explorers of the notebook)
+        f"(n) => document.querySelector('{sel} .tdaw-gallery-grid')"
+        ".querySelectorAll('[data-testid=gallery-item]').length === n",
+        arg=n,
+    )
+    page.locator(f"{sel} .tdaw-gallery").first.scroll_into_view_if_needed()
+    before = page.evaluate(_CAPTIONS_JS, sel)
+    assert before["cut"] == [], before
+    value = {"n_intervals": "14", "overlap": "0.35"}[param]
+    lab.run(f"ex.{param}.value = {value}")
+    page.wait_for_function(f"() => !document.querySelector('{sel} .tdaw-busy')", timeout=120_000)
+    after = page.evaluate(_CAPTIONS_JS, sel)
+    assert after["cut"] == [], after
+    # the images are kept: the same tiles, as tall as before
+    assert len(after["heights"]) == len(before["heights"]), (before, after)
+    assert after["heights"] == before["heights"], (before, after)
+    lab.run("ex.n_intervals.value = 10; ex.overlap.value = 0.5")
