@@ -54,6 +54,7 @@ def test_the_exported_page_opens_with_the_selection_on_screen(browser, explorer,
           images: JSON.parse(document.querySelector("[data-testid='gallery']").dataset.images),
           title: document.querySelector('.tdaw-gallery-title').textContent,
           figures: document.querySelectorAll("[data-testid='gallery'] figure").length,
+          canvas: document.querySelector('.tdaw-mapper-graph canvas').getBoundingClientRect().width,
         })"""
     )
     context.close()
@@ -62,6 +63,9 @@ def test_the_exported_page_opens_with_the_selection_on_screen(browser, explorer,
     assert shown["images"] == ex.selected_images.tolist()
     assert shown["title"].startswith(ex.gallery.title)
     assert shown["figures"] == min(ex.selected_images.size, ex.gallery.max_images)
+    # the page's boxes are sized by their views: a view there draws at its own width
+    # (fitting such a box would shrink it step by step)
+    assert shown["canvas"] == ex.mapper.width
     # the side panel the page shows is the live view's, so it agrees with the rings
     assert ex.mapper.detail["nodes"] == len(nodes)
 

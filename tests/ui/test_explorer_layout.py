@@ -60,6 +60,27 @@ _Y_TICKS_JS = """
 """
 
 
+_X_TICKS_JS = """
+(sel) => {
+  // the per-layer chart's layer names: inside the figure, below the plot area, apart
+  const fig = document.querySelector(sel + ' .bqplot');
+  const plot = fig.querySelector('.plotarea_background').getBoundingClientRect();
+  const box = fig.getBoundingClientRect();
+  const axis = [...fig.querySelectorAll('g.axis')].find((a) =>
+    [...a.querySelectorAll('.tick text')].some((t) => t.textContent === 'conv1'));
+  const rects = [...axis.querySelectorAll('.tick text')].map((t) => [t.textContent, t.getBoundingClientRect()]);
+  const out = [];
+  rects.forEach(([name, r], k) => {
+    if (r.top < plot.bottom - 1) out.push(`${name} reaches into the plot`);
+    if (r.bottom > box.bottom + 1 || r.left < box.left - 1 || r.right > box.right + 1) out.push(`${name} cut`);
+    const next = rects[k + 1];
+    if (next && next[1].left < r.right - 0.5 && next[1].top < r.bottom && r.top < next[1].bottom)
+      out.push(`${name} runs into ${next[0]}`);
+  });
+  return out;
+}
+"""
+
 _Y_TICKS_DEBUG_JS = """
 (sel) => [...document.querySelector(sel + ' .bqplot').querySelectorAll('g.axis')].map((a) =>
   [a.getAttribute('class'), [...a.querySelectorAll('.tick')].map((t) =>
@@ -232,6 +253,12 @@ def test_per_layer_tick_labels_are_distinct_and_formatted(layout_lab):
         assert not any("e" in x for x in labels), (stat, labels)
         seen[stat] = labels
     assert seen["purity"] == [f"{k / 10:.1f}" for k in range(11)]
+    # the layer names: below the plot, none over another, at the narrowest width too
+    for width in (332, 520):
+        _fit_width(lab, sel, width)
+        page.locator(f"{sel} .bqplot").first.scroll_into_view_if_needed()
+        bad = page.evaluate(_X_TICKS_JS, sel)
+        assert bad == [], (width, bad)
     assert all("." not in x for x in seen["bars"]), seen  # counts: no decimals, no exponent
     lab.screenshot("per-layer-bars-700", page.locator(f"{sel} .bqplot").first)
 

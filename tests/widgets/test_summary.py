@@ -83,5 +83,5 @@ def test_counts_have_no_exponent_below_1e5() -> None:
 def test_many_layer_names_stand_upright() -> None:
     # issue 27.1: at -60 degrees 17 names ran into each other in a narrow explorer
     many = {f"layer{k}.0.conv1": _diagrams(3, 0.5) for k in range(17)}
-    assert LayerSummaryPanel(many).tick_rotate == -90
+    assert LayerSummaryPanel(many).tick_rotate == 90  # reads downwards, below the axis
     assert LayerSummaryPanel({"a": _diagrams(3, 0.5), "b": _diagrams(2, 0.5)}).tick_rotate == -60

@@ -143,6 +143,10 @@ def explorer_html(explorer: ExplorerParts, *, title: str = "tda_widgets explorer
         view_spec(explorer.diagram, "diagram"),
         view_spec(explorer.mapper, "mapper"),
     ]
+    # the page's boxes take their views' widths: a view fitting its box there would
+    # shrink with it (fit_width needs a box sized from outside, as the explorer's slots)
+    for spec in views[1:]:
+        spec["state"]["fit_width"] = False
     missing = n_images - n_embedded
     note = (
         f"{len(layers)} layers, {n_images} images. Click a matrix cell to compare two layers "

@@ -193,14 +193,14 @@ class LayerSummaryPanel(widgets.VBox):
         longest = max((len(n) for n in self.layers), default=4)
         # upright names for many layers: at -60 degrees 17 names ran into each other in a
         # 332 px explorer (14 px apart); upright they need only their 10 px line height
-        self.tick_rotate = -90 if len(self.layers) > 8 else -60
+        self.tick_rotate = 90 if len(self.layers) > 8 else -60
         x_axis = bq.Axis(scale=x, tick_rotate=self.tick_rotate, tick_style={"font-size": "10px"})
         self.figure = bq.Figure(
             marks=[self.band, self.line, self.points],
             axes=[x_axis, self.y_axis],
             fig_margin={
                 "top": 10,
-                "bottom": int(min(160, 20 + (6.0 if self.tick_rotate == -90 else 5.2) * longest)),
+                "bottom": int(min(160, 20 + (6.0 if self.tick_rotate == 90 else 5.2) * longest)),
                 "left": 66,
                 "right": 30,
             },
@@ -355,10 +355,11 @@ class LayerSummaryPanel(widgets.VBox):
         # ticks (every 2 of 28 bars) then overprinted each other; the format is set with
         # the ticks each time, so no statistic keeps another's
         ticks, fmt = y_ticks(values, statistic)
-        with self.y_axis.hold_sync():
-            self.y_scale.max = float(ticks[-1])
-            self.y_axis.tick_values = ticks
-            self.y_axis.tick_format = fmt
+        # the format first, in a message of its own: sent together with the values, the
+        # page sometimes drew purity's 0.1 steps with the counts' format ("0, 0, ..., 1")
+        self.y_axis.tick_format = fmt
+        self.y_scale.max = float(ticks[-1])
+        self.y_axis.tick_values = ticks
 
     def _on_click(self, change: dict[str, Any]) -> None:
         sel = change["new"]
