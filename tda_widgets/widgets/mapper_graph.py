@@ -451,9 +451,10 @@ class MapperGraphWidget(TdaWidget):
         idx = self.selected_indices
         exact = self._labels is not None
         matched = matching_classes(self.class_names, self.class_filter)
-        narrowed = matched is not None and self._labels is not None
-        if narrowed:
-            idx = idx[np.isin(self._labels[idx], matched)]  # the class filter narrows it
+        labels = self._labels
+        narrowed = matched is not None and labels is not None
+        if matched is not None and labels is not None:
+            idx = idx[np.isin(labels[idx], matched)]  # the class filter narrows it
         classes: list[list[Any]] = []
         if self.class_counts is not None and nodes:
             if self._labels is not None:
