@@ -73,8 +73,9 @@ _X_TICKS_JS = """
   rects.forEach(([name, r], k) => {
     if (r.top < plot.bottom - 1) out.push(`${name} reaches into the plot`);
     if (r.bottom > box.bottom + 1 || r.left < box.left - 1 || r.right > box.right + 1) out.push(`${name} cut`);
+    // names at -60 degrees: the gap between neighbours across the text, at least a line
     const next = rects[k + 1];
-    if (next && next[1].left < r.right - 0.5 && next[1].top < r.bottom && r.top < next[1].bottom)
+    if (next && (next[1].right - r.right) * Math.sin(Math.PI / 3) < 10)
       out.push(`${name} runs into ${next[0]}`);
   });
   return out;

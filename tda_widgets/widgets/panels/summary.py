@@ -191,16 +191,20 @@ class LayerSummaryPanel(widgets.VBox):
         self.y_axis.label_offset = "48px"
         # steep ticks, room below for the longest name and right of the last one
         longest = max((len(n) for n in self.layers), default=4)
-        # upright names for many layers: at -60 degrees 17 names ran into each other in a
-        # 332 px explorer (14 px apart); upright they need only their 10 px line height
-        self.tick_rotate = 90 if len(self.layers) > 8 else -60
-        x_axis = bq.Axis(scale=x, tick_rotate=self.tick_rotate, tick_style={"font-size": "10px"})
+        # names at -60 degrees that end at their tick (bqplot centres tick text, so a
+        # rotated name reached up into the plot and ran into its neighbours when narrow)
+        self.tick_rotate = -60
+        x_axis = bq.Axis(
+            scale=x,
+            tick_rotate=self.tick_rotate,
+            tick_style={"font-size": "10px", "text-anchor": "end"},
+        )
         self.figure = bq.Figure(
             marks=[self.band, self.line, self.points],
             axes=[x_axis, self.y_axis],
             fig_margin={
                 "top": 10,
-                "bottom": int(min(160, 20 + (6.0 if self.tick_rotate == 90 else 5.2) * longest)),
+                "bottom": int(min(160, 20 + 5.2 * longest)),
                 "left": 66,
                 "right": 30,
             },
