@@ -112,6 +112,10 @@ def test_matrix_cell_diagram_point_and_mapper_nodes_are_linked(explorer):
 def test_exported_html_works_offline_from_file(explorer, browser, tmp_path):
     lab = explorer
     out = tmp_path / "explorer.html"
+    # the page opens on the selection on screen (test_explorer_export_screen.py): start
+    # from none, so that the click below makes the only selection
+    lab.run("ex.mapper.selected_nodes = []\nex.diagram.selected_points = []")
+    assert lab.value("ex.selected_images.tolist()") == []
     lab.run(f"ex.to_html({str(out)!r})")
     context = browser.new_context(offline=True, viewport={"width": 1300, "height": 1000})
     requests = []

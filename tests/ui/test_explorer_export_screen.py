@@ -13,6 +13,7 @@ import pytest
 import torch
 
 from tda_widgets import ActivationExplorer, Analysis
+from tda_widgets.widgets.panels.export_explorer import PAGE_VIEW_SIZES
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +66,7 @@ def test_the_exported_page_opens_with_the_selection_on_screen(browser, explorer,
     assert shown["figures"] == min(ex.selected_images.size, ex.gallery.max_images)
     # the page's boxes are sized by their views: a view there draws at its own width
     # (fitting such a box would shrink it step by step)
-    assert shown["canvas"] == ex.mapper.width
+    assert shown["canvas"] == PAGE_VIEW_SIZES[1][0]
     # the side panel the page shows is the live view's, so it agrees with the rings
     assert ex.mapper.detail["nodes"] == len(nodes)
 

@@ -25,6 +25,9 @@ __all__ = ["MAX_EMBEDDED_IMAGES", "explorer_html"]
 #: more images than this are not embedded (the page says how many are missing)
 MAX_EMBEDDED_IMAGES = 5000
 
+#: (width, height) of the diagram and the Mapper canvas in the page, CSS pixels
+PAGE_VIEW_SIZES = ((380, 380), (520, 380))
+
 # traits of the Mapper view that change with the layer
 _MAPPER_SELECTION = {
     "selected_nodes",
@@ -79,7 +82,9 @@ def _mapper_state(explorer: ExplorerParts, j: int) -> dict[str, Any]:
     # comm (nothing reaches the front-end) and closed afterwards; no live widget is left
     widget = explorer.mapper_view(j, keep=False)
     state = widget.get_state()
-    out = {k: v for k, v in state.items() if k not in NOT_EXPORTED and k not in _MAPPER_SELECTION}
+    # the view's size stays the page's (PAGE_VIEW_SIZES), whatever the layer
+    skip = NOT_EXPORTED | _MAPPER_SELECTION | {"width", "height", "fit_width"}
+    out = {k: v for k, v in state.items() if k not in skip}
     # the page maps selected nodes to images itself: it needs each node's members
     out["member_offsets"] = array_to_json(widget.graph.member_offsets)
     out["members"] = array_to_json(widget.graph.members)
@@ -144,9 +149,10 @@ def explorer_html(explorer: ExplorerParts, *, title: str = "tda_widgets explorer
         view_spec(explorer.mapper, "mapper"),
     ]
     # the page's boxes take their views' widths: a view fitting its box there would
-    # shrink with it (fit_width needs a box sized from outside, as the explorer's slots)
-    for spec in views[1:]:
-        spec["state"]["fit_width"] = False
+    # shrink with it (fit_width needs a box sized from outside, as the explorer's slots),
+    # so the views draw at fixed sizes that fit a 1300 px page beside each other
+    for spec, (width, height) in zip(views[1:], PAGE_VIEW_SIZES, strict=True):
+        spec["state"].update(fit_width=False, width=width, height=height)
     missing = n_images - n_embedded
     note = (
         f"{len(layers)} layers, {n_images} images. Click a matrix cell to compare two layers "
