@@ -44,6 +44,10 @@ describe("matrix layout", () => {
     const s = fitLabel("features.denseblock4.denselayer16.conv2", 150, roughMeasure);
     expect(s).toBe("features.…conv2"); // "features.…denselayer16.conv2" is 185 px
     expect(fitLabel("layer2.0.downsample.0", 135, roughMeasure)).toBe("layer2.…downsample.0");
+    // a tail of numbers only is no name: the cut goes inside the text instead
+    const s2 = fitLabel("layer2.0.downsample.0", 100, roughMeasure);
+    expect(s2).not.toBe("layer2.…0");
+    expect(s2.startsWith("layer2.") && s2.endsWith(".0") && s2.length > 10).toBe(true);
   });
   it("leaves room below the grid for rotated column labels", () => {
     const long = ["features.denseblock4.denselayer16.conv2", "b"];

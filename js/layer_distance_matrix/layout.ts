@@ -23,7 +23,7 @@ export interface MatrixLayout {
 
 export const FONT_PX = 11;
 /** Labels longer than this many pixels are shortened with a middle ellipsis. */
-export const LABEL_MAX_PX = 140;
+export const LABEL_MAX_PX = 160; // "layer2.0.downsample.0" whole in any sans font
 const BAR_GAP = 18;
 const BAR_W = 14;
 const BAR_TEXT = 76; // ticks and the rotated metric name
@@ -46,7 +46,9 @@ export function fitLabel(text: string, maxPx: number, measure: Measure): string 
   const parts = text.split(".");
   if (parts.length > 2) {
     for (let k = 1; k < parts.length - 1; k++) {
-      const s = `${parts[0]}.…${parts.slice(k + 1).join(".")}`;
+      const tail = parts.slice(k + 1);
+      if (!tail.some((p) => /\D/.test(p))) break; // "layer1.…0" says nothing: cut inside
+      const s = `${parts[0]}.…${tail.join(".")}`;
       if (measure(s) <= maxPx) return s;
     }
   }
