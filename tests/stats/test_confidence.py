@@ -107,7 +107,8 @@ def test_too_few_points_and_a_diagram_instead_of_points():
 
 
 def test_the_bootstrap_distance_is_persims_bottleneck():
-    persim = pytest.importorskip("persim")
+    import persim
+
     from tda_widgets.stats.confidence import _bottleneck
 
     rng = np.random.default_rng(0)
