@@ -419,11 +419,7 @@ def seed_specificity(
             )
             values[si, sj] = cross.values
             values[sj, si] = cross.values.T
-    model_of = np.repeat(np.arange(k_models), n_layers)
-    layer_of = np.tile(np.arange(n_layers), k_models)
-    masked = np.where(model_of[:, None] == model_of[None, :], np.inf, values)
-    nearest = masked.argmin(axis=1).astype(np.int64)
-    same = layer_of[nearest] == layer_of  # as _nearest_same_layer, keeping ``nearest``
+    nearest, same = _nearest_in_other_models(values, k_models, n_layers)
     names = tuple(f"s{m}:{layer}" for m in range(k_models) for layer in layers)
     matrix = DistanceMatrix(
         values=values,
@@ -442,14 +438,16 @@ def seed_specificity(
     )
 
 
-def _nearest_same_layer(
+def _nearest_in_other_models(
     values: NDArray[np.float64], k_models: int, n_layers: int
-) -> NDArray[np.bool_]:
-    """Per (model, layer) row: is the nearest layer of another model its own layer?"""
+) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+    """Per (model, layer) row: the nearest column of another model, and whether it is
+    the row's own layer (rows and columns ordered model by model, layers within)."""
     model_of = np.repeat(np.arange(k_models), n_layers)
     layer_of = np.tile(np.arange(n_layers), k_models)
     masked = np.where(model_of[:, None] == model_of[None, :], np.inf, values)
-    return np.asarray(layer_of[masked.argmin(axis=1)] == layer_of)
+    nearest = masked.argmin(axis=1).astype(np.int64)
+    return nearest, np.asarray(layer_of[nearest] == layer_of)
 
 
 def _h0_scale(dg: Any) -> float:
@@ -528,13 +526,16 @@ def specificity_evidence(
             )
         s = np.array([float(m[layer]) for m in scales for layer in sw.layers])
     log_s = np.log(np.maximum(s, np.finfo(float).tiny))
-    scale_same = _nearest_same_layer(np.abs(log_s[:, None] - log_s[None, :]), k_models, n_layers)
+    _, scale_same = _nearest_in_other_models(
+        np.abs(log_s[:, None] - log_s[None, :]), k_models, n_layers
+    )
     rng = np.random.default_rng(seed)
     values = sw.matrix.values
 
     def relabelled() -> float:
         order = np.concatenate([m * n_layers + rng.permutation(n_layers) for m in range(k_models)])
-        return float(_nearest_same_layer(values[np.ix_(order, order)], k_models, n_layers).mean())
+        _, same = _nearest_in_other_models(values[np.ix_(order, order)], k_models, n_layers)
+        return float(same.mean())
 
     chance = np.fromiter((relabelled() for _ in range(n_permutations)), float, n_permutations)
     diff = sw.same_layer.astype(float) - scale_same.astype(float)

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from tda_widgets._validation import check_choice, check_int, check_number, describe
+from tda_widgets._validation import check_choice, check_number, describe
 
 __all__ = ["ALTERNATIVES", "TestResult", "holm", "p_value"]
 
@@ -290,8 +290,3 @@ def holm(results: Sequence[TestResult]) -> list[TestResult]:
     return [
         replace(r, p_adjusted=float(adjusted[i]), correction=label) for i, r in enumerate(items)
     ]
-
-
-def draws(n: Any, *, name: str = "n_permutations", minimum: int = 1) -> int:
-    """Check a number of Monte Carlo draws (an int >= ``minimum``)."""
-    return check_int(n, name=name, minimum=minimum)
