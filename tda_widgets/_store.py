@@ -16,6 +16,8 @@ from numpy.typing import NDArray
 from tda_widgets._types import Diagrams, DistanceMatrix, MapperGraph, PointCloud
 from tda_widgets.stats.confidence import DiagramConfidence
 from tda_widgets.stats.floors import NoiseFloors
+from tda_widgets.stats.result import TestResult
+from tda_widgets.topology.distances import Matching
 
 __all__ = [
     "check",
@@ -29,8 +31,12 @@ __all__ = [
     "floors_from",
     "mapper_arrays",
     "mapper_from",
+    "matching_arrays",
+    "matching_from",
     "matrix_arrays",
     "matrix_from",
+    "result_arrays",
+    "result_from",
 ]
 
 
@@ -255,4 +261,59 @@ def floors_from(a: dict[str, Any]) -> NoiseFloors:
     )
     return NoiseFloors(
         layers, str(p["metric"]), int(p["dim"]), int(p["n_splits"]), floors, int(p["seed"])
+    )
+
+
+def result_arrays(t: TestResult) -> dict[str, Any]:
+    """A test before any multiplicity correction (``holm`` is applied to a set of them)."""
+    check(t.correction is None, "a corrected TestResult is not cached (correct after loading)")
+    how = {"name": t.name, "alternative": t.alternative, "seed": t.seed, "method": t.method}
+    return {
+        "statistic": np.array(t.statistic),
+        "null": t.null,
+        "params": _json(how),
+        "details": _json(t.details),
+    }
+
+
+def result_from(a: dict[str, Any]) -> TestResult:
+    statistic = _array(a, "statistic", 0, "f")
+    null = _array(a, "null", 1, "f")
+    p = _params(a)
+    details = _params({"params": a["details"]})
+    check(
+        set(p) == {"name", "alternative", "seed", "method"},
+        f"params hold {sorted(p)}, expected alternative, method, name and seed",
+    )
+    return TestResult(  # TestResult checks the alternative and that the null is finite
+        name=str(p["name"]),
+        statistic=float(statistic),
+        null=null,
+        alternative=str(p["alternative"]),
+        seed=int(p["seed"]),
+        method=str(p["method"]),
+        details=details,
+    )
+
+
+def matching_arrays(m: Matching) -> dict[str, Any]:
+    return {
+        "pairs": m.pairs,
+        "pair_costs": m.pair_costs,
+        "cost": np.array(m.cost),
+        "metric": np.array(m.metric),
+    }
+
+
+def matching_from(a: dict[str, Any]) -> Matching:
+    pairs = _array(a, "pairs", 2, "i")
+    costs = _array(a, "pair_costs", 1, "f")
+    check(pairs.shape[1] == 2, f"pairs has shape {pairs.shape}, expected (k, 2)")
+    check(costs.shape == (pairs.shape[0],), f"pair_costs has {costs.size} values for {len(pairs)}")
+    check(bool(np.all(pairs >= -1)), "pairs hold an index below -1")
+    return Matching(
+        pairs=pairs.astype(np.int64),
+        pair_costs=costs.astype(np.float64),
+        cost=float(_array(a, "cost", 0, "f")),
+        metric=_text(a, "metric"),
     )

@@ -25,6 +25,12 @@ Cache rules
 * Keys are built without iterating data beyond ``len()`` (a map-style ``Dataset`` is
   read by index) and without copying it whole (arrays are hashed in blocks). With
   ``cache_dir=False`` nothing is hashed at all.
+* A torchvision ``ImageFolder`` (``DatasetFolder``) is keyed without decoding an image:
+  its loader and transforms, and each sample's target and file bytes
+  (:func:`tda_widgets._model_key.folder_key`). Each file's digest is remembered in
+  ``file-digests.npz`` in the cache directory against its path, size, mtime, ctime,
+  inode and device, so an unchanged file is not read again
+  (:mod:`tda_widgets._file_digests`).
 * Files are ``.npz`` written with ``allow_pickle=False`` and read back the same way,
   so loading a cache file can never run code. Each file stores its own key. Before
   an array is read its ``.npy`` header is checked against the bytes the file holds;
@@ -58,6 +64,7 @@ from joblib import Parallel, delayed, effective_n_jobs
 
 from tda_widgets import _store as store
 from tda_widgets._cache_key import Keyer, Unidentifiable
+from tda_widgets._file_digests import INDEX_NAME as _DIGEST_INDEX
 from tda_widgets._io import atomic_write, load_npz, remove_stale_temp_files
 from tda_widgets._model_key import behaviour_fingerprint as _fingerprint
 from tda_widgets._model_key import hash_data as _hash_data
@@ -77,7 +84,10 @@ from tda_widgets.activations.data import images_and_labels_dataset, is_images_an
 from tda_widgets.point_clouds.normalize import check_normalize, normalize_cloud
 from tda_widgets.stats.confidence import DiagramConfidence, confidence_radius
 from tda_widgets.stats.floors import NoiseFloors, cka_permutation_null, split_half_floor
+from tda_widgets.stats.permutation import purity_permutation_test
+from tda_widgets.stats.result import TestResult
 from tda_widgets.topology.cka import cka_matrix
+from tda_widgets.topology.distances import Matching, diagram_matching
 from tda_widgets.topology.mapper import mapper_graph
 from tda_widgets.topology.matrices import layer_distance_matrix
 from tda_widgets.topology.persistence import available_backends, persistence_diagrams
@@ -269,7 +279,8 @@ class Analysis:
         if self.cache_dir is not None:
             remove_stale_temp_files(self.cache_dir, patterns=[_LEGACY_TEMP])
             try:
-                data_key = _hash_data(data, labels)  # first: refuses streams read once
+                # first: refuses streams read once; files' digests kept beside the cache
+                data_key = _hash_data(data, labels, digest_index=self.cache_dir / _DIGEST_INDEX)
                 self._base = _key(
                     _FORMAT,
                     _versions(),
@@ -402,22 +413,33 @@ class Analysis:
         return _key(self._base, "cloud", layer, self._sampler_digest, "normalize", self.normalize)
 
     def cloud(self, layer: str) -> PointCloud:
-        """The layer's point cloud (all missing layers are extracted in one pass)."""
-        self._check_layer(layer)
-        self._ensure_clouds()
-        return self._memory[f"clouds-{self._cloud_key(layer)}"]
+        """The layer's point cloud.
 
-    def _ensure_clouds(self) -> None:
-        missing = []
-        for layer in self.layers:
-            key = self._cloud_key(layer)
-            if f"clouds-{key}" in self._memory:
-                continue
-            cloud = self._load("clouds", key, functools.partial(store.cloud_from, layer=layer))
-            if cloud is None:
-                missing.append(layer)
-            else:
-                self._memory[f"clouds-{key}"] = cloud
+        Read from the cache alone when it is there (the other layers are not read); else
+        every layer missing from the cache is extracted, in one pass over the data.
+        """
+        self._check_layer(layer)
+        mem = f"clouds-{self._cloud_key(layer)}"
+        if mem not in self._memory and not self._load_cloud(layer):
+            self._ensure_clouds(missing=(layer,))  # its file was just tried: not read again
+        return self._memory[mem]
+
+    def _load_cloud(self, layer: str) -> bool:
+        """Whether ``layer``'s cloud is in memory, after reading it from the cache if there."""
+        key = self._cloud_key(layer)
+        if f"clouds-{key}" in self._memory:
+            return True
+        cloud = self._load("clouds", key, functools.partial(store.cloud_from, layer=layer))
+        if cloud is not None:
+            self._memory[f"clouds-{key}"] = cloud
+        return cloud is not None
+
+    def _ensure_clouds(self, missing: Sequence[str] = ()) -> None:
+        """Extract, in one pass, every layer whose cloud is neither in memory nor in the
+        cache (``missing``: layers already known to be neither)."""
+        missing = [
+            layer for layer in self.layers if layer in missing or not self._load_cloud(layer)
+        ]
         if not missing:
             return
         from tda_widgets.activations.extract import extract_activations
@@ -522,6 +544,43 @@ class Analysis:
 
         return self._cached("matrix", key, compute, store.matrix_arrays, self._matrix_from)
 
+    def matching(self, a: str, b: str, *, dim: int = 1, metric: str = "wasserstein") -> Matching:
+        """The optimal matching of layer ``a``'s ``dim`` diagram to layer ``b``'s (cached).
+
+        :func:`~tda_widgets.diagram_matching` of ``self.diagrams(a)[dim]`` and
+        ``self.diagrams(b)[dim]``: the explorer's matching lines, which an optimal
+        assignment on diagrams of ~1,000 points takes seconds to find. One assignment
+        serves both orders: for ``a`` after ``b`` in :attr:`layers` it is the matching of
+        ``b`` to ``a`` with each pair reversed (as optimal; where several matchings are
+        optimal it may not be the one ``diagram_matching(a, b)`` picks).
+
+        Examples
+        --------
+        >>> import torch
+        >>> model = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.Conv2d(4, 4, 3))
+        >>> images = torch.randn(30, 3, 8, 8, generator=torch.Generator().manual_seed(0))
+        >>> an = Analysis(model, images, ["0", "1"], cache_dir=False, progress=False)
+        >>> m = an.matching("0", "1", dim=0)
+        >>> m.metric, m.pairs.shape[1]
+        ('wasserstein', 2)
+        """
+        self._check_layer(a)
+        self._check_layer(b)
+        dim = check_int(dim, name="dim", minimum=0)
+        if dim > self.maxdim:
+            raise ValueError(f"dim: expected at most maxdim = {self.maxdim}, got {dim}")
+        metric = check_choice(metric, ("wasserstein", "bottleneck"), name="metric")
+        if self.layers.index(a) > self.layers.index(b):  # one assignment per pair of layers
+            m = self.matching(b, a, dim=dim, metric=metric)
+            return Matching(m.pairs[:, ::-1].copy(), m.pair_costs, m.cost, m.metric)
+        key = _key(self._diagram_key(a), self._diagram_key(b), "matching", dim, metric)
+
+        def compute() -> Matching:
+            first, second = self.diagrams(a).dgms[dim], self.diagrams(b).dgms[dim]
+            return diagram_matching(first, second, metric, memory_budget=self.memory_budget)
+
+        return self._cached("matching", key, compute, store.matching_arrays, store.matching_from)
+
     def cka_matrix(self) -> DistanceMatrix:
         """Linear CKA between the layers' clouds (a similarity; see :func:`cka_matrix`)."""
         key = _key([self._cloud_key(layer) for layer in self.layers], "cka")
@@ -598,7 +657,60 @@ class Analysis:
             out[layer] = volatile if volatile is not None else self.mapper(layer, **params)
         return out
 
-    # -- evidence: confidence sets and noise floors (tda_widgets.stats) ----------
+    # -- evidence: confidence sets, noise floors, purity tests (tda_widgets.stats) --
+
+    def purity_test(
+        self,
+        layer: str,
+        *,
+        statistic: str = "mean_purity",
+        n_permutations: int = 999,
+        seed: int = 0,
+        **mapper_params: Any,
+    ) -> TestResult:
+        """The permutation test of the purity of ``self.mapper(layer, **mapper_params)``.
+
+        :func:`~tda_widgets.purity_permutation_test` with the cloud's own labels (the
+        graph fixed, the labels permuted over its points). Cached like every result,
+        under the Mapper graph's key and the test's parameters.
+
+        Raises
+        ------
+        ValueError
+            When the layer's cloud has no labels, or its graph has no nodes.
+
+        Examples
+        --------
+        >>> import torch
+        >>> model = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.ReLU())
+        >>> images = torch.randn(40, 3, 8, 8, generator=torch.Generator().manual_seed(0))
+        >>> a = Analysis(model, (images, torch.arange(40) % 2), ["0"], cache_dir=False,
+        ...              progress=False)
+        >>> r = a.purity_test("0", n_intervals=3, n_permutations=99)
+        >>> r.n_permutations, r.statistic == a.purity_test("0", n_intervals=3,
+        ...                                                n_permutations=99).statistic
+        (99, True)
+        """
+        self._check_layer(layer)
+        test: dict[str, Any] = {
+            "statistic": statistic,
+            "n_permutations": n_permutations,
+            "seed": seed,
+        }
+        key = self._params_key("Analysis.mapper", mapper_params, self._cloud_key(layer), "mapper")
+        if key is not None:
+            key = self._params_key("Analysis.purity_test", test, key, "purity")
+
+        def compute() -> TestResult:
+            labels = self.cloud(layer).labels
+            if labels is None:
+                raise ValueError(
+                    f"layer: the cloud of {layer!r} has no labels to test the purity of; "
+                    "pass data with labels ((images, labels) or a labelled Dataset)"
+                )
+            return purity_permutation_test(self.mapper(layer, **mapper_params), labels, **test)
+
+        return self._cached("purity", key, compute, store.result_arrays, store.result_from)
 
     def _ph_points(self, layer: str) -> Any:
         """The points the layer's diagrams were computed from (its recorded subsample)."""

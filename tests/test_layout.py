@@ -57,6 +57,20 @@ def test_import_is_lazy_and_public_names_resolve():
         assert getattr(tda_widgets, name) is not None, name
 
 
+def test_opening_an_explorer_imports_no_library_only_computing_needs():
+    """explore() on a warm cache reads results: scikit-learn, scipy, KeplerMapper and
+    persim (with matplotlib), about 2 s of imports together, are imported where a
+    result is computed, not by the modules that read and show it (issue 27, 12)."""
+    code = (
+        "import sys\n"
+        "import tda_widgets.analysis, tda_widgets.widgets.panels.explore\n"
+        "heavy = ('sklearn', 'scipy', 'kmapper', 'persim', 'matplotlib')\n"
+        "loaded = [m for m in heavy if m in sys.modules]\n"
+        "assert not loaded, f'imported at module level: {loaded}'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def _imports(path):
     """(module, names) of every ``from tda_widgets... import ...`` in ``path``,
     including those inside functions."""

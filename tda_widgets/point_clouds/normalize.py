@@ -13,7 +13,6 @@ import dataclasses
 from typing import Any
 
 import numpy as np
-from scipy.spatial.distance import pdist
 
 from tda_widgets._types import PointCloud
 from tda_widgets._validation import check_choice, check_int, describe
@@ -64,6 +63,8 @@ def median_pairwise_distance(
         x = x[np.sort(np.random.default_rng(seed).choice(n, n_sample, replace=False))]
     if x.shape[0] < 2:
         return 0.0, int(x.shape[0])
+    from scipy.spatial.distance import pdist  # imported when a cloud is normalised
+
     return float(np.median(pdist(x))), int(x.shape[0])
 
 

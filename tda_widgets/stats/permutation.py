@@ -12,11 +12,11 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats as sps
 
 from tda_widgets._types import DistanceMatrix, MapperGraph
 from tda_widgets._validation import check_choice, check_int, describe
 from tda_widgets.stats.result import ALTERNATIVES, TestResult
+from tda_widgets.topology.cka import average_ranks
 from tda_widgets.topology.matrices import METRICS, layer_distance_matrix
 
 __all__ = [
@@ -112,7 +112,7 @@ def mantel(
         if method == "pearson":
             return m
         out = np.zeros_like(m)
-        out[iu] = sps.rankdata(m[iu])
+        out[iu] = average_ranks(m[iu])
         return out + out.T
 
     xa, yb = prepared(x), prepared(y)

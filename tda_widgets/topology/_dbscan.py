@@ -49,9 +49,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import sparse
-from scipy.linalg import eigh
-from scipy.sparse.csgraph import connected_components
 
 __all__ = [
     "NearTie",
@@ -148,6 +145,8 @@ def principal_basis(points: NDArray[np.float64]) -> Basis:
     pick = np.random.default_rng(0).choice(n, size=min(n, _BASIS_SAMPLE), replace=False)
     sample = scaled[pick] - centre
     k = min(_COMPONENTS, d)
+    from scipy.linalg import eigh  # scipy imported when a graph is built, not to read one
+
     _, vectors = eigh(sample.T @ sample, subset_by_index=[d - k, d - 1], driver="evx")
     return centre / s, vectors[:, ::-1]
 
@@ -424,6 +423,9 @@ def dbscan_labels(
     at = np.full(n, -1, dtype=np.int64)
     at[cores] = np.arange(cores.size)
     both = core[i] & core[j]
+    from scipy import sparse
+    from scipy.sparse.csgraph import connected_components
+
     graph = sparse.coo_matrix(
         (np.ones(int(both.sum()), dtype=np.int8), (at[i[both]], at[j[both]])),
         shape=(cores.size, cores.size),

@@ -19,8 +19,6 @@ from typing import Any
 import numpy as np
 from joblib import Parallel, delayed
 from numpy.typing import NDArray
-from scipy import stats
-from scipy.linalg.blas import dsyrk
 from tqdm.auto import tqdm
 
 from tda_widgets._types import DistanceMatrix, PointCloud
@@ -38,6 +36,7 @@ from tda_widgets.topology.persistence import persistence_diagrams
 
 __all__ = [
     "MatrixComparison",
+    "average_ranks",
     "cka_matrix",
     "compare_matrices",
     "linear_cka",
@@ -99,6 +98,8 @@ def _cka_values(
     else:
         # upper triangle of Zc^T Zc accumulated in place by BLAS syrk (half the work of
         # a full product, and no second D x D temporary)
+        from scipy.linalg.blas import dsyrk  # imported when CKA is computed
+
         big = np.zeros((total, total), order="F")
         chunks = tqdm(
             range(0, n, _CHUNK_ROWS), desc="CKA", unit="chunk", delay=2.0, disable=not progress
@@ -254,11 +255,31 @@ def _upper(m: Any, name: str) -> NDArray[np.float64]:
     return np.asarray(vals, dtype=np.float64)
 
 
-_CORRELATIONS = {
-    "spearman": stats.spearmanr,
-    "pearson": stats.pearsonr,
-    "kendall": stats.kendalltau,
-}
+_CORRELATIONS = ("spearman", "pearson", "kendall")
+
+
+def average_ranks(x: Any) -> NDArray[np.float64]:
+    """Ranks ``1 .. n`` of ``x``'s values, tied values sharing their average rank.
+
+    The ranks of Spearman's correlation, as ``scipy.stats.rankdata(x)`` gives them
+    (tested against it); here so that opening a view does not import ``scipy.stats``
+    (about a second).
+
+    Examples
+    --------
+    >>> average_ranks([10.0, 30.0, 20.0, 30.0]).tolist()
+    [1.0, 3.5, 2.0, 3.5]
+    """
+    values = np.asarray(x, dtype=np.float64).ravel()
+    _, where, counts = np.unique(values, return_inverse=True, return_counts=True)
+    first = np.cumsum(counts) - counts  # the 0-based position where each value starts
+    return (first + (counts + 1) / 2.0)[where.ravel()]
+
+
+def _pearson(x: NDArray[np.float64], y: NDArray[np.float64]) -> float:
+    dx, dy = x - x.mean(), y - y.mean()
+    norm = float(np.sqrt((dx @ dx) * (dy @ dy)))
+    return float(np.clip((dx @ dy) / norm, -1.0, 1.0)) if norm > 0 else float("nan")
 
 
 def _entries(m: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -270,9 +291,17 @@ def _entries(m: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 def _correlation(x: NDArray[np.float64], y: NDArray[np.float64], method: str) -> float:
+    """Spearman or Pearson (numpy; scipy.stats' values to rounding), Kendall (scipy);
+    nan for a constant input."""
+    if method == "spearman":
+        return _pearson(average_ranks(x), average_ranks(y))
+    if method == "pearson":
+        return _pearson(x, y)
+    from scipy import stats  # only Kendall needs it: imported when asked for
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a constant input: the result is nan, handled
-        return float(_CORRELATIONS[method](x, y)[0])
+        return float(stats.kendalltau(x, y)[0])
 
 
 def matrix_correlation(a: Any, b: Any, method: str = "spearman") -> float | None:

@@ -30,13 +30,9 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-import kmapper as km
 import numpy as np
 from joblib import Parallel, delayed
 from numpy.typing import NDArray
-from scipy import sparse
-from sklearn.base import BaseEstimator, clone
-from sklearn.cluster import DBSCAN
 from tqdm.auto import tqdm
 
 from tda_widgets._types import MapperGraph, PointCloud
@@ -182,12 +178,16 @@ def _validate_clusterer(clusterer: Any) -> None:
             "clusterer: expected a scikit-learn-style clusterer with fit_predict (e.g. "
             f"sklearn.cluster.DBSCAN(eps=0.5, min_samples=5)), got {describe(clusterer)}"
         )
+    from sklearn.base import BaseEstimator  # scikit-learn (~1 s) when a graph is built
+
     validate = getattr(clusterer, "_validate_params", None)
     if isinstance(clusterer, BaseEstimator) and callable(validate):
         validate()
 
 
 def _cluster(clusterer: Any, x: NDArray[np.float64]) -> NDArray[np.int64]:
+    from sklearn.base import clone
+
     return np.asarray(clone(clusterer).fit_predict(x))
 
 
@@ -203,6 +203,8 @@ def _dbscan(clusterer: Any, x: NDArray[np.float64], basis: Basis) -> NDArray[np.
         s = unit_scale(x)  # exact power of two: scikit-learn's decisions, no overflow
         if s == 1.0:
             return _cluster(clusterer, x)
+        from sklearn.base import clone
+
         scaled = clone(clusterer).set_params(eps=float(clusterer.eps) * s)
         return np.asarray(scaled.fit_predict(x * s))
     return dbscan_labels(x.shape[0], i, j, int(clusterer.min_samples))
@@ -258,6 +260,7 @@ def mapper_graph(
     Examples
     --------
     >>> import numpy as np
+    >>> from sklearn.cluster import DBSCAN
     >>> t = np.linspace(0, 2 * np.pi, 200, endpoint=False)
     >>> circle = np.c_[np.cos(t), np.sin(t)]
     >>> g = mapper_graph(circle, lens=circle[:, 0], n_intervals=6, overlap=0.3,
@@ -307,6 +310,8 @@ def mapper_graph(
             )
         else:
             eps = elbow_eps(pts)
+        from sklearn.cluster import DBSCAN
+
         clusterer = DBSCAN(eps=eps, min_samples=5)
 
     constant = bool(np.all(np.ptp(lens_values, axis=0) == 0))
@@ -320,6 +325,8 @@ def mapper_graph(
         )
         cubes = [np.arange(n, dtype=np.int64)]
     else:
+        import kmapper as km  # imported when a graph is built, not to read a cached one
+
         cover = km.Cover(n_cubes=int(n_intervals), perc_overlap=float(overlap))
         data = np.c_[np.arange(n), lens_values]
         cover.fit(data)
@@ -392,6 +399,8 @@ def _assemble(
     )
     n_nodes = sizes.size
     node_of = np.repeat(np.arange(n_nodes), sizes)
+    from scipy import sparse
+
     inc = sparse.csr_matrix((np.ones(members.size), (node_of, members)), shape=(n_nodes, n))
     inter = sparse.triu(inc @ inc.T, k=1).tocoo()
     edges = np.c_[inter.row, inter.col].astype(np.int64).reshape(-1, 2)

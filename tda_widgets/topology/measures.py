@@ -12,8 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy import sparse
-from scipy.sparse.csgraph import connected_components
 
 from tda_widgets._types import MapperGraph
 
@@ -46,6 +44,9 @@ def graph_measures(graph: MapperGraph) -> dict[str, Any]:
     >>> m["components"], m["cycles"], m["leaves"]
     (1, 1, 0)
     """
+    from scipy import sparse  # imported when measured, not when tda_widgets is
+    from scipy.sparse.csgraph import connected_components
+
     n, e = graph.n_nodes, graph.edges.shape[0]
     adj = sparse.coo_matrix((np.ones(e), (graph.edges[:, 0], graph.edges[:, 1])), shape=(n, n))
     comps = int(connected_components(adj, directed=False)[0]) if n else 0

@@ -40,7 +40,6 @@ from typing import Any
 import numpy as np
 from joblib import effective_n_jobs, parallel_config
 from numpy.typing import NDArray
-from sklearn.metrics import pairwise_distances
 
 from tda_widgets._types import Diagrams, PointCloud
 from tda_widgets._validation import (
@@ -187,6 +186,8 @@ def rips_distances(points: NDArray[Any]) -> NDArray[np.float32]:
     :func:`~sklearn.metrics.pairwise_distances` works in the points' dtype (float32 or
     float64), as it does inside ``ripser.ripser``; ripser then rounds to float32.
     """
+    from sklearn.metrics import pairwise_distances  # imported when persistence runs
+
     dm = pairwise_distances(points, metric="euclidean").astype(np.float32)
     np.fill_diagonal(dm, 0.0)
     if points.dtype != np.float32:

@@ -10,7 +10,7 @@ import numpy as np
 import traitlets
 
 from tda_widgets._types import Diagrams, PointCloud
-from tda_widgets._validation import UNSET, as_diagram_list, new_default, renamed
+from tda_widgets._validation import UNSET, as_diagram_list, describe, new_default, renamed
 from tda_widgets.widgets._base import TdaWidget
 from tda_widgets.widgets._codec import array_list_from_json, array_list_to_json
 from tda_widgets.widgets._evidence import confidence_record, significant_mask
@@ -270,6 +270,7 @@ class PersistenceDiagramWidget(TdaWidget):
         compare_cloud: PointCloud | None = None,
         labels: tuple[str, ...] | list[str] | None = None,
         confidence: Any = None,
+        matching: Any = None,
     ) -> None:
         """Show new diagrams (and optionally a second one with its matching) in place.
 
@@ -280,6 +281,10 @@ class PersistenceDiagramWidget(TdaWidget):
         When persistence ran on a subsample, :attr:`subsample_note` says so for each
         diagram (``compare_cloud``, the second diagram's cloud, lets it count images).
         ``names`` sets :attr:`names` (``labels``: its deprecated old name).
+        ``matching`` gives the matching already computed (e.g. by
+        :meth:`~tda_widgets.Analysis.matching`): per dimension, a
+        :class:`~tda_widgets.Matching`, its ``(k, 2)`` pairs or ``None`` (no lines);
+        it is checked against the diagrams like any matching.
 
         Examples
         --------
@@ -294,7 +299,12 @@ class PersistenceDiagramWidget(TdaWidget):
             names = _renamed_labels(labels, names)
         dgms = as_diagram_list(diagrams, name="diagrams")
         other = [] if compare is None else as_diagram_list(compare, name="compare")
-        matching = matching_pairs(dgms, other, metric, match_dims) if other else []
+        if not other:
+            matching = []
+        elif matching is None:
+            matching = matching_pairs(dgms, other, metric, match_dims)
+        else:
+            matching = _given_matching(matching, min(len(dgms), len(other)))
         records = [] if confidence is None else _confidence_records(confidence, dgms, other)
         with self.hold_trait_notifications(), self.hold_sync():
             self.selected_points = []
@@ -641,6 +651,21 @@ def matching_pairs(
         else np.zeros((0, 2), dtype=np.int32)
         for k, (x, y) in enumerate(zip(a, b, strict=False))
     ]
+
+
+def _given_matching(matching: Any, n_dims: int) -> list[np.ndarray]:
+    """``set_diagrams(matching=...)`` as the trait's per-dimension int32 pair arrays."""
+    items = list(matching) if isinstance(matching, (list, tuple)) else None
+    if items is None or len(items) != n_dims:
+        raise ValueError(
+            f"matching: expected one matching per dimension shown ({n_dims}), got "
+            f"{describe(matching)}"
+        )
+    out = []
+    for m in items:
+        pairs = np.zeros((0, 2)) if m is None else getattr(m, "pairs", m)
+        out.append(np.asarray(pairs).astype(np.int32).reshape(-1, 2))
+    return out
 
 
 def _persistence(cloud: Any, **kwargs: Any) -> Diagrams:

@@ -153,3 +153,24 @@ def test_cka_rejects_too_few_rows_and_mismatched_rows() -> None:
         linear_cka(np.ones((1, 3)), np.ones((1, 2)))
     with pytest.raises(ValueError, match=r"y: expected the same number of rows as x \(5\), got 4"):
         linear_cka(np.ones((5, 3)), np.ones((4, 2)))
+
+
+def test_ranks_and_correlations_are_scipys() -> None:
+    """average_ranks and the numpy Spearman/Pearson give scipy.stats' values (ties too)."""
+    from scipy import stats
+
+    from tda_widgets.topology.cka import _correlation, average_ranks
+
+    rng = np.random.default_rng(7)
+    for trial in range(200):
+        n = int(rng.integers(3, 60))
+        # few distinct values in half the trials: many ties
+        x = rng.integers(0, 5, n).astype(float) if trial % 2 else rng.normal(size=n)
+        y = rng.normal(size=n) + (0.5 * x if trial % 3 else 0.0)
+        np.testing.assert_array_equal(average_ranks(x), stats.rankdata(x))
+        if np.ptp(x) == 0:
+            continue
+        assert _correlation(x, y, "spearman") == pytest.approx(stats.spearmanr(x, y)[0], abs=1e-12)
+        assert _correlation(x, y, "pearson") == pytest.approx(stats.pearsonr(x, y)[0], abs=1e-12)
+        assert _correlation(x, y, "kendall") == pytest.approx(stats.kendalltau(x, y)[0])
+    assert np.isnan(_correlation(np.ones(5), np.arange(5.0), "spearman"))
