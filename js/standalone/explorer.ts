@@ -27,6 +27,11 @@ export interface ExplorerSpec {
   max_gallery: number;
   /** Per layer: "1,000 of 50,000 images, r = 3.21" when its persistence ran on a subsample, else "". */
   subsample_notes?: string[];
+  /**
+   * Per layer: its confidence set as the diagram's `confidence` trait takes it (the record
+   * Python's explorer draws on that layer's diagram); null or absent: confidence sets off.
+   */
+  confidence?: (Record<string, unknown> | null)[] | null;
   /** The selection on screen when the page was made: the page opens showing it. */
   initial?: { images: number[]; heading: string; nodes: number[]; points: number[][] };
 }
@@ -69,6 +74,16 @@ export function showImages(spec: ExplorerSpec, images: number[], heading: string
     fig.append(img, cap);
     g.appendChild(fig);
   }
+}
+
+/**
+ * The `confidence` trait of the diagram showing layers i and j: each layer's own record
+ * (the first layer's alone when i === j); [] when the page has no confidence sets.
+ */
+export function pairConfidence(spec: ExplorerSpec, i: number, j: number): (Record<string, unknown> | null)[] {
+  const records = spec.confidence;
+  if (!records) return [];
+  return (i === j ? [i] : [i, j]).map((k) => records[k] ?? null);
 }
 
 export function linkExplorer(spec: ExplorerSpec, models: Record<string, Model>): void {
@@ -116,10 +131,17 @@ export function linkExplorer(spec: ExplorerSpec, models: Record<string, Model>):
     pair = [i, j];
     diagram.setFromPython("names", [spec.layers[i] ?? "", spec.layers[j] ?? ""]);
     diagram.setFromPython("selected_points", []);
+    // cleared before the new diagrams, set after them: a band is never drawn over
+    // another layer's diagram, not even between the two updates
+    diagram.setFromPython("confidence", []);
     diagram.setFromPython("matching", spec.matchings[`${i},${j}`] ?? []);
     diagram.setFromPython("compare_diagrams", i === j ? [] : (spec.diagrams[j] ?? []));
     diagram.setFromPython("diagrams", spec.diagrams[i] ?? []);
-    diagram.setFromPython("title", i === j ? `${spec.layers[i]}` : `${spec.layers[i]} vs ${spec.layers[j]}`);
+    diagram.setFromPython(
+      "title",
+      i === j ? `${spec.layers[i]}` : `${spec.layers[i]} (filled) vs ${spec.layers[j]} (hollow)`,
+    );
+    diagram.setFromPython("confidence", pairConfidence(spec, i, j));
     const notes = spec.subsample_notes ?? [];
     diagram.setFromPython(
       "subsample_note",

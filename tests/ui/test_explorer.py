@@ -142,6 +142,9 @@ def test_exported_html_works_offline_from_file(explorer, browser, tmp_path):
         page.wait_for_function(
             "() => window.tdaw.models.mapper.get('positions') != null", timeout=30_000
         )
+        # the diagram's two confidence headers push the Mapper below a 1000 px viewport:
+        # bring its canvas into view, so that the node's page coordinates are on screen
+        page.locator("[data-view='mapper'] [data-testid='mg-canvas']").scroll_into_view_if_needed()
         xy = page.evaluate(
             """() => {
               const m = window.tdaw.models.mapper;

@@ -1,6 +1,8 @@
-"""The explorer's layout at 700, 1000 and 1600 px, light and dark, with 17 and 4 layers,
-and the diagram's overlay modes: nothing sticks out of the explorer or is cut, and the
-gallery scrolls instead of growing the page. Screenshots go to tests/ui/artifacts/."""
+"""The explorer's layout at 700, 1000, 1600 and 2200 px, light and dark, with 17, 4 and 20
+layers (torchvision's ResNet-18, its three 1x1 downsample convolutions included), and the
+diagram's overlay modes: nothing sticks out of the explorer or is cut, every column of the
+matrix has its name, and the gallery scrolls instead of growing the page. Screenshots go
+to tests/ui/artifacts/."""
 
 import pytest
 from ui_contrast import text_colours
@@ -82,6 +84,38 @@ _X_TICKS_JS = """
 }
 """
 
+# the matrix's column labels: each one's full name (its tooltip when shortened) in column
+# order, and those that are empty, hidden or over their neighbour
+_COLUMN_LABELS_JS = """
+(sel) => {
+  const spans = [...document.querySelectorAll(`${sel} [data-testid='ldm-col-label']`)];
+  const boxes = spans.map((s) => s.getBoundingClientRect());
+  const bad = [];
+  spans.forEach((s, k) => {
+    const r = boxes[k];
+    if (!s.textContent.trim() || !r.width || !r.height || getComputedStyle(s).visibility !== 'visible')
+      bad.push(`${s.textContent}: not shown`);
+    // the gap to the next name across the text (names hang at 45 degrees, or upright)
+    // is at least the font's size: no glyph over another
+    const next = boxes[k + 1];
+    const upright = s.parentElement.classList.contains('tdaw-ldm-col-upright');
+    const across = next ? (next.left + next.width / 2 - r.left - r.width / 2) * (upright ? 1 : Math.SQRT1_2) : Infinity;
+    if (across < parseFloat(getComputedStyle(s).fontSize))
+      bad.push(`${s.textContent} over ${spans[k + 1].textContent}: ${across.toFixed(1)} px apart`);
+  });
+  // left to right on the page
+  const order = spans.map((s, k) => [boxes[k].left + boxes[k].width / 2, s.title || s.textContent]);
+  order.sort((a, b) => a[0] - b[0]);
+  return [order.map((o) => o[1]), bad];
+}
+"""
+
+# the first row's slots and views: what decides whether matrix and diagram share it
+_ROW_WIDTHS_JS = """
+(sel) => ['.tdaw-slot', '.tdaw-layer-distance-matrix', '.tdaw-persistence-diagram'].map((c) =>
+  [c, [...document.querySelectorAll(`${sel} ${c}`)].map((e) => Math.round(e.getBoundingClientRect().width))])
+"""
+
 _Y_TICKS_DEBUG_JS = """
 (sel) => [...document.querySelector(sel + ' .bqplot').querySelectorAll('g.axis')].map((a) =>
   [a.getAttribute('class'), [...a.querySelectorAll('.tick')].map((t) =>
@@ -94,10 +128,10 @@ def layout_lab(module_lab):
     lab = module_lab
     lab.open("ui/explorer_layout.ipynb")
     lab.run_all(timeout=600_000)
-    lab.page.locator(".tdaw-explorer .tdaw-layer-distance-matrix").nth(1).wait_for(timeout=120_000)
+    lab.page.locator(".tdaw-explorer .tdaw-layer-distance-matrix").nth(2).wait_for(timeout=120_000)
     # a big selection: every image of the first layer's largest Mapper node
     lab.run(
-        "for e in (ex, ex4):\n"
+        "for e in (ex, ex4, ex20):\n"
         "    e.mapper.selected_nodes = [int(e.mapper.graph.node_sizes.argmax())]\n"
         "    e.gallery.show(range(69), 'Many images')"
     )
@@ -140,12 +174,12 @@ def _fit_width(lab, sel, width):
 
 
 @pytest.mark.parametrize("theme", ["JupyterLab Light", "JupyterLab Dark"])
-@pytest.mark.parametrize("which", ["ex", "ex4"])
+@pytest.mark.parametrize("which", ["ex", "ex4", "ex20"])
 def test_explorer_fits_every_width_and_the_gallery_scrolls(layout_lab, which, theme):
     lab = layout_lab
     page = lab.page
     lab.set_theme(theme)
-    n = 0 if which == "ex" else 1
+    n = ["ex", "ex4", "ex20"].index(which)
     page.evaluate(
         "(n) => document.querySelectorAll('.tdaw-explorer').forEach((e, k) =>"
         " { e.id = k === n ? 'tdaw-layout-under-test' : ''; })",
@@ -163,18 +197,30 @@ def test_explorer_fits_every_width_and_the_gallery_scrolls(layout_lab, which, th
             f"() => ['.tdaw-layer-distance-matrix', '.tdaw-persistence-diagram'].map((c) =>"
             f" document.querySelector('{sel} ' + c).getBoundingClientRect().top)"
         )
-        assert (abs(tops[0] - tops[1]) < 2) == (width >= 820), (tag, width, tops)
-        if width >= 1420:
+        assert (abs(tops[0] - tops[1]) < 2) == (width >= 820), (
+            tag,
+            width,
+            tops,
+            page.evaluate(_ROW_WIDTHS_JS, sel),
+        )
+        boxes = page.evaluate(
+            f"""() => ['.tdaw-mapper-graph canvas', '.tdaw-gallery', '.tdaw-persistence-diagram',
+                       '.tdaw-layer-distance-matrix'].map((c) => {{
+              const r = document.querySelector('{sel} ' + c).getBoundingClientRect();
+              return [r.top, r.bottom, r.width]; }})"""
+        )
+        (c_top, c_bottom, c_width), (g_top, g_bottom, _), diagram, matrix = boxes
+        if width == 1420:
             # wide: the Mapper canvas grows past its old 520 px and shares a row with the
             # gallery
-            mg = page.evaluate(
-                f"""() => ['.tdaw-mapper-graph canvas', '.tdaw-gallery'].map((c) => {{
-                  const r = document.querySelector('{sel} ' + c).getBoundingClientRect();
-                  return [r.top, r.bottom, r.width]; }})"""
-            )
-            (c_top, c_bottom, c_width), (g_top, g_bottom, _) = mg
-            assert c_width > 560, (tag, width, mg)
-            assert g_top < c_bottom and c_top < g_bottom, (tag, width, mg)
+            assert c_width > 560, (tag, width, boxes)
+            assert g_top < c_bottom and c_top < g_bottom, (tag, width, boxes)
+        if width == 2020:
+            # all four in one row, the diagram no longer at its 240 px minimum beside a
+            # 590 px Mapper canvas: each 400 px at least
+            assert abs(matrix[0] - diagram[0]) < 2 and g_top < c_bottom and c_top < g_bottom
+            assert diagram[0] < g_bottom and g_top < diagram[1], (tag, width, boxes)
+            assert diagram[2] >= 400 and c_width >= 400, (tag, width, boxes)
         gallery = page.evaluate(
             f"""() => {{
               const g = document.querySelector('{sel} .tdaw-gallery');
@@ -192,6 +238,9 @@ def test_explorer_fits_every_width_and_the_gallery_scrolls(layout_lab, which, th
         ) in ("auto", "scroll")
         labels = text_colours(page, f"{sel} .tdaw-ldm-labels [data-testid$='-label']")
         assert labels and min(x["contrast"] for x in labels) >= 4.5
+        # every column of the matrix has its name (20 layers: none skipped), apart
+        names = lab.value(f"{which}.layers")
+        assert page.evaluate(_COLUMN_LABELS_JS, sel) == [names, []], (tag, width)
         lab.screenshot(f"layout-{tag}-{window}", page.locator(sel))
     lab.set_theme("JupyterLab Light")
 

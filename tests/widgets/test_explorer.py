@@ -133,6 +133,37 @@ def test_recomputing_views_are_busy_until_done(ex: ActivationExplorer) -> None:
     assert "tdaw-busy" not in ex.summary._dom_classes
 
 
+def test_a_new_mapper_layer_is_busy_from_the_click_until_its_graph_is_in_place(
+    ex: ActivationExplorer,
+) -> None:
+    # issue 27.13 (benchmarks/bench_click.py): after a matrix click the diagrams are
+    # computed first, for seconds at 20,000 images, while the Mapper slot showed the old
+    # layer's graph undimmed; and its busy state ended before the new graph was put in
+    ex.matrix.selected_pair = [0, 1]
+    events: list[tuple[str, object]] = []
+
+    def on_title(change: dict) -> None:
+        events.append(("diagram title", "tdaw-busy" in ex.mapper_slot._dom_classes))
+
+    def on_classes(change: dict) -> None:
+        if "tdaw-busy" in change["old"] and "tdaw-busy" not in change["new"]:
+            events.append(("mapper slot done", ex.mapper_slot.children[0].title))
+
+    ex.diagram.observe(on_title, names="title")
+    ex.mapper_slot.observe(on_classes, names="_dom_classes")
+    try:
+        ex.matrix.selected_pair = [1, 2]
+        assert events == [("diagram title", True), ("mapper slot done", "Mapper of 2")]
+        events.clear()
+        # the same Mapper layer: not marked busy while the diagrams are computed
+        ex.matrix.selected_pair = [0, 2]
+        assert events[0] == ("diagram title", False)
+        assert set(events[1:]) <= {("mapper slot done", "Mapper of 2")}
+    finally:
+        ex.diagram.unobserve(on_title, names="title")
+        ex.mapper_slot.unobserve(on_classes, names="_dom_classes")
+
+
 def test_per_layer_chart_is_busy_while_purity_is_computed(ex: ActivationExplorer) -> None:
     states: list[bool] = []
     fig = ex.summary.figure

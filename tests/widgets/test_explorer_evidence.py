@@ -3,29 +3,18 @@ floors behind one toggle, both computed through the Analysis and read back."""
 
 from __future__ import annotations
 
-import warnings
+from typing import Any
 
 import numpy as np
 import pytest
-import torch
 
-from tda_widgets import ActivationExplorer, Analysis
+from tda_widgets import ActivationExplorer
 from tda_widgets.widgets._busy import BUSY_CLASS
 
 
 @pytest.fixture(scope="module")
-def ex(tmp_path_factory: pytest.TempPathFactory) -> ActivationExplorer:
-    torch.manual_seed(1)
-    model = torch.nn.Sequential(
-        torch.nn.Conv2d(1, 4, 3), torch.nn.ReLU(), torch.nn.Conv2d(4, 4, 3), torch.nn.ReLU()
-    )
-    images = torch.rand(40, 1, 8, 8, generator=torch.Generator().manual_seed(0))
-    analysis = Analysis(
-        model, images, ["0", "1", "2"], cache_dir=tmp_path_factory.mktemp("c"), progress=False
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # small graphs: "all points are noise" for some
-        return ActivationExplorer(analysis, mapper_params={"n_intervals": 2}, confidence=True)
+def ex(tmp_path_factory: pytest.TempPathFactory, small_explorer: Any) -> ActivationExplorer:
+    return small_explorer(tmp_path_factory.mktemp("c"), confidence=True)
 
 
 def test_the_two_layers_shown_get_their_confidence_sets(ex: ActivationExplorer) -> None:

@@ -147,13 +147,19 @@ class ExplorerEvidence:
         if not self.confidence_toggle.value:
             self.shown = {}
             return None
-        for layer in layers:
-            if layer not in self._confidence:
-                self._confidence[layer] = self.analysis.diagram_confidence(
-                    layer, dim=1, alpha=self.alpha
-                )
-        self.shown = {layer: self._confidence[layer] for layer in layers}
-        return [self._confidence[layer] for layer in layers]
+        sets = [self.confidence_of(layer) for layer in layers]
+        self.shown = dict(zip(layers, sets, strict=True))
+        return sets
+
+    def confidence_of(self, layer: str) -> Any:
+        """The confidence set of ``layer``'s H1 diagram at :attr:`alpha`, whether the
+        toggle is on or not (:meth:`Analysis.diagram_confidence`, cached there; kept here
+        after first use). The one every view of the explorer draws for ``layer``."""
+        if layer not in self._confidence:
+            self._confidence[layer] = self.analysis.diagram_confidence(
+                layer, dim=1, alpha=self.alpha
+            )
+        return self._confidence[layer]
 
     # -- noise floors ------------------------------------------------------------------
     def _on_noise(self, change: dict[str, Any]) -> None:

@@ -18,17 +18,17 @@ The selection rule (what a new selection replaces and what it keeps) is document
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import ipywidgets as widgets
 import numpy as np
 from numpy.typing import NDArray
 
 from tda_widgets._types import DistanceMatrix, MapperGraph, PointCloud
-from tda_widgets._validation import check_class_names, describe
+from tda_widgets._validation import check_class_names, describe, unknown_name_error
 from tda_widgets.widgets._busy import busy
 from tda_widgets.widgets._graph import matching_classes
 from tda_widgets.widgets._selected import SelectedImages
@@ -92,12 +92,40 @@ class ExplorerSelection:
     loop: RepresentativeCycle | None = None
 
 
-def _image_labels(clouds: list[PointCloud], n_images: int) -> NDArray[np.int64] | None:
-    """Class of each image, from the clouds' per-point labels (-1 where unknown)."""
+class LayerClouds(Sequence[PointCloud]):
+    """The analysis's clouds, one per layer, each read from it when first asked for.
+
+    ``clouds[i]`` is ``analysis.cloud(layers[i])``: opening an explorer on a cached
+    analysis reads the clouds of the layers it shows, not all of them.
+    """
+
+    def __init__(self, analysis: Any, layers: Sequence[str]) -> None:
+        self._analysis, self._layers = analysis, tuple(layers)
+
+    def __len__(self) -> int:
+        return len(self._layers)
+
+    @overload
+    def __getitem__(self, i: int) -> PointCloud: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[PointCloud]: ...
+    def __getitem__(self, i: int | slice) -> PointCloud | list[PointCloud]:
+        if isinstance(i, slice):
+            return [self._analysis.cloud(layer) for layer in self._layers[i]]
+        return self._analysis.cloud(self._layers[i])
+
+
+def _image_labels(clouds: Sequence[PointCloud], n_images: int) -> NDArray[np.int64] | None:
+    """Class of each image, from the clouds' per-point labels (-1 where unknown).
+
+    The clouds are read in order until every image has a class (the first, for a
+    sampler that takes a point from every image)."""
     out = np.full(n_images, -1, dtype=np.int64)
     for c in clouds:
         if c.labels is not None:
             out[c.image_index] = c.labels
+            if (out >= 0).all():
+                break
     return out if (out >= 0).any() else None
 
 
@@ -219,7 +247,7 @@ class ActivationExplorer(widgets.VBox):
         self.match_dims = tuple(match_dims)
         self.layers: list[str] = list(analysis.layers)
         self.metric = metric
-        self.clouds = [analysis.cloud(layer) for layer in self.layers]
+        self.clouds = LayerClouds(analysis, self.layers)  # each read when first shown
         self.diagrams = {layer: analysis.diagrams(layer) for layer in self.layers}
         self.source = ImageSource(analysis.data)
         if class_names is None:
@@ -258,10 +286,11 @@ class ActivationExplorer(widgets.VBox):
             matrix,
             second,
             title=f"Layer distances ({self._metric_name})",
-            # a 300 px grid at most: 17 layers' matrix (~500 px with names and colour bar)
-            # and the diagram (260 px at least) share a row from an 800 px explorer
-            # (JupyterLab's cell at a 1000 px window)
-            cell_size=max(16, min(40, 300 // max(1, len(self.layers)))),
+            # a 280 px grid at most: the matrix (~480 px for 17 layers, ~540 px for 20 with
+            # names like "layer2.0.downsample.0", colour bar included) and the diagram (240
+            # px at least) share a row from an 820 px explorer (JupyterLab's cell at a 1000
+            # px window); 14 px cells still take an upright name each
+            cell_size=max(14, min(40, 280 // max(1, len(self.layers)))),
         )
         # at most 520 px, narrower in a narrower slot (fit_width; see the layout below)
         self.diagram = PersistenceDiagramWidget(
@@ -332,9 +361,9 @@ class ActivationExplorer(widgets.VBox):
 
         # One wrapping row (docs/architecture.md, "The explorer's layout"). Each view sits
         # in a slot whose width the row decides, never its content: the matrix keeps its
-        # size and scrolls sideways in a slot narrower than it; the diagram (260-520 px) and
+        # size and scrolls sideways in a slot narrower than it; the diagram (240-520 px) and
         # the Mapper canvas (up to 900 px, side panel beside it from 610 px) fit their
-        # slots. Bases: matrix ~500 + diagram 260 share a row from ~800 px; the Mapper
+        # slots. Bases: matrix ~480-540 + diagram 240 share a row from ~800 px; the Mapper
         # (basis 800) then wraps below them with the gallery (320), and the two share that
         # row's width 2:1 (a 1420 px explorer: Mapper ~990, gallery ~410); from ~1950 px
         # all four sit in one row. Nothing is cut: a slot that is too narrow scrolls.
@@ -349,7 +378,8 @@ class ActivationExplorer(widgets.VBox):
             flex="0 1 auto", max_width="100%", min_width="0", overflow_x="auto"
         )
         self.diagram_slot.layout = widgets.Layout(
-            flex="1 1 260px",
+            # basis = its least width: beside a 20-layer matrix (~540 px) in an 820 px row
+            flex="1 1 240px",
             flex_flow="column",
             min_width="240px",
             max_width="520px",
@@ -370,6 +400,10 @@ class ActivationExplorer(widgets.VBox):
         )
         for slot in (self.evidence.matrix_slot, self.diagram_slot, self.mapper_column):
             slot.add_class("tdaw-slot")
+        # from a 1990 px explorer the four share one row with other bases (diagram 400,
+        # Mapper 720, gallery 280: js/shared/base.css); the diagram shrank there to 240 px
+        self.diagram_slot.add_class("tdaw-diagram-slot")
+        self.mapper_column.add_class("tdaw-mapper-column")
         # a gap below the gallery, whose last row of thumbnails is cut where it scrolls
         self.summary.layout = widgets.Layout(width="100%", margin="12px 0 0 0")
         super().__init__(
@@ -423,19 +457,22 @@ class ActivationExplorer(widgets.VBox):
         """The permutation test of ``layer``'s mean Mapper purity at the current
         parameters (:func:`~tda_widgets.stats.purity_permutation_test`: the labels are
         permuted over the images, the graph fixed; seed 0), or ``None`` when the layer's
-        cloud has no labels or its graph no nodes. Computed once per layer and parameters."""
-        from tda_widgets.stats import purity_permutation_test
-
+        cloud has no labels or its graph no nodes. Cached by the analysis
+        (:meth:`~tda_widgets.Analysis.purity_test`), under the graph's key."""
         key = (layer, self._params_key())
         if key not in self._purity_tests:
+            n_intervals, overlap = key[1]
             labels = self.clouds[self.layers.index(layer)].labels
-            graph = self.graph(layer)
             # a graph without nodes (every point noise) has no purity to test
             self._purity_tests[key] = (
                 None
-                if labels is None or graph.n_nodes == 0
-                else purity_permutation_test(
-                    graph, labels, n_permutations=self.n_permutations, seed=0
+                if labels is None or self.graph(layer).n_nodes == 0
+                else self.analysis.purity_test(  # cached with the graph
+                    layer,
+                    n_intervals=n_intervals,
+                    overlap=overlap,
+                    n_permutations=self.n_permutations,
+                    seed=0,
                 )
             )
         return self._purity_tests[key]
@@ -622,6 +659,70 @@ class ActivationExplorer(widgets.VBox):
         (``1 - CKA``'s on the distance scale), or ``None`` while they are off."""
         return self.evidence.assessment
 
+    def confidence_set(self, layer: str) -> Any:
+        """The confidence set drawn on ``layer``'s H1 diagram whenever the diagram shows
+        that layer (a :class:`~tda_widgets.DiagramConfidence`, computed through
+        :meth:`Analysis.diagram_confidence` on first use, at the explorer's ``alpha``),
+        or ``None`` while the confidence sets are off. The HTML export carries one per layer.
+
+        Examples
+        --------
+        >>> import torch, tempfile
+        >>> from tda_widgets import Analysis
+        >>> net = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3), torch.nn.ReLU())
+        >>> images = torch.rand(40, 1, 8, 8, generator=torch.Generator().manual_seed(0))
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> an = Analysis(net, images, ["0", "1"], cache_dir=tmp.name, progress=False)
+        >>> ex = ActivationExplorer(an, mapper_params={"n_intervals": 2}, confidence=True)
+        >>> ex.confidence_set("1").c_alpha == an.diagram_confidence("1").c_alpha
+        True
+        >>> ex.evidence.confidence_toggle.value = False
+        >>> ex.confidence_set("1") is None
+        True
+        >>> tmp.cleanup()
+        """
+        if layer not in self.layers:
+            raise unknown_name_error(layer, self.layers, name="layer")
+        if not self.evidence.confidence_toggle.value:
+            return None
+        return self.evidence.confidence_of(layer)
+
+    def matching_lines(self, i: int, j: int) -> list[NDArray[np.int32]]:
+        """The matching lines the diagram draws for the pair of layers ``(i, j)`` (indices
+        into :attr:`layers`): per homology dimension both diagrams have, the ``(m, 2)``
+        int32 row pairs (``-1``: the diagonal) of the optimal Wasserstein matching of
+        layer ``i``'s diagram to layer ``j``'s (:meth:`Analysis.matching`, cached on
+        disk) in ``match_dims``, none (``(0, 2)``) in the others; ``[]`` when ``i == j``.
+
+        Examples
+        --------
+        >>> import torch, tempfile
+        >>> from tda_widgets import Analysis
+        >>> net = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3), torch.nn.ReLU())
+        >>> images = torch.rand(40, 1, 8, 8, generator=torch.Generator().manual_seed(0))
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> an = Analysis(net, images, ["0", "1"], cache_dir=tmp.name, progress=False)
+        >>> ex = ActivationExplorer(an, mapper_params={"n_intervals": 2})
+        >>> lines = ex.matching_lines(0, 1)
+        >>> lines[0].shape, bool((lines[1] == an.matching("0", "1", dim=1).pairs).all())
+        ((0, 2), True)
+        >>> tmp.cleanup()
+        """
+        n = len(self.layers)
+        for name, k in (("i", i), ("j", j)):
+            if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k < n:
+                raise ValueError(f"{name}: expected a layer index in [0, {n}), got {k!r}")
+        if i == j:
+            return []
+        a, b = self.layers[i], self.layers[j]
+        n_dims = min(len(self.diagrams[a].dgms), len(self.diagrams[b].dgms))
+        return [
+            self.analysis.matching(a, b, dim=k).pairs.astype(np.int32)
+            if k in self.match_dims
+            else np.zeros((0, 2), np.int32)
+            for k in range(n_dims)
+        ]
+
     def _on_confidence(self) -> None:
         i, j = self.pair
         a, b = self.layers[i], self.layers[j]
@@ -724,10 +825,11 @@ class ActivationExplorer(widgets.VBox):
 
     def _show_mapper(self, j: int) -> None:
         """Show layer j's Mapper graph; select the nodes holding the followed images."""
+        # busy until the new graph is in the slot: the old one never shows undimmed
         with busy(self.mapper_slot):
             self.mapper = self.mapper_view(j)
-        self.mapper.class_filter = self._class_filter  # the filter follows to the new graph
-        self.mapper_slot.children = (self.mapper,)
+            self.mapper.class_filter = self._class_filter  # the filter follows to the new graph
+            self.mapper_slot.children = (self.mapper,)
         if self.layer_picker.value != j:
             with self._quiet():
                 self.layer_picker.value = j
@@ -741,19 +843,23 @@ class ActivationExplorer(widgets.VBox):
         a, b = self.layers[i], self.layers[j]
         # points index the first layer's diagram: they survive only if it stays
         keep = list(self.diagram.selected_points) if old and int(old[0]) == i else []
-        with busy(self.diagram_slot), self._quiet():
-            self.diagram.set_diagrams(
-                self.diagrams[a],
-                compare=None if i == j else self.diagrams[b],
-                cloud=self.clouds[i],
-                names=[a] if i == j else [a, b],
-                title=a if i == j else f"{a} (filled) vs {b} (hollow)",
-                match_dims=self.match_dims,
-                compare_cloud=None if i == j else self.clouds[j],
-                confidence=self.evidence.confidence_sets([a] if i == j else [a, b]),
-            )
-            self.diagram.selected_points = keep
-        self._show_mapper(j)
+        # a new Mapper layer: its slot is busy from the click on, while the diagrams are
+        # computed first (it showed the old layer's graph as current for seconds)
+        new_mapper = old is None or int(old[1]) != j
+        with busy(*([self.mapper_slot] if new_mapper else [])):
+            with busy(self.diagram_slot), self._quiet():
+                self.diagram.set_diagrams(
+                    self.diagrams[a],
+                    compare=None if i == j else self.diagrams[b],
+                    cloud=self.clouds[i],
+                    names=[a] if i == j else [a, b],
+                    title=a if i == j else f"{a} (filled) vs {b} (hollow)",
+                    matching=None if i == j else self.matching_lines(i, j),
+                    compare_cloud=None if i == j else self.clouds[j],
+                    confidence=self.evidence.confidence_sets([a] if i == j else [a, b]),
+                )
+                self.diagram.selected_points = keep
+            self._show_mapper(j)
         self._show_gallery()
         self._update_loop_button()  # the points were kept or cleared
         self.summary.highlight([i, j])

@@ -1,8 +1,11 @@
 """The explorer as one self-contained HTML page, with its linking done in the page.
 
-Every layer is precomputed: diagrams and generators, H1 matchings of every pair of
-layers, each layer's Mapper graph, image thumbnails and captions. The page's runtime
-(``js/standalone/explorer.ts``) links the views as the Python explorer does.
+Every layer is precomputed: diagrams and generators, the matching lines of every ordered
+pair of layers (the explorer's, cached by the analysis), each layer's confidence set
+(when the explorer shows them), each layer's Mapper graph with its purity test, image
+thumbnails and captions. The page's runtime (``js/standalone/explorer.ts``) links the
+views as the Python explorer does: a matrix click shows the two layers' own diagrams,
+matching, confidence sets and notes, never another pair's.
 """
 
 from __future__ import annotations
@@ -13,14 +16,16 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 import numpy as np
+from numpy.typing import NDArray
 
 from tda_widgets._types import Diagrams, PointCloud
 from tda_widgets.widgets._base import detached
 from tda_widgets.widgets._codec import array_to_json
+from tda_widgets.widgets._evidence import confidence_record
 from tda_widgets.widgets._export import NOT_EXPORTED, encode_nested, page_html, view_spec
 from tda_widgets.widgets._sprites import encode_png
 
-__all__ = ["MAX_EMBEDDED_IMAGES", "explorer_html"]
+__all__ = ["MAX_EMBEDDED_IMAGES", "explorer_html", "explorer_state"]
 
 #: more images than this are not embedded (the page says how many are missing)
 MAX_EMBEDDED_IMAGES = 5000
@@ -59,8 +64,6 @@ class ExplorerParts(Protocol):
     @property
     def clouds(self) -> Sequence[PointCloud]: ...
     @property
-    def match_dims(self) -> Any: ...
-    @property
     def source(self) -> Any: ...
     @property
     def image_labels(self) -> Any: ...
@@ -75,6 +78,8 @@ class ExplorerParts(Protocol):
     @property
     def mapper(self) -> Any: ...
     def mapper_view(self, j: int, *, keep: bool = True) -> Any: ...
+    def matching_lines(self, i: int, j: int) -> list[NDArray[np.int32]]: ...
+    def confidence_set(self, layer: str) -> Any: ...
 
 
 def _mapper_state(explorer: ExplorerParts, j: int) -> dict[str, Any]:
@@ -91,18 +96,54 @@ def _mapper_state(explorer: ExplorerParts, j: int) -> dict[str, Any]:
     return out
 
 
-def explorer_html(explorer: ExplorerParts, *, title: str = "tda_widgets explorer") -> str:
-    """The HTML page of ``explorer`` (see :meth:`ActivationExplorer.to_html`)."""
-    from tda_widgets.widgets.persistence_diagram import matching_pairs, subsample_note
+def _confidence_records(
+    explorer: ExplorerParts, dgms: list[list[NDArray[np.float64]]]
+) -> list[dict[str, Any]] | None:
+    """Per layer, the ``confidence`` trait record of its confidence set (checked against
+    its diagrams), or ``None`` when the explorer's confidence sets are off."""
+    sets = [explorer.confidence_set(name) for name in explorer.layers]
+    if all(c is None for c in sets):
+        return None
+    return [
+        confidence_record(c, dgms[k], name=f"confidence set of {explorer.layers[k]!r}")
+        for k, c in enumerate(sets)
+    ]
+
+
+def explorer_state(explorer: ExplorerParts) -> dict[str, Any]:
+    """What the page's runtime links, before its arrays are encoded: the page's
+    ``ExplorerSpec`` (``js/standalone/explorer.ts``).
+
+    ``matchings["i,j"]`` are :meth:`ActivationExplorer.matching_lines` of every ordered
+    pair; ``confidence`` holds one confidence record per layer (the one the explorer
+    draws on that layer's diagram), or is ``None`` when the confidence sets are off.
+
+    Examples
+    --------
+    >>> import torch, tempfile
+    >>> from tda_widgets import Analysis, ActivationExplorer
+    >>> net = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3), torch.nn.ReLU())
+    >>> images = torch.rand(40, 1, 8, 8, generator=torch.Generator().manual_seed(0))
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> an = Analysis(net, images, ["0", "1"], cache_dir=tmp.name, progress=False)
+    >>> ex = ActivationExplorer(an, mapper_params={"n_intervals": 2}, confidence=True)
+    >>> state = explorer_state(ex)
+    >>> [rec["c_alpha"] == an.diagram_confidence(name).c_alpha
+    ...  for rec, name in zip(state["confidence"], ex.layers)]
+    [True, True]
+    >>> sorted(state["matchings"])
+    ['0,1', '1,0']
+    >>> tmp.cleanup()
+    """
+    from tda_widgets.widgets.persistence_diagram import subsample_note
 
     layers = explorer.layers
     dgms = [list(explorer.diagrams[name]) for name in layers]
     matchings: dict[str, Any] = {}
     for i in range(len(layers)):
-        for j in range(i + 1, len(layers)):
-            pairs = matching_pairs(dgms[i], dgms[j], "wasserstein", explorer.match_dims)
-            matchings[f"{i},{j}"] = [array_to_json(p) for p in pairs]
-            matchings[f"{j},{i}"] = [array_to_json(np.ascontiguousarray(p[:, ::-1])) for p in pairs]
+        for j in range(len(layers)):
+            if i != j:  # each order as the explorer shows it (its own cached matching)
+                matchings[f"{i},{j}"] = [array_to_json(p) for p in explorer.matching_lines(i, j)]
     with detached():
         mappers = [_mapper_state(explorer, j) for j in range(len(layers))]
     n_images = len(explorer.source)
@@ -112,7 +153,7 @@ def explorer_html(explorer: ExplorerParts, *, title: str = "tda_widgets explorer
     captions = [""] * n_images
     if explorer.image_labels is not None and explorer.class_names is not None:
         captions = [explorer.class_names[c] if c >= 0 else "" for c in explorer.image_labels]
-    state = {
+    return {
         "matrix": "matrix",
         "diagram": "diagram",
         "mapper": "mapper",
@@ -141,7 +182,16 @@ def explorer_html(explorer: ExplorerParts, *, title: str = "tda_widgets explorer
             subsample_note(explorer.diagrams[name], cloud=cloud)
             for name, cloud in zip(layers, explorer.clouds, strict=True)
         ],
+        "confidence": _confidence_records(explorer, dgms),
     }
+
+
+def explorer_html(explorer: ExplorerParts, *, title: str = "tda_widgets explorer") -> str:
+    """The HTML page of ``explorer`` (see :meth:`ActivationExplorer.to_html`)."""
+    state = explorer_state(explorer)
+    layers = explorer.layers
+    n_images = len(explorer.source)
+    n_embedded = min(n_images, MAX_EMBEDDED_IMAGES)
     nested, buffers = encode_nested(state)
     views = [
         view_spec(explorer.matrix, "matrix"),
