@@ -84,7 +84,9 @@ test-js: setup
 	npx vitest run
 
 # two workers (pytest-xdist); --dist loadfile keeps a module on one worker, so a browser
-# test module opens its notebook once; each worker starts its own JupyterLab
+# test module opens its notebook once; each worker starts its own JupyterLab.
+# tests/conftest.py schedules it: each headless notebook run is a unit of its own, the
+# longest units start first, and a worker gets cpu_count/2 BLAS and OpenMP threads
 PYTEST := $(PY) -m pytest tests tda_widgets -n 2 --dist loadfile --durations=10
 
 test-py: setup chromium

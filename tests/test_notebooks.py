@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import ast
 import os
+import shutil
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -155,12 +157,17 @@ def test_notebook_runs_without_errors(
     # the kernel inherits this process' environment
     monkeypatch.setenv("TDA_WIDGETS_CACHE", str(tmp_path / "cache"))
     nb = nbformat.read(path, as_version=4)
+    # the kernel talks over Unix sockets in a directory of its own, not TCP ports: two
+    # workers starting kernels at once could pick the same free port, and the second
+    # kernel then died binding it ("Address already in use", seen in make test)
+    sockets = Path(tempfile.mkdtemp(prefix="tdaw-k"))  # short: a socket path has <= 107 bytes
+    # waits for each reply in 1 s slices: a lost zmq wake-up costs a second, not the
+    # whole cell timeout (notebook_runs.ShellPollChannel)
+    km = ShellPollKernelManager(kernel_name="python3", transport="ipc", ip=str(sockets / "k"))
     client = NotebookClient(
         nb,
+        km=km,
         kernel_name="python3",
-        # waits for each reply in 1 s slices: a lost zmq wake-up costs a second, not the
-        # whole cell timeout (notebook_runs.ShellPollChannel)
-        kernel_manager_class=ShellPollKernelManager,
         timeout=CELL_TIMEOUT_S,
         record_timing=True,  # per-cell kernel timestamps in cell.metadata.execution
         resources={"metadata": {"path": str(NOTEBOOKS_DIR)}},
@@ -175,6 +182,7 @@ def test_notebook_runs_without_errors(
             f"slowest finished cells: {slowest(cell_times(nb))}"
         ) from e
     finally:
+        shutil.rmtree(sockets, ignore_errors=True)
         elapsed = time.perf_counter() - start
         times = cell_times(nb)
         record_property("wall_time_s", round(elapsed, 1))
