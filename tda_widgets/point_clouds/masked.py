@@ -14,6 +14,12 @@ positions of largest mask weight. PAPER.md (section 1.2) describes the authors' 
 3. top-1: the position of largest weight, ties broken at random; top-5: 5 positions
    drawn without replacement among those whose weight is at least the 5th largest.
 
+Ties are common (receptive fields are symmetric) and the weights are sums in floating
+point, whose last bits depend on the CPU and the BLAS library's kernel. Weights within a
+relative :data:`TIE_RTOL` of the k-th largest therefore count as tied, so the same inputs
+give the same cloud on every machine (without it, 17 of 320 images of the shapes data
+changed position between two CPUs at ``layer2.1.bn2``).
+
 The activations are taken as they are (``relu=False``): the authors' script for these
 clouds applies no ReLU.
 """
@@ -45,6 +51,11 @@ __all__ = [
 
 #: The constant the authors gave every convolution weight (PAPER.md, section 1.2).
 RF_CONV_WEIGHT = 0.001
+
+#: Mask weights within this relative distance of the k-th largest count as tied: far
+#: above the rounding of a sum of nonnegative float64 terms (about 1e-13 for a
+#: 1,024-pixel mask), far below a real difference between two positions.
+TIE_RTOL = 1e-9
 
 
 # ----------------------------------------------------------------------- masks
@@ -384,6 +395,7 @@ class MaskedTop(Sampler):
             "masks_sha256": _digest(self.masks),
             "mask_fraction": float(self.masks.mean()) if self.masks.size else 0.0,
             "receptive_field": f"constant conv weight {self.fields.conv_weight:g}",
+            "tie_rtol": TIE_RTOL,  # in the cache key: earlier clouds broke ties by rounding
         }
 
     def start(self, layer: str = "") -> SamplerStateBase:
@@ -441,7 +453,8 @@ class _MaskedTopState(SamplerStateBase):
         # one block of uniform keys per image, in image order: batch splits do not matter
         keys = self.rng.random((b, p))
         kth = -np.partition(-weights, k - 1, axis=1)[:, k - 1 : k]
-        keys = np.where(weights >= kth, keys, np.inf)  # candidates: at least the k-th largest
+        # candidates: at least the k-th largest, up to rounding (TIE_RTOL)
+        keys = np.where(weights >= kth * (1.0 - TIE_RTOL), keys, np.inf)
         chosen = np.argsort(keys, axis=1, kind="stable")[:, :k]  # k random candidates
         chosen = np.sort(chosen, axis=1)
         images = np.repeat(np.arange(b), k)
@@ -472,7 +485,9 @@ def foreground(
     (:func:`receptive_fields`) over the image's foreground pixels (``masks``). With
     ``top=1`` the position of largest weight is kept, ties broken at random; with
     ``top=k`` (the paper's 5), ``k`` positions are drawn without replacement among those
-    whose weight is at least the k-th largest. An image whose mask is empty has weight
+    whose weight is at least the k-th largest. Weights within a relative
+    :data:`TIE_RTOL` (1e-9) of it count as tied, so floating-point rounding, which
+    differs between CPUs, never decides. An image whose mask is empty has weight
     0 everywhere, so its positions are drawn uniformly. Random draws come from
     ``numpy.random.default_rng(seed)`` consumed in image order, so the cloud does not
     depend on the batch size. Points are the raw activation vectors (``relu=False``, as

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -11,6 +12,7 @@ import torch
 from tda_widgets import Analysis, extract_activations, random_position
 from tda_widgets.datasets import hierarchical_shapes, shapes_model
 from tda_widgets.point_clouds.masked import (
+    TIE_RTOL,
     background,
     foreground,
     grabcut_masks,
@@ -109,6 +111,26 @@ def test_streaming_and_seeds():
     np.testing.assert_array_equal(
         via.position, foreground(masks, rf, seed=7)(full, layer="0").position
     )
+
+
+def test_ties_do_not_depend_on_rounding():
+    """Weights that are equal up to rounding (another CPU's BLAS sums them in another order)
+    are ties: the seed decides among them, never the last bits of a float."""
+    rf = receptive_fields(_stride1(), (1, 8, 8), ["2"])
+    masks = np.zeros((40, 8, 8), dtype=bool)
+    masks[:, 3:5, 3:5] = True  # every image a 4-way tie
+    acts = torch.randn(40, 3, 8, 8, generator=torch.Generator().manual_seed(7))
+    exact = foreground(masks, rf, seed=3)(acts, layer="2")
+    # the same weights with each position's last bits changed, as another summation
+    # order gives (relative 1e-14, far below TIE_RTOL; far above one ulp)
+    noise = 1.0 + 1e-14 * np.random.default_rng(0).standard_normal(rf.weights["2"].shape[0])
+    rounded = dataclasses.replace(rf, weights={"2": rf.weights["2"] * noise[:, None]})
+    w = rounded.mask_weights("2", masks[:1])[0]
+    assert np.unique(w[[27, 28, 35, 36]]).size > 1  # the tie is broken in the floats
+    moved = foreground(masks, rounded, seed=3)(acts, layer="2")
+    np.testing.assert_array_equal(exact.position, moved.position)
+    assert len({tuple(p) for p in exact.position.tolist()}) == 4  # the seed spreads them
+    assert exact.params["tie_rtol"] == TIE_RTOL
 
 
 def test_background_is_foreground_of_the_complement():
