@@ -1,3 +1,4 @@
+// @vitest-environment node
 import { describe, expect, it } from "vitest";
 import { ARROWS, keyAction, nearestInDirection, PAN_FRACTION, startNode, ZOOM_STEP } from "./keys";
 

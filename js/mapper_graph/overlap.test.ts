@@ -1,3 +1,4 @@
+// @vitest-environment node
 import { describe, expect, it } from "vitest";
 import { drawnRadius, toScreen } from "./draw";
 import { maxRadius, nodeRadius } from "./graph";

@@ -1,3 +1,4 @@
+// @vitest-environment node
 import { describe, expect, it } from "vitest";
 import { encode, type EncodedArray } from "../shared/codec";
 import { modeCursor } from "./pointer";

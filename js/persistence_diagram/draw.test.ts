@@ -1,3 +1,4 @@
+// @vitest-environment node
 import { describe, expect, it } from "vitest";
 import { decode, encode } from "../shared/codec";
 import { TEST_THEME as theme } from "../shared/view_test";

@@ -1,3 +1,4 @@
+// @vitest-environment node
 import { describe, expect, it } from "vitest";
 import { at, decode, encode, type DType, type NDArray } from "./codec";
 

@@ -1,3 +1,4 @@
+// @vitest-environment node
 import { extent as d3Extent } from "d3-array";
 import { interpolateViridis } from "d3-scale-chromatic";
 import { describe, expect, it } from "vitest";

@@ -1,3 +1,4 @@
+// @vitest-environment node
 import { ticks as d3Ticks } from "d3-array";
 import { format } from "d3-format";
 import { describe, expect, it } from "vitest";
