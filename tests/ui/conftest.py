@@ -181,6 +181,7 @@ class Lab:
         self.page = page
         self.server = server
         self.console_errors: list[str] = []
+        self.opened: set[str] = set()  # notebooks this page opened: their kernels stop after
         self._used = False
         self._viewport = dict(page.viewport_size)
         page.on(
@@ -190,9 +191,15 @@ class Lab:
         page.on("pageerror", lambda e: self.console_errors.append(str(e)))
 
     def open(self, notebook: str, timeout: float = 120_000) -> None:
-        """Open ``notebook`` (relative to notebooks/) and wait for its kernel to be idle."""
-        self.page.goto(f"{self.server.url}/lab/tree/{notebook}?token={self.server.token}")
-        # the workspace may restore notebooks opened by earlier tests: make this one current
+        """Open ``notebook`` (relative to notebooks/) and wait for its kernel to be idle.
+
+        ``reset`` empties the workspace first: JupyterLab would otherwise restore every
+        notebook earlier test modules opened, each one's widgets fetched again from its
+        kernel, in every page a module opens (six notebooks by a run's end).
+        """
+        self.opened.add(notebook)
+        self.page.goto(f"{self.server.url}/lab/tree/{notebook}?reset&token={self.server.token}")
+        # make this notebook current (a restored layout could show another)
         self.page.wait_for_function(
             """(path) => {
               const app = window.jupyterapp;
@@ -378,10 +385,15 @@ class Lab:
 def _new_lab(browser: Any, server: JupyterLabServer) -> Iterator[Lab]:
     """A :class:`Lab` on a fresh browser context (its own storage), closed afterwards."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, device_scale_factor=1)
+    one = None
     try:
-        yield Lab(context.new_page(), server)
+        one = Lab(context.new_page(), server)
+        yield one
     finally:
         context.close()
+        if one is not None and one.opened:
+            # its kernels, with their models and widgets, are not needed by later modules
+            server.shut_down_sessions(one.opened)
 
 
 @pytest.fixture

@@ -120,6 +120,25 @@ class JupyterLabServer:
                 if time.monotonic() > deadline:
                     raise
 
+    def _api(self, path: str, method: str = "GET") -> Any:
+        req = urllib.request.Request(
+            f"{self.url}{path}", method=method, headers={"Authorization": f"token {self.token}"}
+        )
+        with urllib.request.urlopen(req, timeout=30) as r:
+            body = r.read()
+        return json.loads(body) if body else None
+
+    def shut_down_sessions(self, paths: set[str]) -> int:
+        """Shut down the sessions (and kernels) of the notebooks at ``paths`` (relative to
+        the server's root); return how many. Kernels left running hold their memory and
+        their widgets for the rest of the run."""
+        done = 0
+        for session in self._api("/api/sessions"):
+            if session.get("path") in paths:
+                self._api(f"/api/sessions/{session['id']}", method="DELETE")
+                done += 1
+        return done
+
     def stop(self, timeout: float = 30) -> None:
         """Shut the server down through its REST API (it stops its kernels first) and wait
         for it to exit; past ``timeout`` s, stop its process group (ours alone: it was
