@@ -172,14 +172,34 @@ def _check_budget(n: int, budget: int | None, what: str, fix: str) -> None:
         )
 
 
+#: The last few cocycle computations, keyed by the SHA-256 of the distance matrix's
+#: bytes (with its shape and dtype) and the prime: asking for another scale or bar of the
+#: same loop (the usual next step) reuses them instead of running ripser again (seconds
+#: at 400 landmarks). Only exactly equal inputs hit; the arrays are stored read-only.
+_H1_MEMO: dict[tuple[str, tuple[int, ...], str, int], tuple[NDArray[np.float64], list[Any]]] = {}
+_H1_MEMO_SIZE = 4
+
+
 def _h1_bars(dm: NDArray[np.float32], coeff: int) -> tuple[NDArray[np.float64], list[Any]]:
     """H1 bars and ripser's cocycles, sorted as ``persistence_diagrams`` sorts its rows."""
-    from ripser import ripser
+    import hashlib
 
-    res = ripser(dm, maxdim=1, distance_matrix=True, do_cocycles=True, coeff=coeff)
-    dgm = np.asarray(res["dgms"][1], dtype=np.float64).reshape(-1, 2)
-    order = np.lexsort((dgm[:, 0], -(dgm[:, 1] - dgm[:, 0])))
-    return dgm[order], [np.asarray(res["cocycles"][1][k], dtype=np.int64) for k in order]
+    dm = np.ascontiguousarray(dm)
+    key = (hashlib.sha256(dm.tobytes()).hexdigest(), dm.shape, dm.dtype.str, int(coeff))
+    hit = _H1_MEMO.pop(key, None)
+    if hit is None:
+        from ripser import ripser
+
+        res = ripser(dm, maxdim=1, distance_matrix=True, do_cocycles=True, coeff=coeff)
+        dgm = np.asarray(res["dgms"][1], dtype=np.float64).reshape(-1, 2)
+        order = np.lexsort((dgm[:, 0], -(dgm[:, 1] - dgm[:, 0])))
+        hit = (dgm[order], [np.asarray(res["cocycles"][1][k], dtype=np.int64) for k in order])
+        for a in (hit[0], *hit[1]):
+            a.setflags(write=False)
+    _H1_MEMO[key] = hit  # most recent last
+    while len(_H1_MEMO) > _H1_MEMO_SIZE:
+        del _H1_MEMO[next(iter(_H1_MEMO))]
+    return hit[0], list(hit[1])
 
 
 def _pick(dgm: NDArray[np.float64], feature: Any, point: Any, what: str) -> int:

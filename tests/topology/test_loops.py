@@ -228,6 +228,43 @@ def test_given_landmarks_such_as_a_recorded_subsample():
         circular_coordinates(x, landmarks=[0.5, 1, 2])
 
 
+def test_cocycles_are_reused_only_for_the_same_distances(monkeypatch):
+    """A second scale of the same loop reuses ripser's cocycles; other points, another
+    prime, or a memo cleared give ripser's own answer again."""
+    import ripser as ripser_module
+
+    from tda_widgets.topology import loops
+
+    calls = []
+    real = ripser_module.ripser
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs.get("coeff"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ripser_module, "ripser", counting)
+    monkeypatch.setattr(loops, "_H1_MEMO", {})
+    t = np.random.default_rng(3).uniform(0, 2 * np.pi, 80)
+    x = np.c_[np.cos(t), np.sin(t)] + np.random.default_rng(4).normal(0, 0.05, (80, 2))
+    first = circular_coordinates(x)
+    other_scale = circular_coordinates(x, scale=first.birth + 0.25 * (first.death - first.birth))
+    assert calls == [47]  # one ripser run for both scales
+    again = circular_coordinates(x)
+    np.testing.assert_array_equal(again.angles, first.angles)
+    circular_coordinates(x * 1.5)  # other distances
+    circular_coordinates(x, prime=31)  # another prime
+    assert calls == [47, 47, 31]
+    loops._H1_MEMO.clear()
+    fresh = circular_coordinates(x, scale=other_scale.scale)
+    np.testing.assert_array_equal(fresh.angles, other_scale.angles)
+    assert len(calls) == 4
+    dgm, cocycles = loops._h1_bars(loops.rips_distances(x), 47)
+    assert all(not c.flags.writeable for c in cocycles)
+    with pytest.raises(ValueError, match="read-only"):
+        dgm[0, 0] = 0.0  # a caller cannot change what the next call gets
+    assert len(loops._H1_MEMO) <= loops._H1_MEMO_SIZE
+
+
 def test_a_circle_wound_twice():
     """(cos 2s, sin 2s, d cos s, d sin s): the curve is one loop (parameter s), but
     points s and s + pi are only 2d apart. Over Z/47 the long bar is born with the whole
