@@ -588,8 +588,10 @@ def test_results_of_an_unidentifiable_model_never_reach_the_disk(tmp_path) -> No
         a.distance_matrix()
         a.mapper("0", n_intervals=3)
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == []
-    assert analysis_mod._is_volatile(("x", [analysis_mod._VOLATILE + "abc"]))
-    assert not analysis_mod._is_volatile(("x", ["abc", ("d",)]))
+    from tda_widgets import _analysis_cache
+
+    assert _analysis_cache._is_volatile(("x", [_analysis_cache._VOLATILE + "abc"]))
+    assert not _analysis_cache._is_volatile(("x", ["abc", ("d",)]))
 
 
 def test_random_state_is_part_of_the_key() -> None:
