@@ -28,6 +28,7 @@ Both functions start from ripser's representative *cocycle* of an H1 bar
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -178,6 +179,7 @@ def _check_budget(n: int, budget: int | None, what: str, fix: str) -> None:
 #: at 400 landmarks). Only exactly equal inputs hit; the arrays are stored read-only.
 _H1_MEMO: dict[tuple[str, tuple[int, ...], str, int], tuple[NDArray[np.float64], list[Any]]] = {}
 _H1_MEMO_SIZE = 4
+_H1_MEMO_LOCK = threading.Lock()  # threads (a widget's callbacks, joblib) may share it
 
 
 def _h1_bars(dm: NDArray[np.float32], coeff: int) -> tuple[NDArray[np.float64], list[Any]]:
@@ -186,7 +188,8 @@ def _h1_bars(dm: NDArray[np.float32], coeff: int) -> tuple[NDArray[np.float64], 
 
     dm = np.ascontiguousarray(dm)
     key = (hashlib.sha256(dm.tobytes()).hexdigest(), dm.shape, dm.dtype.str, int(coeff))
-    hit = _H1_MEMO.pop(key, None)
+    with _H1_MEMO_LOCK:
+        hit = _H1_MEMO.pop(key, None)
     if hit is None:
         from ripser import ripser
 
@@ -196,9 +199,10 @@ def _h1_bars(dm: NDArray[np.float32], coeff: int) -> tuple[NDArray[np.float64], 
         hit = (dgm[order], [np.asarray(res["cocycles"][1][k], dtype=np.int64) for k in order])
         for a in (hit[0], *hit[1]):
             a.setflags(write=False)
-    _H1_MEMO[key] = hit  # most recent last
-    while len(_H1_MEMO) > _H1_MEMO_SIZE:
-        del _H1_MEMO[next(iter(_H1_MEMO))]
+    with _H1_MEMO_LOCK:
+        _H1_MEMO[key] = hit  # most recent last
+        while len(_H1_MEMO) > _H1_MEMO_SIZE:
+            del _H1_MEMO[next(iter(_H1_MEMO))]
     return hit[0], list(hit[1])
 
 
