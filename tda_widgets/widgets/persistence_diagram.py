@@ -663,8 +663,9 @@ def _given_matching(matching: Any, n_dims: int) -> list[np.ndarray]:
         )
     out = []
     for m in items:
-        pairs = np.zeros((0, 2)) if m is None else getattr(m, "pairs", m)
-        out.append(np.asarray(pairs).astype(np.int32).reshape(-1, 2))
+        pairs = np.asarray(np.zeros((0, 2)) if m is None else getattr(m, "pairs", m))
+        # an empty matching may come flat; any other shape is the validator's to refuse
+        out.append((pairs.reshape(0, 2) if pairs.size == 0 else pairs).astype(np.int32))
     return out
 
 

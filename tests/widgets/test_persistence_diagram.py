@@ -193,6 +193,13 @@ def test_bad_matching_is_rejected(dgms):
         )
     with pytest.raises(ValueError, match=r"matching\[0\]: expected an \(m, 2\) integer array"):
         PersistenceDiagramWidget(dgms, compare_diagrams=dgms, matching=[np.zeros((2, 2))])
+    # set_diagrams(matching=) passes what it is given on: a (k, 4) array is not reshaped
+    w = PersistenceDiagramWidget(dgms)
+    n = min(len(d) for d in dgms[:2])
+    with pytest.raises(ValueError, match=r"matching\[1\]: expected an \(m, 2\) integer array"):
+        w.set_diagrams(dgms, compare=dgms, matching=[None, np.zeros((1, 4), int)])
+    w.set_diagrams(dgms, compare=dgms, matching=[[], np.c_[np.arange(n), np.arange(n)]])
+    assert w.matching[0].shape == (0, 2) and w.matching[1].shape == (n, 2)
 
 
 def test_mode_is_validated(dgms):
